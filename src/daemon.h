@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The running daemon as one struct: what the control thread's parts
+ * (command handlers, the socket, timers) reach through.  daemon.c starts
+ * and stops the parts in order; uvsd.c only parses options.  A test can
+ * build a struct uvsd with no interfaces and no workers and call the
+ * command handlers on it (daemon_init_tables()).
+ */
+#ifndef UVS_DAEMON_H
+#define UVS_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "conn_tcp.h"
+#include "iface.h"
+
+struct conn_table;
+struct epoch;
+struct ev_loop;
+struct neigh;
+struct nft;
+struct table;
+struct table_ctl;
+struct worker;
+struct wstats;
+struct ctl;
+
+enum tx_mode {
+	TX_MMSG = 0,		/* sendmmsg() with iovecs into the RX block */
+	TX_RING,		/* copy into a TX ring, one kick per block */
+};
+
+struct uvsd_opts {
+	const char	*o_ifnames[IFACE_MAX];
+	unsigned	 o_nifs;
+	unsigned	 o_workers;	/* 0: one per CPU */
+	const char	*o_socket;	/* admin socket path */
+	bool		 o_foreground;
+	uint32_t	 o_conn_max;	/* connection table maximum */
+	unsigned	 o_block_size;	/* RX ring block bytes */
+	unsigned	 o_block_nr;	/* RX ring blocks */
+	int		 o_tx_mode;	/* TX_* */
+	bool		 o_qdisc_bypass;
+	int		 o_loglevel;	/* LOG_* */
+};
+
+struct uvsd {
+	struct uvsd_opts d_opts;
+	struct iface	 d_ifs[IFACE_MAX];
+	unsigned	 d_nifs;
+	unsigned	 d_nworkers;
+	struct worker	**d_workers;	/* [d_nworkers] */
+	struct wstats	**d_wstats;	/* [max(d_nworkers, 1)], for summing */
+	struct epoch	*d_epoch;
+	struct table_ctl *d_tables;
+	struct conn_table *d_conns;
+	struct nft	*d_nft;
+	struct neigh	*d_neigh;
+	struct ctl	*d_ctl;
+	struct ev_loop	*d_loop;
+	time_t		 d_started;	/* wall clock */
+	uint64_t	 d_commits;	/* successful table commits */
+	volatile int	 d_stop;	/* workers and reaper leave */
+};
+
+/* Defaults into <o>. */
+void	 daemon_opts_default(struct uvsd_opts *o);
+/*
+ * The parts that need no privileges and no interfaces: epoch, tables,
+ * connection table, stats for <nstats> workers (at least one).  Tests use
+ * it alone; daemon_run() calls it first.  0 or -errno.
+ */
+int	 daemon_init_tables(struct uvsd *d, unsigned nstats);
+void	 daemon_free_tables(struct uvsd *d);
+/* Start everything, run the loop until SIGTERM/SIGINT, stop. Exit code. */
+int	 daemon_run(struct uvsd *d);
+
+/* The worker count uvsd would use with <o>. */
+unsigned daemon_nworkers(const struct uvsd_opts *o);
+
+#endif

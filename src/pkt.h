@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Frame parsing and header rewriting for the packet path.  pkt_parse()
+ * validates an Ethernet frame as the ring delivered it (VLAN tag already
+ * stripped by the kernel) and records where its headers are and its
+ * 5-tuple; the rewrite helpers change addresses, ports and TTL with
+ * RFC 1624 incremental checksum updates that respect partial checksums
+ * (virtio NEEDS_CSUM: the L4 field holds the uncomplemented pseudo-header
+ * sum, so only pseudo-header changes are applied, and ports are left to
+ * whoever completes the sum).  Workers call it; pure code, no allocation.
+ */
+#ifndef UVS_PKT_H
+#define UVS_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+/* The 10-byte header PACKET_VNET_HDR puts right before tp_mac. */
+struct vnet_hdr {
+	uint8_t		 vh_flags;	/* VNET_F_* */
+	uint8_t		 vh_gso_type;	/* VNET_GSO_* */
+	uint16_t	 vh_hdr_len;	/* host order (little endian on x86) */
+	uint16_t	 vh_gso_size;
+	uint16_t	 vh_csum_start;	/* from the Ethernet header */
+	uint16_t	 vh_csum_offset; /* from csum_start */
+} __attribute__((packed));
+
+#define VNET_F_NEEDS_CSUM	1
+#define VNET_F_DATA_VALID	2
+#define VNET_GSO_NONE		0
+#define VNET_GSO_TCPV4		1
+#define VNET_GSO_UDP		3
+#define VNET_GSO_TCPV6		4
+#define VNET_GSO_UDP_L4		5
+#define VNET_GSO_ECN		0x80
+
+struct tuple {
+	union inaddr	 t_src;
+	union inaddr	 t_dst;
+	uint16_t	 t_sport;	/* network order */
+	uint16_t	 t_dport;	/* network order */
+	uint8_t		 t_proto;	/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t		 t_af;		/* AF_INET or AF_INET6 */
+	uint8_t		 t_pad[2];	/* zero: tuples compare with memcmp */
+};
+
+#define TCPF_FIN	0x01
+#define TCPF_SYN	0x02
+#define TCPF_RST	0x04
+#define TCPF_ACK	0x10
+
+struct pkt {
+	uint8_t		*p_l2;		/* Ethernet header */
+	uint32_t	 p_len;		/* frame length from p_l2 */
+	struct vnet_hdr	*p_vnet;	/* NULL: frame carries none */
+	uint16_t	 p_l3off;	/* from p_l2 */
+	uint16_t	 p_l4off;	/* from p_l2 */
+	uint32_t	 p_l3len;	/* IP datagram length (header + payload) */
+	uint16_t	 p_l4csum_off;	/* L4 checksum field, from p_l2 */
+	bool		 p_csum_partial; /* L4 checksum left to the device */
+	uint8_t		 p_tcpflags;	/* TCPF_* of a TCP segment, else 0 */
+	uint16_t	 p_ethertype;	/* network order */
+	struct tuple	 p_tuple;	/* src/dst of the frame as received */
+};
+
+/*
+ * Parse <len> bytes at <frame> (Ethernet, IPv4 or IPv6, then TCP or UDP).
+ * <vh> is the frame's virtio header or NULL.  Returns 0 and fills <p>, or
+ * a DROP_* reason (stats.h); <p> is then partly filled.  ARP and other
+ * non-IP frames give DROP_NOT_IP; IPv6 is parsed (tuple filled) but
+ * returns DROP_IPV6 until the data path forwards it.
+ */
+int	 pkt_parse(struct pkt *p, uint8_t *frame, uint32_t len,
+	    struct vnet_hdr *vh);
+
+/* RFC 1071 sum of <len> bytes at <buf>, added to <sum>, not folded. */
+uint32_t csum_add_buf(uint32_t sum, const void *buf, uint32_t len);
+/* Fold a 32-bit sum to 16 bits and complement it. */
+uint16_t csum_fold(uint32_t sum);
+/* RFC 1624 eqn. 3 on a complete checksum field (network order). */
+void	 csum_replace2(uint16_t *field, uint16_t from, uint16_t to);
+void	 csum_replace4(uint16_t *field, uint32_t from, uint32_t to);
+/* The same for a partial (pseudo-header only, uncomplemented) field. */
+void	 csum_partial_replace4(uint16_t *field, uint32_t from, uint32_t to);
+
+/*
+ * Rewrite the source (<dst> false) or destination (<dst> true) address and
+ * port of the IPv4 packet in <p> to <addr> / <port> (network order),
+ * updating the IP header checksum and the TCP/UDP checksum as <p> requires
+ * (complete, partial, or UDP without checksum).  Updates p_tuple.
+ */
+void	 pkt_rewrite4(struct pkt *p, bool dst, uint32_t addr, uint16_t port);
+/* Decrement the IPv4 TTL with a checksum update. false: TTL was <= 1. */
+bool	 pkt_ttl_dec4(struct pkt *p);
+/*
+ * Verify the L4 checksum of <p> from scratch (tests and the fuzz target):
+ * true if complete and correct, or partial (nothing to verify yet).
+ */
+bool	 pkt_l4csum_ok(const struct pkt *p);
+/* Verify the IPv4 header checksum. */
+bool	 pkt_ip4csum_ok(const struct pkt *p);
+
+#endif

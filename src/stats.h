@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Counters.  Every worker owns a struct wstats and is its only writer, so
+ * the packet path makes no shared writes; the control thread sums all
+ * workers' copies when somebody reads them.  Services and real servers
+ * have a stats slot (an index into every worker's w_slot[]) that the
+ * control thread hands out; a slot is zeroed when it is handed out, never
+ * while a worker may write it.  Drops are counted by reason.
+ */
+#ifndef UVS_STATS_H
+#define UVS_STATS_H
+
+#include <stdint.h>
+
+enum drop_reason {
+	DROP_NONE = 0,		/* not a drop: "go on" */
+	DROP_SHORT,		/* frame shorter than its headers */
+	DROP_TRUNC,		/* ring copied less than the frame (tp_snaplen < tp_len) */
+	DROP_OTHERHOST,		/* not addressed to this host's MAC */
+	DROP_VLAN,		/* VLAN-tagged frame: not handled yet */
+	DROP_NOT_IP,		/* not IPv4/IPv6 although the filter let it in */
+	DROP_BAD_VERSION,	/* IP version field does not match the ethertype */
+	DROP_BAD_IHL,		/* IPv4 header length < 20 or beyond the frame */
+	DROP_BAD_LEN,		/* IP total length inconsistent with the frame */
+	DROP_BAD_TCP_OFF,	/* TCP data offset < 5 or beyond the datagram */
+	DROP_BAD_UDP_LEN,	/* UDP length inconsistent with the datagram */
+	DROP_FRAG,		/* IP fragment the fanout did not reassemble */
+	DROP_PROTO,		/* neither TCP nor UDP */
+	DROP_IPV6,		/* IPv6: not forwarded yet */
+	DROP_TTL,		/* TTL would reach 0 on a routed reply */
+	DROP_NO_SVC,		/* no virtual service and no connection */
+	DROP_NOT_SYN,		/* TCP without SYN and without a connection */
+	DROP_NO_DEST,		/* the scheduler found no available real server */
+	DROP_CONN_FULL,		/* connection table at its maximum */
+	DROP_NO_NEIGH,		/* next hop's MAC not (yet) known */
+	DROP_NO_IFACE,		/* next hop is behind an interface uvsd does not own */
+	DROP_TOO_BIG,		/* frame larger than the egress MTU, not GSO */
+	DROP_TX,		/* the kernel refused to send */
+	DROP_TX_FULL,		/* TX batch or TX ring full */
+	DROP__MAX
+};
+
+/* "short", "truncated", ...: stable names used by the protocol. */
+const char *drop_name(int reason);
+
+struct counters {
+	uint64_t	 cn_conns;	/* connections scheduled */
+	uint64_t	 cn_inpkts;	/* client -> real server */
+	uint64_t	 cn_outpkts;	/* real server -> client (nat) */
+	uint64_t	 cn_inbytes;
+	uint64_t	 cn_outbytes;
+};
+
+#define STATS_SLOTS	65536	/* services + real servers, alive or draining */
+
+struct wstats {
+	uint64_t	 ws_rx_pkts;	/* frames taken off the rings */
+	uint64_t	 ws_rx_bytes;
+	uint64_t	 ws_tx_pkts;	/* frames handed to the kernel */
+	uint64_t	 ws_tx_bytes;
+	uint64_t	 ws_rx_blocks;	/* ring blocks processed */
+	uint64_t	 ws_tx_calls;	/* sendmmsg() calls / TX ring kicks */
+	uint64_t	 ws_ring_drops;	/* PACKET_STATISTICS tp_drops, summed */
+	uint64_t	 ws_ring_freezes; /* PACKET_STATISTICS tp_freeze_q_cnt */
+	uint64_t	 ws_drop[DROP__MAX];
+	struct counters	 ws_slot[STATS_SLOTS];
+};
+
+/* Bump a counter owned by the calling worker; readers load it whole. */
+#define STAT_ADD(field, n) \
+	__atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
+#define STAT_INC(field)	STAT_ADD(field, 1)
+
+/* Sum slot <slot> over <n> workers into <ret>. Control thread. */
+void	 stats_sum_slot(struct wstats *const *ws, unsigned n, uint32_t slot,
+	    struct counters *ret);
+/* Zero slot <slot> in every worker (only while no worker can write it). */
+void	 stats_zero_slot(struct wstats *const *ws, unsigned n, uint32_t slot);
+
+/* Slot allocator, control thread only. Returns a slot or -ENOSPC. */
+int	 stats_slot_alloc(void);
+void	 stats_slot_free(uint32_t slot);
+
+#endif

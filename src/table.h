@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Virtual services and real servers.
+ *
+ * The control thread owns the configuration, a struct vs_conf: plain
+ * arrays of services and their real servers, edited by uvsadm requests
+ * and reloads.  Every change is made on a copy (vsconf_dup()), validated
+ * whole, and then committed with table_commit(): that builds an immutable
+ * snapshot (struct table) with a lookup hash and each service's scheduler
+ * state, and publishes it with one atomic pointer store.  Workers read
+ * table_current() between batches and never see half a change; the old
+ * snapshot is freed through the epoch once every worker has moved on.
+ *
+ * Identity survives snapshots: a service keeps its struct svc_state as
+ * long as (proto, VIP, port) stays, and a real server its struct rs_state
+ * as long as (service, RIP, port) stays.  States hold the stats slot, the
+ * connection counts and the next hop, and are referenced by snapshots and
+ * by connections, so a removed real server's connections go on until
+ * they end and its counters stay readable meanwhile.
+ */
+#ifndef UVS_TABLE_H
+#define UVS_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "util.h"
+
+struct epoch;
+struct sched_ops;
+struct tuple;
+
+#define SCHED_NAME_MAX	16
+#define SVC_MAX		4096	/* services in one table */
+#define RS_PER_SVC_MAX	4096	/* real servers in one service */
+
+/* Next hop packed in 64 bits so workers read it in one load. */
+#define NH_VALID	(1ULL << 63)
+#define NH_MAC(nh)	((nh) & 0xffffffffffffULL)	/* MAC bytes 0..5 in bits 0..47 */
+#define NH_IFACE(nh)	((unsigned)(((nh) >> 48) & 0xff)) /* interface slot */
+#define NH_MAKE(mac48, iface) \
+	(NH_VALID | ((uint64_t)(iface) << 48) | ((mac48) & 0xffffffffffffULL))
+
+/* Long-lived identity of a real server. */
+struct rs_state {
+	struct rs_state	*rss_next;	/* control thread's list of all states */
+	struct ep	 rss_ep;	/* RIP:port */
+	uint8_t		 rss_proto;	/* of its service */
+	struct ep	 rss_svc;	/* its service's VIP:port */
+	uint32_t	 rss_slot;	/* stats slot */
+	uint32_t	 rss_refs;	/* snapshots + connections; atomic */
+	int32_t		 rss_active;	/* ESTABLISHED connections; atomic */
+	int32_t		 rss_inactive;	/* other connections; atomic */
+	uint64_t	 rss_nh;	/* NH_MAKE() or 0; atomic, control writes */
+	int		 rss_nh_err;	/* why rss_nh is 0: -errno; control only */
+	bool		 rss_dead;	/* no longer in the configuration */
+};
+
+/* Long-lived identity of a virtual service. */
+struct svc_state {
+	struct svc_state *svs_next;
+	uint8_t		 svs_proto;
+	struct ep	 svs_ep;
+	uint32_t	 svs_slot;
+	uint32_t	 svs_refs;	/* atomic */
+	bool		 svs_dead;
+};
+
+/* A real server as a snapshot holds it. Immutable once published. */
+struct rs {
+	struct rs_state	*rs_st;
+	struct ep	 rs_ep;
+	int32_t		 rs_weight;	/* 0: quiesced, no new connections */
+	uint8_t		 rs_method;	/* XMIT_* */
+};
+
+/* A virtual service as a snapshot holds it. Immutable once published. */
+struct svc {
+	struct svc	*svc_hnext;	/* lookup chain */
+	struct svc_state *svc_st;
+	uint8_t		 svc_proto;	/* IPPROTO_TCP or IPPROTO_UDP */
+	struct ep	 svc_ep;	/* VIP:port */
+	const struct sched_ops *svc_sched;
+	void		*svc_sched_data; /* the scheduler's, made by its init */
+	uint32_t	 svc_flags;
+	unsigned	 svc_nrs;
+	struct rs	*svc_rs;	/* [svc_nrs] */
+};
+
+/* The snapshot workers read. */
+struct table {
+	uint64_t	 t_gen;		/* 1, 2, ... per commit */
+	unsigned	 t_nsvc;
+	struct svc	*t_svc;		/* [t_nsvc], configuration order */
+	unsigned	 t_hmask;
+	struct svc	**t_hash;	/* [t_hmask + 1] */
+};
+
+/* The configuration, as the control thread edits it. */
+struct rs_conf {
+	struct ep	 rc_ep;
+	int32_t		 rc_weight;
+	uint8_t		 rc_method;
+};
+
+struct svc_conf {
+	uint8_t		 sc_proto;
+	struct ep	 sc_ep;
+	char		 sc_sched[SCHED_NAME_MAX];
+	uint32_t	 sc_flags;
+	unsigned	 sc_nrs;
+	struct rs_conf	*sc_rs;		/* [sc_nrs] */
+};
+
+struct vs_conf {
+	unsigned	 vc_nsvc;
+	struct svc_conf	*vc_svc;	/* [vc_nsvc], insertion order */
+};
+
+/* Editing a configuration.  Control thread; errors fill <err>. */
+struct vs_conf *vsconf_dup(const struct vs_conf *vc);	/* NULL: empty */
+void	 vsconf_free(struct vs_conf *vc);
+struct svc_conf *vsconf_find_svc(const struct vs_conf *vc, int proto,
+	    const struct ep *vip);
+struct rs_conf *vsconf_find_rs(const struct svc_conf *sc, const struct ep *rip);
+/* -EEXIST, -EINVAL (bad scheduler, no port), -ENOSPC */
+int	 vsconf_add_svc(struct vs_conf *vc, const struct svc_conf *svc,
+	    struct uvs_err *err);
+/* Replace scheduler and flags of an existing service. -ESRCH */
+int	 vsconf_edit_svc(struct vs_conf *vc, const struct svc_conf *svc,
+	    struct uvs_err *err);
+int	 vsconf_del_svc(struct vs_conf *vc, int proto, const struct ep *vip,
+	    struct uvs_err *err);
+void	 vsconf_clear(struct vs_conf *vc);
+/* -ESRCH (no service), -EEXIST, -EINVAL, -ENOSPC */
+int	 vsconf_add_rs(struct vs_conf *vc, int proto, const struct ep *vip,
+	    const struct rs_conf *rs, struct uvs_err *err);
+/* -ESRCH, -ENOENT (no such real server) */
+int	 vsconf_edit_rs(struct vs_conf *vc, int proto, const struct ep *vip,
+	    const struct rs_conf *rs, struct uvs_err *err);
+int	 vsconf_del_rs(struct vs_conf *vc, int proto, const struct ep *vip,
+	    const struct ep *rip, struct uvs_err *err);
+
+/* The control thread's side of the published table. */
+struct table_ctl;
+
+/*
+ * <e> defers frees; <on_publish> (may be NULL) runs after every publish,
+ * with the new snapshot (filters, nftables sets).
+ */
+struct table_ctl *table_ctl_new(struct epoch *e,
+	    void (*on_publish)(const struct table *t, void *arg), void *arg);
+void	 table_ctl_free(struct table_ctl *tc);
+/* What runs now; never NULL (an empty configuration at first). */
+const struct vs_conf *table_conf(const struct table_ctl *tc);
+/*
+ * Make <vc> what runs: bind states, build and publish a snapshot.  On
+ * success the table owns <vc>; on error (-ENOSPC for slots, -ENOMEM, a
+ * scheduler's refusal) nothing changed and the caller still owns <vc>.
+ */
+int	 table_commit(struct table_ctl *tc, struct vs_conf *vc,
+	    struct uvs_err *err);
+/* The snapshot workers read: acquire load.  Worker or control. */
+const struct table *table_current(const struct table_ctl *tc);
+/* The service for (<proto>, <vip> address, <port>) or NULL. Worker. */
+const struct svc *table_lookup(const struct table *t, int proto,
+	    const union inaddr *vip, uint8_t af, uint16_t port);
+/* The states of the current snapshot and of draining real servers. */
+struct rs_state *table_rs_states(const struct table_ctl *tc);
+struct svc_state *table_svc_states(const struct table_ctl *tc);
+/* Find a state by identity (control: listings). */
+struct rs_state *table_find_rs_state(const struct table_ctl *tc, int proto,
+	    const struct ep *vip, const struct ep *rip);
+struct svc_state *table_find_svc_state(const struct table_ctl *tc, int proto,
+	    const struct ep *vip);
+/*
+ * Free states that nothing references any more (through the epoch).
+ * Control thread, from a timer.
+ */
+void	 table_gc(struct table_ctl *tc);
+
+/* Reference counting of states by connections. Worker or reaper. */
+void	 rs_state_hold(struct rs_state *rss);
+void	 rs_state_put(struct rs_state *rss);
+void	 svc_state_hold(struct svc_state *svs);
+void	 svc_state_put(struct svc_state *svs);
+
+/* A real server may take new connections. Worker. */
+static inline bool
+rs_available(const struct rs *rs)
+{
+	return rs->rs_weight > 0;
+}
+
+/* "service tcp 192.0.2.10:80" style prefix for messages. */
+const char *svc_fmt(int proto, const struct ep *vip, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Forwarding methods: one file each, one const ops struct, one entry in
+ * xmit.c's table.  A method is bound to a connection when it is created
+ * and never chosen again per packet.  <in> rewrites a client's frame for
+ * its real server, <out> a real server's reply for the client (NULL when
+ * replies do not pass the director); both work in place on the frame in
+ * the ring and return DROP_NONE with the egress interface slot in
+ * <ret_iface>, or a DROP_* reason.  Workers; no allocation, no syscall.
+ */
+#ifndef UVS_XMIT_H
+#define UVS_XMIT_H
+
+#include <stdint.h>
+
+struct conn;
+struct iface;
+struct pkt;
+
+enum xmit_method {
+	XMIT_DR = 0,		/* -g: rewrite the MAC */
+	XMIT_NAT,		/* -m: DNAT in, SNAT on the way out */
+	XMIT__MAX
+};
+
+struct xmit_ops {
+	const char	*name;		/* "dr", "nat": protocol and config */
+	const char	*fwd;		/* ipvsadm's Forward column: "Route", "Masq" */
+	int		(*in)(struct pkt *p, const struct conn *c,
+			    const struct iface *ifs, unsigned *ret_iface);
+	int		(*out)(struct pkt *p, const struct conn *c,
+			    const struct iface *ifs, unsigned *ret_iface);
+};
+
+extern const struct xmit_ops xmit_dr;
+extern const struct xmit_ops xmit_nat;
+
+/* The method <m>, or NULL. */
+const struct xmit_ops *xmit_get(int m);
+/* The method named <name> ("dr", "nat"), -EINVAL if none. */
+int	 xmit_parse(const char *name);
+
+#endif

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ring filter (filter.c): programs built from hand-made snapshots
+ * are run on sample frames by a small classic BPF interpreter, which
+ * knows only the instructions filter.c emits and fails the test on any
+ * other, and checks jumps the way the kernel's verifier does.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "filter.h"
+#include "table.h"
+#include "util.h"
+#include "xmit/xmit.h"
+
+#define ACCEPT		0xffffffffU
+#define FRAME_LEN	54		/* Ethernet + IPv4 + TCP */
+
+/* Run <prog> on <pkt> like the kernel: a load past the end returns 0. */
+static uint32_t
+bpf_run(const struct sock_fprog *prog, const uint8_t *pkt, size_t len)
+{
+	const struct sock_filter	*f;
+	uint32_t			 a = 0, k;
+	unsigned			 pc = 0;
+
+	for (;;) {
+		assert_true(pc < prog->len);
+		f = &prog->filter[pc++];
+		k = f->k;
+		switch (f->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (k + 4 > len)
+				return 0;
+			a = (uint32_t)pkt[k] << 24 | (uint32_t)pkt[k + 1] << 16 |
+			    (uint32_t)pkt[k + 2] << 8 | pkt[k + 3];
+			break;
+		case BPF_LD | BPF_H | BPF_ABS:
+			if (k + 2 > len)
+				return 0;
+			a = (uint32_t)pkt[k] << 8 | pkt[k + 1];
+			break;
+		case BPF_LD | BPF_B | BPF_ABS:
+			if (k + 1 > len)
+				return 0;
+			a = pkt[k];
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > k ? f->jt : f->jf;
+			break;
+		case BPF_RET | BPF_K:
+			return k;
+		default:
+			fail_msg("unexpected opcode %#x at %u", f->code, pc - 1);
+		}
+	}
+}
+
+/* What sk_chk_filter() insists on: length, jumps in range, ends in ret. */
+static void
+bpf_check(const struct sock_fprog *prog)
+{
+	const struct sock_filter	*f;
+	unsigned			 i;
+
+	assert_true(prog->len >= 1 && prog->len <= BPF_MAXINSNS);
+	for (i = 0; i < prog->len; i++) {
+		f = &prog->filter[i];
+		if (BPF_CLASS(f->code) != BPF_JMP)
+			continue;
+		if (BPF_OP(f->code) == BPF_JA)
+			assert_true(i + 1 + f->k < prog->len);
+		else {
+			assert_true(i + 1 + f->jt < prog->len);
+			assert_true(i + 1 + f->jf < prog->len);
+		}
+	}
+	assert_int_equal(BPF_CLASS(prog->filter[prog->len - 1].code), BPF_RET);
+}
+
+static void
+frame(uint8_t *pkt, uint16_t type, const char *src, const char *dst)
+{
+	struct addr	 a;
+
+	memset(pkt, 0, FRAME_LEN);
+	pkt[12] = type >> 8;
+	pkt[13] = type & 0xff;
+	pkt[14] = 0x45;
+	pkt[23] = IPPROTO_TCP;
+	assert_int_equal(addr_parse(src, &a), 0);
+	memcpy(pkt + 26, &a.a.v4, 4);
+	assert_int_equal(addr_parse(dst, &a), 0);
+	memcpy(pkt + 30, &a.a.v4, 4);
+}
+
+/* A snapshot as table_commit() would publish it, minus hash and states. */
+struct rs_spec {
+	const char	*rip;
+	int		 method;
+};
+
+struct svc_spec {
+	int		 proto;
+	const char	*vip;
+	struct rs_spec	 rs[4];		/* ends at rip == NULL */
+};
+
+static struct table *
+table_make(const struct svc_spec *spec, size_t n)
+{
+	struct table	*t;
+	struct svc	*svc;
+	unsigned	 i, j;
+
+	t = calloc(1, sizeof(*t));
+	assert_non_null(t);
+	t->t_gen = 1;
+	t->t_nsvc = n;
+	t->t_svc = calloc(n ? n : 1, sizeof(*t->t_svc));
+	assert_non_null(t->t_svc);
+	for (i = 0; i < n; i++) {
+		svc = &t->t_svc[i];
+		svc->svc_proto = spec[i].proto;
+		assert_int_equal(ep_parse(spec[i].vip, true, &svc->svc_ep), 0);
+		for (j = 0; spec[i].rs[j].rip != NULL; j++)
+			;
+		svc->svc_nrs = j;
+		svc->svc_rs = calloc(j ? j : 1, sizeof(*svc->svc_rs));
+		assert_non_null(svc->svc_rs);
+		for (j = 0; j < svc->svc_nrs; j++) {
+			assert_int_equal(ep_parse(spec[i].rs[j].rip, true,
+			    &svc->svc_rs[j].rs_ep), 0);
+			svc->svc_rs[j].rs_weight = 1;
+			svc->svc_rs[j].rs_method = spec[i].rs[j].method;
+		}
+	}
+	return t;
+}
+
+/* <n> tcp services on 10.<i>.<i>.<i>:80, none with a real server. */
+static struct table *
+table_make_many(unsigned n)
+{
+	struct table	*t;
+	unsigned	 i;
+
+	t = table_make(NULL, 0);
+	free(t->t_svc);
+	t->t_nsvc = n;
+	t->t_svc = calloc(n, sizeof(*t->t_svc));
+	assert_non_null(t->t_svc);
+	for (i = 0; i < n; i++) {
+		t->t_svc[i].svc_proto = IPPROTO_TCP;
+		addr_set_v4(&t->t_svc[i].svc_ep.ep_addr, htonl(0x0a000000 + i));
+		t->t_svc[i].svc_ep.ep_port = htons(80);
+	}
+	return t;
+}
+
+static void
+table_drop(struct table *t)
+{
+	unsigned	 i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->t_nsvc; i++)
+		free(t->t_svc[i].svc_rs);
+	free(t->t_svc);
+	free(t);
+}
+
+static const struct svc_spec mixed[] = {
+	{ IPPROTO_TCP, "192.0.2.10:80", {
+		{ "10.0.0.11:80", XMIT_NAT },
+		{ "10.0.0.12:80", XMIT_DR },
+		{ NULL, 0 } } },
+	{ IPPROTO_UDP, "192.0.2.10:53", {	/* same VIP, same nat RIP */
+		{ "10.0.0.11:53", XMIT_NAT },
+		{ NULL, 0 } } },
+	{ IPPROTO_TCP, "192.0.2.20:443", { { NULL, 0 } } },
+	{ IPPROTO_TCP, "[2001:db8::1]:80", {
+		{ "[2001:db8::11]:80", XMIT_NAT },
+		{ NULL, 0 } } },
+};
+
+static const struct {
+	const char	*what;
+	uint16_t	 type;
+	const char	*src, *dst;
+	size_t		 len;
+	uint32_t	 ret;
+} frames[] = {
+	{ "to a VIP",		0x0800, "198.51.100.1", "192.0.2.10", FRAME_LEN, ACCEPT },
+	{ "to another VIP",	0x0800, "198.51.100.1", "192.0.2.20", FRAME_LEN, ACCEPT },
+	{ "to another address",	0x0800, "198.51.100.1", "192.0.2.11", FRAME_LEN, 0 },
+	{ "from a nat RIP",	0x0800, "10.0.0.11", "198.51.100.1", FRAME_LEN, ACCEPT },
+	{ "from a dr RIP",	0x0800, "10.0.0.12", "198.51.100.1", FRAME_LEN, 0 },
+	{ "ARP for a VIP",	0x0806, "10.0.0.11", "192.0.2.10", FRAME_LEN, 0 },
+	{ "IPv6",		0x86dd, "10.0.0.11", "192.0.2.10", FRAME_LEN, 0 },
+	{ "VLAN tag",		0x8100, "10.0.0.11", "192.0.2.10", FRAME_LEN, 0 },
+	{ "truncated header",	0x0800, "198.51.100.1", "192.0.2.10", 32, 0 },
+	{ "runt",		0x0800, "198.51.100.1", "192.0.2.10", 12, 0 },
+};
+
+static void
+test_filter_build_when_mixed(void **state)
+{
+	struct sock_fprog	 prog;
+	struct table		*t;
+	uint8_t			 pkt[FRAME_LEN];
+	size_t			 i;
+
+	t = table_make(mixed, nitems(mixed));
+	assert_int_equal(filter_build(t, &prog), 0);
+	bpf_check(&prog);
+	/* 2 unique VIPs and 1 unique nat RIP: 4 + (1 + 2 * 2) + (1 + 2 * 1) */
+	assert_int_equal(prog.len, 12);
+	for (i = 0; i < nitems(frames); i++) {
+		frame(pkt, frames[i].type, frames[i].src, frames[i].dst);
+		if (bpf_run(&prog, pkt, frames[i].len) != frames[i].ret)
+			fail_msg("%s: expected %#x", frames[i].what,
+			    frames[i].ret);
+	}
+	filter_free(&prog);
+	assert_null(prog.filter);
+	table_drop(t);
+}
+
+static void
+test_filter_build_when_empty(void **state)
+{
+	static const struct svc_spec v6only[] = {
+		{ IPPROTO_TCP, "[2001:db8::1]:80", { { NULL, 0 } } },
+	};
+	struct sock_fprog	 prog;
+	struct table		*tables[3];
+	uint8_t			 pkt[FRAME_LEN];
+	size_t			 i, j;
+
+	tables[0] = NULL;
+	tables[1] = table_make(NULL, 0);
+	tables[2] = table_make(v6only, nitems(v6only));
+	for (i = 0; i < nitems(tables); i++) {
+		assert_int_equal(filter_build(tables[i], &prog), 0);
+		bpf_check(&prog);
+		assert_int_equal(prog.len, 1);
+		for (j = 0; j < nitems(frames); j++) {
+			frame(pkt, frames[j].type, frames[j].src,
+			    frames[j].dst);
+			assert_int_equal(bpf_run(&prog, pkt, frames[j].len), 0);
+		}
+		filter_free(&prog);
+		table_drop(tables[i]);
+	}
+}
+
+static void
+test_filter_build_when_at_limit(void **state)
+{
+	struct sock_fprog	 prog;
+	struct table		*t;
+	uint8_t			 pkt[FRAME_LEN];
+
+	t = table_make_many(FILTER_ADDR_MAX);
+	assert_int_equal(filter_build(t, &prog), 0);
+	bpf_check(&prog);
+	assert_int_equal(prog.len, 4 + 1 + 2 * FILTER_ADDR_MAX);
+	frame(pkt, 0x0800, "198.51.100.1", "10.0.0.0");
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), ACCEPT);
+	frame(pkt, 0x0800, "198.51.100.1", "10.0.3.231");	/* the 1000th */
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), ACCEPT);
+	frame(pkt, 0x0800, "198.51.100.1", "10.0.3.232");
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), 0);
+	filter_free(&prog);
+	table_drop(t);
+}
+
+static void
+test_filter_build_when_over_limit(void **state)
+{
+	struct sock_fprog	 prog;
+	struct table		*t;
+	uint8_t			 pkt[FRAME_LEN];
+	size_t			 i;
+
+	t = table_make_many(FILTER_ADDR_MAX + 1);
+	assert_int_equal(filter_build(t, &prog), 0);
+	bpf_check(&prog);
+	assert_true(prog.len <= 8);
+	for (i = 0; i < nitems(frames); i++) {
+		frame(pkt, frames[i].type, frames[i].src, frames[i].dst);
+		assert_int_equal(bpf_run(&prog, pkt, frames[i].len),
+		    frames[i].type == 0x0800 && frames[i].len >= 14 ?
+		    ACCEPT : 0);
+	}
+	filter_free(&prog);
+	table_drop(t);
+}
+
+static void
+test_filter_free_when_null(void **state)
+{
+	struct sock_fprog	 prog = { 0, NULL };
+
+	filter_free(NULL);
+	filter_free(&prog);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_filter_build_when_mixed),
+		cmocka_unit_test(test_filter_build_when_empty),
+		cmocka_unit_test(test_filter_build_when_at_limit),
+		cmocka_unit_test(test_filter_build_when_over_limit),
+		cmocka_unit_test(test_filter_free_when_null),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,1 +1,279 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The nftables netdev table that keeps the host stack out (nft.h).
+ *
+ * uvsd writes nft's own language and lets libnftables run it: a buffer
+ * is one transaction, so a snapshot's sets are flushed and refilled
+ * atomically and the kernel never drops by half a configuration.  The
+ * table looks like this (one chain per served interface, named by slot
+ * because interface names may hold characters a chain name may not):
+ *
+ *	table netdev uvs {
+ *		set svc4 { type ipv4_addr . inet_proto . inet_service; }
+ *		set rs4 { type ipv4_addr . inet_proto . inet_service; }
+ *		chain in0 {
+ *			type filter hook ingress device "eth0" priority 0;
+ *			ip daddr . meta l4proto . th dport @svc4 counter drop
+ *			ip saddr . meta l4proto . th sport @rs4
+ *			    fib daddr type != local counter drop
+ *		}
+ *	}
+ *
+ * Replies of nat real servers are dropped only when they are not for the
+ * director itself: health checks connect to the same RIP:port from a
+ * local address and must get their answers.  The table lives in uvsd's
+ * network namespace, so daemons in different namespaces never clash.
+ * Control thread.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <nftables/libnftables.h>
+
+#include "iface.h"
+#include "nft.h"
+#include "table.h"
+#include "util.h"
+#include "xmit/xmit.h"
+
+#define NFT_SET_TYPE	"ipv4_addr . inet_proto . inet_service"
+
+struct nft {
+	struct nft_ctx	*nf_ctx;
+};
+
+/* An element of svc4 or rs4: address (host order) << 24 | proto << 16 | port. */
+#define ELEM_MAKE(a, proto, port) \
+	((uint64_t)(a) << 24 | (uint64_t)(proto) << 16 | (port))
+
+static struct nft_ctx *
+ctx_new(void)
+{
+	struct nft_ctx	*ctx;
+
+	if ((ctx = nft_ctx_new(NFT_CTX_DEFAULT)) == NULL)
+		return NULL;
+	if (nft_ctx_buffer_output(ctx) != 0 || nft_ctx_buffer_error(ctx) != 0) {
+		nft_ctx_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * Run <cmds> as one transaction.  On failure <err> (may be NULL) gets the
+ * first line of nft's message; the rest only points into <cmds>.
+ */
+static int
+ctx_run(struct nft_ctx *ctx, const char *cmds, struct uvs_err *err)
+{
+	const char	*msg;
+	size_t		 len;
+	int		 r;
+
+	/* Retrieval rewinds the buffers; start from empty ones. */
+	(void)nft_ctx_get_output_buffer(ctx);
+	(void)nft_ctx_get_error_buffer(ctx);
+	r = nft_run_cmd_from_buffer(ctx, cmds);
+	(void)nft_ctx_get_output_buffer(ctx);
+	msg = nft_ctx_get_error_buffer(ctx);
+	if (r == 0)
+		return 0;
+	if (msg == NULL || *msg == '\0')
+		msg = "failed without a message";
+	if (strncmp(msg, "Error: ", 7) == 0)
+		msg += 7;
+	len = strcspn(msg, "\n");
+	uvs_err_set(err, "nftables: %.*s", (int)len, msg);
+	return -EIO;
+}
+
+/* Deleting a table that is not there fails; adding one that is does not. */
+#define CMD_REMOVE	"add table netdev " NFT_TABLE "\n" \
+			"delete table netdev " NFT_TABLE "\n"
+
+int
+nft_remove_stale(void)
+{
+	struct nft_ctx	*ctx;
+	int		 r;
+
+	if ((ctx = ctx_new()) == NULL)
+		return -ENOMEM;
+	r = ctx_run(ctx, CMD_REMOVE, NULL);
+	nft_ctx_free(ctx);
+	return r;
+}
+
+struct nft *
+nft_open(const struct iface *ifs, unsigned n, struct uvs_err *err)
+{
+	struct nft	*nf;
+	char		*cmds = NULL;
+	size_t		 len = 0;
+	FILE		*fp;
+	unsigned	 i;
+	int		 r;
+
+	for (i = 0; i < n; i++)
+		/* Quoted in nft's language: no quote or backslash inside. */
+		if (ifs[i].if_name[strcspn(ifs[i].if_name, "\"\\")] != '\0') {
+			uvs_err_set(err, "nftables: interface name '%s' "
+			    "cannot be quoted", ifs[i].if_name);
+			return NULL;
+		}
+	if ((nf = calloc(1, sizeof(*nf))) == NULL ||
+	    (nf->nf_ctx = ctx_new()) == NULL) {
+		uvs_err_set(err, "nftables: %s", strerror(ENOMEM));
+		goto out_free;
+	}
+	if ((fp = open_memstream(&cmds, &len)) == NULL) {
+		uvs_err_set(err, "nftables: %s", strerror(errno));
+		goto out_free;
+	}
+	/* A stale table goes in the same transaction as the new one. */
+	fprintf(fp, CMD_REMOVE "table netdev " NFT_TABLE " {\n"
+	    "\tset svc4 { type " NFT_SET_TYPE "; }\n"
+	    "\tset rs4 { type " NFT_SET_TYPE "; }\n");
+	for (i = 0; i < n; i++)
+		fprintf(fp, "\tchain in%u {\n"
+		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
+		    "\t\tip daddr . meta l4proto . th dport @svc4 "
+		    "counter drop\n"
+		    "\t\tip saddr . meta l4proto . th sport @rs4 "
+		    "fib daddr type != local counter drop\n"
+		    "\t}\n", i, ifs[i].if_name);
+	fprintf(fp, "}\n");
+	if (fclose(fp) == EOF) {
+		uvs_err_set(err, "nftables: %s", strerror(errno));
+		goto out_free;
+	}
+	r = ctx_run(nf->nf_ctx, cmds, err);
+	free(cmds);
+	if (r < 0)
+		goto out_free_ctx;
+	return nf;
+out_free:
+	free(cmds);
+out_free_ctx:
+	if (nf != NULL && nf->nf_ctx != NULL)
+		nft_ctx_free(nf->nf_ctx);
+	free(nf);
+	return NULL;
+}
+
+static int
+elem_cmp(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* "add element" for <set> with <elems>[<n>], sorted and deduplicated. */
+static void
+put_elems(FILE *fp, const char *set, uint64_t *elems, size_t n)
+{
+	struct in_addr	 in;
+	char		 buf[INET_ADDRSTRLEN];
+	size_t		 i;
+
+	if (n == 0)
+		return;
+	qsort(elems, n, sizeof(elems[0]), elem_cmp);
+	fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && elems[i] == elems[i - 1])
+			continue;
+		in.s_addr = htonl((uint32_t)(elems[i] >> 24));
+		inet_ntop(AF_INET, &in, buf, sizeof(buf));
+		fprintf(fp, "%s %s . %u . %u", i > 0 ? "," : "", buf,
+		    (unsigned)(elems[i] >> 16 & 0xff),
+		    (unsigned)(elems[i] & 0xffff));
+	}
+	fprintf(fp, " }\n");
+}
+
+int
+nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
+{
+	const struct svc	*svc;
+	const struct rs		*rs;
+	uint64_t		*svcs = NULL, *rss = NULL;
+	size_t			 nsvc = 0, nrs = 0, len = 0, i, j;
+	uint16_t		 port;
+	char			*cmds = NULL;
+	FILE			*fp;
+	int			 r;
+
+	if (t != NULL) {
+		for (i = 0; i < t->t_nsvc; i++)
+			nrs += t->t_svc[i].svc_nrs;
+		svcs = calloc(t->t_nsvc + 1, sizeof(*svcs));
+		rss = calloc(nrs + 1, sizeof(*rss));
+		if (svcs == NULL || rss == NULL) {
+			r = -ENOMEM;
+			goto out_errno;
+		}
+		nrs = 0;
+		for (i = 0; i < t->t_nsvc; i++) {
+			svc = &t->t_svc[i];
+			if (svc->svc_ep.ep_addr.a_af != AF_INET)
+				continue;
+			svcs[nsvc++] = ELEM_MAKE(
+			    ntohl(svc->svc_ep.ep_addr.a.v4.s_addr),
+			    svc->svc_proto, ntohs(svc->svc_ep.ep_port));
+			for (j = 0; j < svc->svc_nrs; j++) {
+				rs = &svc->svc_rs[j];
+				if (rs->rs_method != XMIT_NAT ||
+				    rs->rs_ep.ep_addr.a_af != AF_INET)
+					continue;
+				/* A real server without a port serves the VIP's. */
+				port = rs->rs_ep.ep_port ? rs->rs_ep.ep_port :
+				    svc->svc_ep.ep_port;
+				rss[nrs++] = ELEM_MAKE(
+				    ntohl(rs->rs_ep.ep_addr.a.v4.s_addr),
+				    svc->svc_proto, ntohs(port));
+			}
+		}
+	}
+	if ((fp = open_memstream(&cmds, &len)) == NULL) {
+		r = -errno;
+		goto out_errno;
+	}
+	fprintf(fp, "flush set netdev " NFT_TABLE " svc4\n"
+	    "flush set netdev " NFT_TABLE " rs4\n");
+	put_elems(fp, "svc4", svcs, nsvc);
+	put_elems(fp, "rs4", rss, nrs);
+	if (fclose(fp) == EOF) {
+		r = -errno;
+		goto out_errno;
+	}
+	r = ctx_run(nf->nf_ctx, cmds, err);
+	goto out_free;
+out_errno:
+	uvs_err_set(err, "nftables: %s", strerror(-r));
+out_free:
+	free(cmds);
+	free(svcs);
+	free(rss);
+	return r;
+}
+
+void
+nft_close(struct nft *nf)
+{
+	if (nf == NULL)
+		return;
+	(void)ctx_run(nf->nf_ctx, CMD_REMOVE, NULL);
+	nft_ctx_free(nf->nf_ctx);
+	free(nf);
+}

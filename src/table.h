@@ -42,6 +42,24 @@ struct tuple;
 #define NH_MAKE(mac48, iface) \
 	(NH_VALID | ((uint64_t)(iface) << 48) | ((mac48) & 0xffffffffffffULL))
 
+/* MAC <-> NH_MAC(): byte 0 of the MAC in bits 0..7, byte 5 in bits 40..47. */
+static inline uint64_t
+nh_mac_pack(const uint8_t mac[6])
+{
+	return (uint64_t)mac[0] | (uint64_t)mac[1] << 8 |
+	    (uint64_t)mac[2] << 16 | (uint64_t)mac[3] << 24 |
+	    (uint64_t)mac[4] << 32 | (uint64_t)mac[5] << 40;
+}
+
+static inline void
+nh_mac_unpack(uint64_t nh, uint8_t mac[6])
+{
+	unsigned	 i;
+
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(nh >> (8 * i));
+}
+
 /* Long-lived identity of a real server. */
 struct rs_state {
 	struct rs_state	*rss_next;	/* control thread's list of all states */

@@ -1,1 +1,349 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Start-up, the control thread's loop and shutdown (daemon.h).  Order of
+ * start: interfaces, tables, the nftables table (the host must not
+ * answer before we do), neighbours, rings for every worker (all of them
+ * before any frame is handled, so the fanout group is complete and
+ * stable), workers, then the admin socket and READY=1.  Stop runs the
+ * other way round.  Control thread only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ev.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "ctl.h"
+#include "ctl_proto.h"
+#include "daemon.h"
+#include "epoch.h"
+#include "filter.h"
+#include "log.h"
+#include "neigh.h"
+#include "nft.h"
+#include "stats.h"
+#include "table.h"
+#include "worker.h"
+
+#define CONN_SHARDS	64
+#define REAP_INTERVAL	0.25	/* seconds between expiry passes */
+#define REAP_BUDGET	256	/* entries per shard lock hold */
+
+void
+daemon_opts_default(struct uvsd_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->o_socket = CTL_DEFAULT_SOCKET;
+	o->o_conn_max = 1 << 20;
+	o->o_block_size = 1 << 18;
+	o->o_block_nr = 64;
+	o->o_tx_mode = TX_MMSG;
+	o->o_loglevel = LOG_INFO;
+}
+
+unsigned
+daemon_nworkers(const struct uvsd_opts *o)
+{
+	long	 n;
+
+	if (o->o_workers > 0)
+		return o->o_workers;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* Swap filters and nftables sets to a new snapshot. */
+static void
+daemon_on_publish(const struct table *t, void *arg)
+{
+	struct uvsd		*d = arg;
+	struct sock_fprog	 prog;
+	struct uvs_err		 err = { .e_line = 0 };
+	unsigned		 i, j;
+	int			 r;
+
+	if (d->d_workers != NULL) {
+		if ((r = filter_build(t, &prog)) != 0) {
+			log_errno(LOG_ERR, r, "cannot build the socket filter");
+		} else {
+			for (i = 0; i < d->d_nworkers; i++)
+				for (j = 0; j < d->d_workers[i]->w_nrings; j++)
+					if ((r = ring_set_filter(
+					    &d->d_workers[i]->w_ring[j], &prog)) != 0)
+						log_errno(LOG_ERR, r,
+						    "%s: cannot swap the socket filter",
+						    d->d_ifs[j].if_name);
+			filter_free(&prog);
+		}
+	}
+	if (d->d_nft != NULL && nft_sync(d->d_nft, t, &err) != 0)
+		log_err("nftables: cannot update the drop sets, the host "
+		    "stack may see service traffic: %s", err.e_text);
+}
+
+int
+daemon_init_tables(struct uvsd *d, unsigned nstats)
+{
+	struct conn_timeouts	 to;
+	unsigned		 i;
+
+	if (nstats == 0)
+		nstats = 1;
+	if ((d->d_wstats = calloc(nstats, sizeof(*d->d_wstats))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < nstats; i++)
+		if ((d->d_wstats[i] = calloc(1, sizeof(struct wstats))) == NULL)
+			goto out_nomem;
+	if ((d->d_epoch = epoch_new(d->d_nworkers)) == NULL)
+		goto out_nomem;
+	tcp_timeouts_default(&to);
+	if (d->d_opts.o_conn_max == 0)
+		d->d_opts.o_conn_max = 1 << 20;
+	d->d_conns = conn_table_new(d->d_opts.o_conn_max, CONN_SHARDS, &to);
+	if (d->d_conns == NULL)
+		goto out_nomem;
+	d->d_tables = table_ctl_new(d->d_epoch, daemon_on_publish, d);
+	if (d->d_tables == NULL)
+		goto out_nomem;
+	table_set_stats(d->d_tables, d->d_wstats, nstats);
+	d->d_started = time(NULL);
+	return 0;
+out_nomem:
+	daemon_free_tables(d);
+	return -ENOMEM;
+}
+
+void
+daemon_free_tables(struct uvsd *d)
+{
+	unsigned	 i, n = d->d_nworkers ? d->d_nworkers : 1;
+
+	if (d->d_conns != NULL)
+		conn_table_free(d->d_conns, worker_conn_release, NULL);
+	d->d_conns = NULL;
+	table_ctl_free(d->d_tables);
+	d->d_tables = NULL;
+	epoch_free(d->d_epoch);
+	d->d_epoch = NULL;
+	if (d->d_wstats != NULL)
+		for (i = 0; i < n; i++)
+			free(d->d_wstats[i]);
+	free(d->d_wstats);
+	d->d_wstats = NULL;
+}
+
+/*
+ * Resolve the next hop of every real server state, or of those without
+ * one (<all> false).  Runs on neighbour/route events and from a timer.
+ */
+static void
+daemon_resolve(struct uvsd *d, bool all)
+{
+	struct rs_state	*rss;
+	char		 buf[EP_STRLEN];
+	uint64_t	 nh;
+	int		 r;
+
+	if (d->d_neigh == NULL)
+		return;
+	for (rss = table_rs_states(d->d_tables); rss != NULL;
+	    rss = rss->rss_next) {
+		if (!all && __atomic_load_n(&rss->rss_nh, __ATOMIC_RELAXED))
+			continue;
+		nh = 0;
+		r = neigh_resolve(d->d_neigh, &rss->rss_ep.ep_addr, &nh);
+		if (r != 0 && r != rss->rss_nh_err && r != -EAGAIN)
+			log_errno(LOG_WARNING, r, "real server %s: no next hop",
+			    ep_fmt(&rss->rss_ep, buf, sizeof(buf)));
+		else if (r == 0 && rss->rss_nh_err != 0)
+			log_info("real server %s: next hop resolved",
+			    ep_fmt(&rss->rss_ep, buf, sizeof(buf)));
+		rss->rss_nh_err = r;
+		__atomic_store_n(&rss->rss_nh, r == 0 ? nh : 0,
+		    __ATOMIC_RELAXED);
+	}
+}
+
+static void
+on_neigh(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct uvsd	*d = io->data;
+
+	if (neigh_read_events(d->d_neigh) > 0)
+		daemon_resolve(d, true);
+}
+
+static void
+on_reap(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct uvsd	*d = t->data;
+
+	conn_expire(d->d_conns, conn_now(), REAP_BUDGET, worker_conn_release,
+	    NULL);
+}
+
+static void
+on_housekeeping(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct uvsd	*d = t->data;
+
+	daemon_resolve(d, false);
+	table_gc(d->d_tables);
+	epoch_reclaim(d->d_epoch);
+}
+
+static void
+on_stop(struct ev_loop *loop, ev_signal *s, int revents)
+{
+	log_notice("signal %d: stopping", s->signum);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+on_hup(struct ev_loop *loop, ev_signal *s, int revents)
+{
+	log_notice("SIGHUP: no configuration file, nothing to reload");
+}
+
+/* A commit resolves new real servers at once, not a second later. */
+void
+daemon_after_commit(struct uvsd *d)
+{
+	daemon_resolve(d, false);
+}
+
+static int
+daemon_open_workers(struct uvsd *d)
+{
+	struct ring_opts	 ro;
+	unsigned		 i;
+	int			 r;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.ro_block_size = d->d_opts.o_block_size;
+	ro.ro_block_nr = d->d_opts.o_block_nr;
+	ro.ro_tov_ms = 1;
+	ro.ro_tx_mode = d->d_opts.o_tx_mode;
+	ro.ro_qdisc_bypass = d->d_opts.o_qdisc_bypass;
+	ro.ro_sndbuf = 4 << 20;
+	if ((d->d_workers = calloc(d->d_nworkers, sizeof(*d->d_workers))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < d->d_nworkers; i++) {
+		if ((d->d_workers[i] = calloc(1, sizeof(struct worker))) == NULL)
+			return -ENOMEM;
+		if ((r = worker_open(d->d_workers[i], d, i, &ro)) != 0)
+			return log_errno(LOG_ERR, r,
+			    "worker %u: cannot open its rings", i);
+	}
+	/* Filters for the (empty) table before the first frame is read. */
+	daemon_on_publish(table_current(d->d_tables), d);
+	for (i = 0; i < d->d_nworkers; i++)
+		if ((r = worker_start(d->d_workers[i])) != 0)
+			return log_errno(LOG_ERR, r, "worker %u: cannot start", i);
+	return 0;
+}
+
+static void
+daemon_close_workers(struct uvsd *d)
+{
+	unsigned	 i;
+
+	if (d->d_workers == NULL)
+		return;
+	__atomic_store_n(&d->d_stop, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < d->d_nworkers; i++)
+		if (d->d_workers[i] != NULL)
+			worker_join(d->d_workers[i]);
+	for (i = 0; i < d->d_nworkers; i++) {
+		if (d->d_workers[i] != NULL)
+			worker_close(d->d_workers[i]);
+		free(d->d_workers[i]);
+	}
+	free(d->d_workers);
+	d->d_workers = NULL;
+}
+
+int
+daemon_run(struct uvsd *d)
+{
+	struct uvs_err	 err = { .e_line = 0 };
+	ev_signal	 sig_term, sig_int, sig_hup;
+	ev_timer	 reap, hk;
+	ev_io		 nio;
+	unsigned	 i;
+	int		 r, rc = 1;
+
+	d->d_nifs = d->d_opts.o_nifs;
+	for (i = 0; i < d->d_nifs; i++)
+		if ((r = iface_get(d->d_opts.o_ifnames[i], &d->d_ifs[i])) != 0) {
+			log_errno(LOG_ERR, r, "%s: cannot use interface",
+			    d->d_opts.o_ifnames[i]);
+			return 1;
+		}
+	d->d_nworkers = daemon_nworkers(&d->d_opts);
+	if ((r = daemon_init_tables(d, d->d_nworkers)) != 0) {
+		log_errno(LOG_ERR, r, "cannot allocate tables");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	d->d_loop = ev_default_loop(EVFLAG_AUTO);
+	if ((d->d_nft = nft_open(d->d_ifs, d->d_nifs, &err)) == NULL) {
+		log_err("nftables: cannot create table netdev %s: %s",
+		    NFT_TABLE, err.e_text);
+		goto out_tables;
+	}
+	if ((d->d_neigh = neigh_open(d->d_ifs, d->d_nifs)) == NULL) {
+		log_err("cannot open rtnetlink sockets");
+		goto out_nft;
+	}
+	if (daemon_open_workers(d) != 0)
+		goto out_workers;
+	if ((d->d_ctl = ctl_open(d, d->d_loop, d->d_opts.o_socket, &r)) == NULL) {
+		log_errno(LOG_ERR, r, "%s: cannot listen", d->d_opts.o_socket);
+		goto out_workers;
+	}
+
+	ev_signal_init(&sig_term, on_stop, SIGTERM);
+	ev_signal_init(&sig_int, on_stop, SIGINT);
+	ev_signal_init(&sig_hup, on_hup, SIGHUP);
+	ev_signal_start(d->d_loop, &sig_term);
+	ev_signal_start(d->d_loop, &sig_int);
+	ev_signal_start(d->d_loop, &sig_hup);
+	ev_timer_init(&reap, on_reap, REAP_INTERVAL, REAP_INTERVAL);
+	reap.data = d;
+	ev_timer_start(d->d_loop, &reap);
+	ev_timer_init(&hk, on_housekeeping, 1.0, 1.0);
+	hk.data = d;
+	ev_timer_start(d->d_loop, &hk);
+	ev_io_init(&nio, on_neigh, neigh_event_fd(d->d_neigh), EV_READ);
+	nio.data = d;
+	ev_io_start(d->d_loop, &nio);
+
+	log_notice("started: %u workers on %u interfaces, admin socket %s",
+	    d->d_nworkers, d->d_nifs, d->d_opts.o_socket);
+	sd_notifyf(0, "READY=1\nSTATUS=%u workers on %u interfaces",
+	    d->d_nworkers, d->d_nifs);
+	ev_run(d->d_loop, 0);
+	sd_notify(0, "STOPPING=1");
+	rc = 0;
+
+	ctl_close(d->d_ctl);
+	d->d_ctl = NULL;
+out_workers:
+	daemon_close_workers(d);
+	neigh_close(d->d_neigh);
+	d->d_neigh = NULL;
+out_nft:
+	nft_close(d->d_nft);
+	d->d_nft = NULL;
+out_tables:
+	daemon_free_tables(d);
+	if (rc == 0)
+		log_notice("stopped");
+	return rc;
+}

@@ -77,6 +77,8 @@ void	 daemon_free_tables(struct uvsd *d);
 /* Start everything, run the loop until SIGTERM/SIGINT, stop. Exit code. */
 int	 daemon_run(struct uvsd *d);
 
+/* After a table commit: resolve new real servers' next hops at once. */
+void	 daemon_after_commit(struct uvsd *d);
 /* The worker count uvsd would use with <o>. */
 unsigned daemon_nworkers(const struct uvsd_opts *o);
 

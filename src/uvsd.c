@@ -1,1 +1,167 @@
-int main(void){return 0;}
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * uvsd: options, then daemon_run().  Main thread.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl_proto.h"
+#include "daemon.h"
+#include "log.h"
+#include "util.h"
+
+enum {
+	OPT_CONN_MAX = 256,
+	OPT_TX_MODE,
+	OPT_BLOCK_SIZE,
+	OPT_BLOCKS,
+	OPT_QDISC_BYPASS,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "interface",		required_argument,	NULL, 'i' },
+	{ "workers",		required_argument,	NULL, 'w' },
+	{ "socket",		required_argument,	NULL, 's' },
+	{ "foreground",		no_argument,		NULL, 'F' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "conn-max",		required_argument,	NULL, OPT_CONN_MAX },
+	{ "tx-mode",		required_argument,	NULL, OPT_TX_MODE },
+	{ "ring-block-size",	required_argument,	NULL, OPT_BLOCK_SIZE },
+	{ "ring-blocks",	required_argument,	NULL, OPT_BLOCKS },
+	{ "qdisc-bypass",	no_argument,		NULL, OPT_QDISC_BYPASS },
+	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: uvsd -i IFACE [-i IFACE ...] [options]\n"
+"  -i, --interface IFACE     serve IFACE (repeatable, at most %d)\n"
+"  -w, --workers N           worker threads (default: one per CPU, here %u)\n"
+"  -s, --socket PATH         admin socket (default: %s)\n"
+"  -F, --foreground          do not detach; log to stderr\n"
+"  -v, --verbose             log debug messages\n"
+"      --conn-max N          connection table maximum (default: 1048576)\n"
+"      --tx-mode mmsg|ring   sendmmsg() from the RX ring (default) or a TX ring\n"
+"      --ring-block-size B   RX ring block bytes (default: 262144)\n"
+"      --ring-blocks N       RX ring blocks per worker and interface (default: 64)\n"
+"      --qdisc-bypass        send with PACKET_QDISC_BYPASS (no tc, no taps)\n"
+"      --version             print the version and exit\n"
+"  -h, --help                this text\n", IFACE_MAX,
+	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN), CTL_DEFAULT_SOCKET);
+}
+
+static unsigned long
+num_arg(const char *opt, const char *s, unsigned long min, unsigned long max)
+{
+	unsigned long	 v;
+
+	if (parse_uint(s, min, max, &v) != 0) {
+		fprintf(stderr, "uvsd: %s: '%s' is not a number from %lu to %lu\n",
+		    opt, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct uvsd	 d;
+	unsigned long	 v;
+	int		 c;
+
+	memset(&d, 0, sizeof(d));
+	daemon_opts_default(&d.d_opts);
+	while ((c = getopt_long(argc, argv, "i:w:s:Fvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (d.d_opts.o_nifs == IFACE_MAX) {
+				fprintf(stderr, "uvsd: at most %d interfaces\n",
+				    IFACE_MAX);
+				return 2;
+			}
+			d.d_opts.o_ifnames[d.d_opts.o_nifs++] = optarg;
+			break;
+		case 'w':
+			d.d_opts.o_workers = (unsigned)num_arg("--workers",
+			    optarg, 1, 256);
+			break;
+		case 's':
+			d.d_opts.o_socket = optarg;
+			break;
+		case 'F':
+			d.d_opts.o_foreground = true;
+			break;
+		case 'v':
+			d.d_opts.o_loglevel = LOG_DEBUG;
+			break;
+		case OPT_CONN_MAX:
+			d.d_opts.o_conn_max = (uint32_t)num_arg("--conn-max",
+			    optarg, 64, 1UL << 26);
+			break;
+		case OPT_TX_MODE:
+			if (strcmp(optarg, "mmsg") == 0)
+				d.d_opts.o_tx_mode = TX_MMSG;
+			else if (strcmp(optarg, "ring") == 0)
+				d.d_opts.o_tx_mode = TX_RING;
+			else {
+				fprintf(stderr, "uvsd: --tx-mode: '%s' is "
+				    "neither 'mmsg' nor 'ring'\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_BLOCK_SIZE:
+			v = num_arg("--ring-block-size", optarg, 1 << 17, 1 << 26);
+			if (v & (v - 1) || v % (unsigned long)getpagesize()) {
+				fprintf(stderr, "uvsd: --ring-block-size: %lu "
+				    "is not a power of two pages\n", v);
+				return 2;
+			}
+			d.d_opts.o_block_size = (unsigned)v;
+			break;
+		case OPT_BLOCKS:
+			d.d_opts.o_block_nr = (unsigned)num_arg("--ring-blocks",
+			    optarg, 2, 4096);
+			break;
+		case OPT_QDISC_BYPASS:
+			d.d_opts.o_qdisc_bypass = true;
+			break;
+		case OPT_VERSION:
+			printf("uvsd %s (admin protocol %d)\n", PACKAGE_VERSION,
+			    CTL_PROTO_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "uvsd: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (d.d_opts.o_nifs == 0) {
+		fprintf(stderr, "uvsd: no interface: give at least one -i IFACE\n");
+		usage(stderr);
+		return 2;
+	}
+	log_init("uvsd", d.d_opts.o_loglevel);
+	if (!d.d_opts.o_foreground && daemon(0, 1) == -1) {
+		log_errno(LOG_ERR, -errno, "cannot detach");
+		return 1;
+	}
+	return daemon_run(&d);
+}

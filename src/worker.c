@@ -1,1 +1,421 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The packet path (worker.h).  Each frame: check what the ring says of
+ * it, parse it, then either it is addressed to a virtual service (find
+ * or schedule its connection, rewrite it for the real server) or it is a
+ * nat real server's reply (find the connection by its reply tuple,
+ * rewrite it for the client).  The connection's shard lock is held from
+ * lookup to rewrite; nothing else is shared but counters the worker owns.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "daemon.h"
+#include "epoch.h"
+#include "pkt.h"
+#include "sched/sched.h"
+#include "stats.h"
+#include "table.h"
+#include "util.h"
+#include "worker.h"
+#include "xmit/xmit.h"
+
+#define WORKER_POLL_MS	100	/* idle wake-up: snapshot, stats, stop */
+
+int
+worker_open(struct worker *w, struct uvsd *d, unsigned id,
+    const struct ring_opts *o)
+{
+	unsigned	 i;
+	int		 r;
+
+	memset(w, 0, sizeof(*w));
+	w->w_id = id;
+	w->w_d = d;
+	w->w_cpu = -1;
+	w->w_stats = d->d_wstats[id];
+	for (i = 0; i < d->d_nifs; i++) {
+		/* One fanout group per interface, unique in this netns. */
+		uint16_t group = (uint16_t)(((unsigned)getpid() << 5) + i);
+
+		if ((r = ring_open(&w->w_ring[i], &d->d_ifs[i], group, o)) != 0) {
+			while (i-- > 0)
+				ring_close(&w->w_ring[i]);
+			return r;
+		}
+		w->w_nrings++;
+	}
+	return 0;
+}
+
+/* Count a state change in the real server's active/inactive numbers. */
+static void
+conn_set_state(struct conn *c, int state)
+{
+	bool	 was = c->c_flags & CONN_F_ACTIVE;
+	bool	 now = state == TCPS_ESTABLISHED;
+
+	c->c_state = (uint16_t)state;
+	if (was == now)
+		return;
+	if (now) {
+		c->c_flags |= CONN_F_ACTIVE;
+		__atomic_add_fetch(&c->c_rs->rss_active, 1, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&c->c_rs->rss_inactive, 1, __ATOMIC_RELAXED);
+	} else {
+		c->c_flags &= ~CONN_F_ACTIVE;
+		__atomic_sub_fetch(&c->c_rs->rss_active, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&c->c_rs->rss_inactive, 1, __ATOMIC_RELAXED);
+	}
+}
+
+void
+worker_conn_release(struct conn *c, void *arg)
+{
+	(void)arg;
+	if (c->c_flags & CONN_F_ACTIVE)
+		__atomic_sub_fetch(&c->c_rs->rss_active, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_sub_fetch(&c->c_rs->rss_inactive, 1, __ATOMIC_RELAXED);
+	rs_state_put(c->c_rs);
+	svc_state_put(c->c_svc);
+}
+
+/* A SYN for a connection that is closing starts a new one (IPVS conn_reuse_mode). */
+static bool
+conn_reusable(const struct conn *c, const struct pkt *p)
+{
+	if (p->p_tuple.t_proto != IPPROTO_TCP ||
+	    (p->p_tcpflags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_SYN)
+		return false;
+	switch (c->c_state) {
+	case TCPS_FIN_WAIT:
+	case TCPS_TIME_WAIT:
+	case TCPS_CLOSE:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Create the connection for a new flow to <svc>. Shard locked. */
+static int
+worker_schedule(struct worker *w, const struct svc *svc, struct pkt *p,
+    unsigned shard, unsigned slot, uint32_t now, struct conn **ret)
+{
+	struct conn_table	*ct = w->w_d->d_conns;
+	struct wstats		*ws = w->w_stats;
+	struct tuple		 out;
+	struct conn		*c;
+	struct rs		*rs;
+
+	if (p->p_tuple.t_proto == IPPROTO_TCP &&
+	    (p->p_tcpflags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_SYN)
+		return DROP_NOT_SYN;
+	if ((rs = svc->svc_sched->schedule(svc, &p->p_tuple)) == NULL)
+		return DROP_NO_DEST;
+	/* The reply tuple: real server -> client, as nat will see it. */
+	memset(&out, 0, sizeof(out));
+	out.t_src = rs->rs_ep.ep_addr.a;
+	out.t_sport = rs->rs_ep.ep_port;
+	out.t_dst = p->p_tuple.t_src;
+	out.t_dport = p->p_tuple.t_sport;
+	out.t_proto = p->p_tuple.t_proto;
+	out.t_af = p->p_tuple.t_af;
+	c = conn_insert(ct, shard, &p->p_tuple,
+	    rs->rs_method == XMIT_NAT ? &out : NULL, now,
+	    conn_timeout_of(ct, p->p_tuple.t_proto == IPPROTO_TCP ?
+	    TCPS_NONE : CONN_STATE_UDP));
+	if (c == NULL)
+		return DROP_CONN_FULL;
+	c->c_method = rs->rs_method;
+	c->c_rs = rs->rs_st;
+	c->c_svc = svc->svc_st;
+	rs_state_hold(c->c_rs);
+	svc_state_hold(c->c_svc);
+	c->c_ciface = (uint8_t)slot;
+	memcpy(c->c_cmac, p->p_l2 + 6, 6);
+	c->c_state = p->p_tuple.t_proto == IPPROTO_TCP ? TCPS_NONE :
+	    CONN_STATE_UDP;
+	__atomic_add_fetch(&c->c_rs->rss_inactive, 1, __ATOMIC_RELAXED);
+	STAT_INC(ws->ws_slot[c->c_svc->svs_slot].cn_conns);
+	STAT_INC(ws->ws_slot[c->c_rs->rss_slot].cn_conns);
+	*ret = c;
+	return DROP_NONE;
+}
+
+static void
+count_in(struct wstats *ws, const struct conn *c, uint32_t len)
+{
+	STAT_INC(ws->ws_slot[c->c_svc->svs_slot].cn_inpkts);
+	STAT_ADD(ws->ws_slot[c->c_svc->svs_slot].cn_inbytes, len);
+	STAT_INC(ws->ws_slot[c->c_rs->rss_slot].cn_inpkts);
+	STAT_ADD(ws->ws_slot[c->c_rs->rss_slot].cn_inbytes, len);
+}
+
+static void
+count_out(struct wstats *ws, const struct conn *c, uint32_t len)
+{
+	STAT_INC(ws->ws_slot[c->c_svc->svs_slot].cn_outpkts);
+	STAT_ADD(ws->ws_slot[c->c_svc->svs_slot].cn_outbytes, len);
+	STAT_INC(ws->ws_slot[c->c_rs->rss_slot].cn_outpkts);
+	STAT_ADD(ws->ws_slot[c->c_rs->rss_slot].cn_outbytes, len);
+}
+
+/*
+ * Client -> virtual service.  Returns DROP_NONE with the egress slot, or
+ * a reason.
+ */
+static int
+worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
+    unsigned slot, uint32_t now, unsigned *ret_iface)
+{
+	struct conn_table	*ct = w->w_d->d_conns;
+	const struct xmit_ops	*xo;
+	struct conn		*c;
+	unsigned		 shard;
+	int			 r;
+
+	shard = conn_shard(ct, &p->p_tuple, CONN_IN);
+	conn_lock(ct, shard);
+	c = conn_find(ct, shard, &p->p_tuple, CONN_IN);
+	if (c != NULL && conn_reusable(c, p)) {
+		conn_remove(ct, shard, c, worker_conn_release, NULL);
+		c = NULL;
+	}
+	if (c == NULL &&
+	    (r = worker_schedule(w, svc, p, shard, slot, now, &c)) != DROP_NONE)
+		goto out_unlock;
+	if (c->c_state != CONN_STATE_UDP)
+		conn_set_state(c, tcp_state_next(c->c_state,
+		    c->c_flags & CONN_F_OUTSEEN ? DIR_INPUT : DIR_INPUT_ONLY,
+		    p->p_tcpflags));
+	conn_touch(ct, c, now);
+	xo = xmit_get(c->c_method);
+	if ((r = xo->in(p, c, w->w_d->d_ifs, ret_iface)) == DROP_NONE)
+		count_in(w->w_stats, c, p->p_l3len);
+out_unlock:
+	conn_unlock(ct, shard);
+	return r;
+}
+
+/* Real server -> client, through us (nat). */
+static int
+worker_out(struct worker *w, struct pkt *p, uint32_t now, unsigned *ret_iface)
+{
+	struct conn_table	*ct = w->w_d->d_conns;
+	const struct xmit_ops	*xo;
+	struct conn		*c;
+	unsigned		 shard;
+	int			 r = DROP_NO_SVC;
+
+	shard = conn_shard(ct, &p->p_tuple, CONN_OUT);
+	conn_lock(ct, shard);
+	c = conn_find(ct, shard, &p->p_tuple, CONN_OUT);
+	if (c == NULL || (xo = xmit_get(c->c_method))->out == NULL)
+		goto out_unlock;
+	c->c_flags |= CONN_F_OUTSEEN;
+	if (c->c_state != CONN_STATE_UDP)
+		conn_set_state(c, tcp_state_next(c->c_state, DIR_OUTPUT,
+		    p->p_tcpflags));
+	conn_touch(ct, c, now);
+	if ((r = xo->out(p, c, w->w_d->d_ifs, ret_iface)) == DROP_NONE)
+		count_out(w->w_stats, c, p->p_l3len);
+out_unlock:
+	conn_unlock(ct, shard);
+	return r;
+}
+
+/* One frame; returns DROP_NONE once it is queued for sending. */
+static int
+worker_frame(struct worker *w, const struct table *t, unsigned slot,
+    struct tpacket3_hdr *h, uint32_t now)
+{
+	const struct sockaddr_ll *sll;
+	const struct svc	*svc;
+	struct ring		*tx;
+	struct pkt		 p;
+	uint8_t			*frame;
+	unsigned		 egress = 0;
+	int			 r;
+
+	if (h->tp_snaplen != h->tp_len)
+		return DROP_TRUNC;
+	sll = (const struct sockaddr_ll *)((uint8_t *)h +
+	    TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
+	if (sll->sll_pkttype != PACKET_HOST)
+		return DROP_OTHERHOST;
+	if (h->tp_status & TP_STATUS_VLAN_VALID)
+		return DROP_VLAN;
+	frame = (uint8_t *)h + h->tp_mac;
+	r = pkt_parse(&p, frame, h->tp_snaplen,
+	    (struct vnet_hdr *)(frame - RING_VNET_LEN));
+	if (r != DROP_NONE)
+		return r;
+	svc = table_lookup(t, p.p_tuple.t_proto, &p.p_tuple.t_dst,
+	    p.p_tuple.t_af, p.p_tuple.t_dport);
+	if (svc != NULL)
+		r = worker_in(w, svc, &p, slot, now, &egress);
+	else
+		r = worker_out(w, &p, now, &egress);
+	if (r != DROP_NONE)
+		return r;
+	if (egress >= w->w_nrings)
+		return DROP_NO_IFACE;
+	/* The kernel refuses non-GSO frames over the MTU (§8.5). */
+	if (p.p_vnet->vh_gso_type == VNET_GSO_NONE &&
+	    p.p_len > w->w_d->d_ifs[egress].if_mtu + 14)
+		return DROP_TOO_BIG;
+	tx = &w->w_ring[egress];
+	if (!ring_tx_add(tx, frame - RING_VNET_LEN, p.p_len + RING_VNET_LEN)) {
+		STAT_ADD(w->w_stats->ws_drop[DROP_TX],
+		    ring_tx_flush(tx, &w->w_stats->ws_tx_calls));
+		if (!ring_tx_add(tx, frame - RING_VNET_LEN,
+		    p.p_len + RING_VNET_LEN))
+			return DROP_TX_FULL;
+	}
+	STAT_INC(w->w_stats->ws_tx_pkts);
+	STAT_ADD(w->w_stats->ws_tx_bytes, p.p_len);
+	return DROP_NONE;
+}
+
+void
+worker_block(struct worker *w, unsigned slot, struct tpacket_block_desc *bd,
+    uint32_t now)
+{
+	const struct table	*t = table_current(w->w_d->d_tables);
+	struct wstats		*ws = w->w_stats;
+	struct tpacket3_hdr	*h;
+	uint32_t		 i, n = bd->hdr.bh1.num_pkts;
+	int			 r;
+
+	STAT_INC(ws->ws_rx_blocks);
+	h = (struct tpacket3_hdr *)((uint8_t *)bd +
+	    bd->hdr.bh1.offset_to_first_pkt);
+	/* tp_next_offset is 0 on the last frame: count, do not follow (§1.4). */
+	for (i = 0; i < n; i++) {
+		STAT_INC(ws->ws_rx_pkts);
+		STAT_ADD(ws->ws_rx_bytes, h->tp_len);
+		if ((r = worker_frame(w, t, slot, h, now)) != DROP_NONE)
+			STAT_INC(ws->ws_drop[r]);
+		h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
+	}
+}
+
+void
+worker_flush(struct worker *w)
+{
+	unsigned	 i;
+
+	for (i = 0; i < w->w_nrings; i++)
+		STAT_ADD(w->w_stats->ws_drop[DROP_TX],
+		    ring_tx_flush(&w->w_ring[i], &w->w_stats->ws_tx_calls));
+}
+
+static void
+worker_ring_stats(struct worker *w)
+{
+	uint64_t	 drops, freezes;
+	unsigned	 i;
+
+	for (i = 0; i < w->w_nrings; i++)
+		if (ring_stats(&w->w_ring[i], &drops, &freezes) == 0) {
+			STAT_ADD(w->w_stats->ws_ring_drops, drops);
+			STAT_ADD(w->w_stats->ws_ring_freezes, freezes);
+		}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker			*w = arg;
+	struct uvsd			*d = w->w_d;
+	struct pollfd			 pfd[IFACE_MAX];
+	struct tpacket_block_desc	*bd;
+	uint32_t			 now, last_stats = 0;
+	unsigned			 i;
+	bool				 busy;
+
+	if (w->w_cpu >= 0) {
+		cpu_set_t cs;
+
+		CPU_ZERO(&cs);
+		CPU_SET(w->w_cpu, &cs);
+		(void)pthread_setaffinity_np(pthread_self(), sizeof(cs), &cs);
+	}
+	for (i = 0; i < w->w_nrings; i++) {
+		pfd[i].fd = w->w_ring[i].r_fd;
+		pfd[i].events = POLLIN | POLLERR;
+	}
+	while (!__atomic_load_n(&d->d_stop, __ATOMIC_RELAXED)) {
+		epoch_quiescent(d->d_epoch, w->w_id);
+		__atomic_add_fetch(&w->w_loops, 1, __ATOMIC_RELAXED);
+		now = conn_now();
+		busy = false;
+		/*
+		 * One block per ring per round, so that a busy interface
+		 * does not starve the others; every frame of the blocks
+		 * leaves before the blocks go back (iovecs point into them).
+		 */
+		for (i = 0; i < w->w_nrings; i++) {
+			if ((bd = ring_block(&w->w_ring[i])) == NULL)
+				continue;
+			busy = true;
+			worker_block(w, i, bd, now);
+			worker_flush(w);
+			ring_block_done(&w->w_ring[i]);
+		}
+		if (now != last_stats) {
+			/* Once a second, not per packet. */
+			worker_ring_stats(w);
+			last_stats = now;
+		}
+		if (busy)
+			continue;
+		/* Poll only when the cursor block is the kernel's (§1.5). */
+		epoch_offline(d->d_epoch, w->w_id);
+		(void)poll(pfd, w->w_nrings, WORKER_POLL_MS);
+	}
+	epoch_offline(d->d_epoch, w->w_id);
+	return NULL;
+}
+
+int
+worker_start(struct worker *w)
+{
+	int	 r;
+
+	if ((r = pthread_create(&w->w_thread, NULL, worker_main, w)) != 0)
+		return -r;
+	w->w_started = true;
+	return 0;
+}
+
+void
+worker_join(struct worker *w)
+{
+	if (w->w_started)
+		pthread_join(w->w_thread, NULL);
+	w->w_started = false;
+}
+
+void
+worker_close(struct worker *w)
+{
+	unsigned	 i;
+
+	for (i = 0; i < w->w_nrings; i++)
+		ring_close(&w->w_ring[i]);
+	w->w_nrings = 0;
+}

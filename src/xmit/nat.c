@@ -1,1 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Masquerading (-m): the destination VIP:port becomes RIP:port on the way
+ * in; the real server's replies come back through us (it routes via the
+ * director) and get VIP:port back as their source, with the TTL lowered
+ * as a router does.  Replies go to the MAC the client's frames came
+ * from, on the interface they came in.  Checksums are updated
+ * incrementally, partial ones as partial (pkt.c).  Workers.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "conn.h"
+#include "iface.h"
+#include "pkt.h"
+#include "stats.h"
+#include "xmit/xmit.h"
+
+static int
+nat_in(struct pkt *p, const struct conn *c, const struct iface *ifs,
+    unsigned *ret_iface)
+{
+	const struct tuple *out = &c->c_tuple[CONN_OUT];
+
+	pkt_rewrite4(p, true, out->t_src.w[0], out->t_sport);
+	return xmit_to_rs(p, c, ifs, ret_iface);
+}
+
+static int
+nat_out(struct pkt *p, const struct conn *c, const struct iface *ifs,
+    unsigned *ret_iface)
+{
+	const struct tuple *in = &c->c_tuple[CONN_IN];
+
+	if (!pkt_ttl_dec4(p))
+		return DROP_TTL;
+	pkt_rewrite4(p, false, in->t_dst.w[0], in->t_dport);
+	memcpy(p->p_l2, c->c_cmac, 6);
+	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
+	*ret_iface = c->c_ciface;
+	return DROP_NONE;
+}
+
+const struct xmit_ops xmit_nat = {
+	.name	= "nat",
+	.fwd	= "Masq",
+	.in	= nat_in,
+	.out	= nat_out,
+};

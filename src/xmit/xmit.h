@@ -35,6 +35,12 @@ struct xmit_ops {
 extern const struct xmit_ops xmit_dr;
 extern const struct xmit_ops xmit_nat;
 
+/*
+ * Address <p> to the next hop of <c>'s real server, as the control thread
+ * last resolved it: DROP_NO_NEIGH while unknown.  dr's in, nat's tail.
+ */
+int	 xmit_to_rs(struct pkt *p, const struct conn *c,
+	    const struct iface *ifs, unsigned *ret_iface);
 /* The method <m>, or NULL. */
 const struct xmit_ops *xmit_get(int m);
 /* The method named <name> ("dr", "nat"), -EINVAL if none. */

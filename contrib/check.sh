@@ -1,0 +1,68 @@
+#!/bin/sh
+# Run every uvs test from a clean checkout: install what the build and the
+# tests need (Debian, as root), build with warnings as errors, run `make
+# check` (unit tests, fuzz targets' bounded runs, network-namespace tests),
+# then build again under ASan/UBSan and run the unit tests there too.
+# Usage: contrib/check.sh [--no-deps] [--no-asan]
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+deps=yes asan=yes
+for a in "$@"; do
+	case "$a" in
+	--no-deps) deps=no ;;
+	--no-asan) asan=no ;;
+	*) echo "usage: $0 [--no-deps] [--no-asan]" >&2; exit 2 ;;
+	esac
+done
+
+PKGS="build-essential autoconf automake pkg-config libconfig-dev libev-dev
+libsystemd-dev libjemalloc-dev libcmocka-dev libmnl-dev libnftables-dev
+nftables iproute2 ethtool nginx-light socat iperf3 wrk curl clang
+libclang-rt-14-dev python3 procps"
+
+if [ "$deps" = yes ]; then
+	missing=""
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q "install ok installed" || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "check.sh: missing packages:$missing (run as root to install)" >&2
+			exit 1
+		fi
+		echo "check.sh: installing$missing"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -q >/dev/null
+		apt-get install -y -q --no-install-recommends $missing >/dev/null
+	fi
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+autoreconf -fi >/dev/null
+# Out of tree, so that the sanitizer build can sit beside it.
+rm -rf build && mkdir build && cd build
+../configure -q
+make -j"$jobs"
+status=0
+make -j1 check || status=$?
+if [ $status -ne 0 ]; then
+	for f in $(find tests -name '*.log' ! -name test-suite.log); do
+		if grep -q '^:test-result: FAIL\|^:test-result: ERROR' "${f%.log}.trs" 2>/dev/null; then
+			echo "===== $f"; tail -n 60 "$f"
+		fi
+	done
+	exit $status
+fi
+
+if [ "$asan" = yes ]; then
+	# A second tree, so the main build stays as it is.
+	cd "$top" && rm -rf build-asan && mkdir build-asan && cd build-asan
+	../configure -q --enable-sanitizers
+	make -j"$jobs" uvsd uvsadm
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    make -j"$jobs" check TESTS='$(UNIT_TESTS)'
+fi
+echo "check.sh: all tests passed"

@@ -1,1 +1,1165 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Virtual services, real servers and the snapshots workers read (table.h).
+ *
+ * The control thread edits a struct vs_conf (plain arrays, deep copies)
+ * and commits it: table_commit() validates it whole, binds every service
+ * and real server to its long-lived state (found by identity, or made
+ * with a fresh stats slot), builds an immutable struct table with a
+ * lookup hash and the schedulers' data, and publishes it with one release
+ * store.  The old snapshot goes to the epoch, whose free drops the
+ * references it held; states no longer configured are marked dead and
+ * live on while connections hold them, until table_gc() sees them unused.
+ *
+ * Everything here runs in the control thread except table_current(),
+ * table_lookup() and the state hold/put functions, which workers call.
+ * No logging: errors fill a struct uvs_err.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <assert.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "epoch.h"
+#include "sched/sched.h"
+#include "stats.h"
+#include "table.h"
+#include "util.h"
+#include "xmit/xmit.h"
+
+#define SVC_STRLEN	(EP_STRLEN + 8)
+
+struct table_ctl {
+	struct epoch	*tc_epoch;
+	void		(*tc_on_publish)(const struct table *t, void *arg);
+	void		*tc_arg;
+	struct vs_conf	*tc_conf;	/* what runs */
+	struct table	*tc_cur;	/* atomic: release store/acquire load */
+	struct rs_state	*tc_rss;	/* all real server states, dead too */
+	struct svc_state *tc_svs;	/* all service states, dead too */
+	uint64_t	 tc_gen;	/* commits */
+	struct wstats *const *tc_ws;	/* zeroed per new slot; may be NULL */
+	unsigned	 tc_nws;
+};
+
+/* Identity of a service (k_rip NULL) or of a real server in a service. */
+struct key {
+	const struct addr *k_vip;	/* NULL: empty index entry */
+	const struct addr *k_rip;
+	uint16_t	 k_vport;	/* network order */
+	uint16_t	 k_rport;	/* network order */
+	uint8_t		 k_proto;
+};
+
+/* An open-addressing index of keys, built for one commit. */
+struct kent {
+	struct key	 ke_key;
+	void		*ke_val;
+	bool		 ke_used;	/* bound by the new snapshot */
+};
+
+struct kidx {
+	unsigned	 ki_mask;
+	struct kent	*ki_ent;	/* [ki_mask + 1] */
+};
+
+const char *
+svc_fmt(int proto, const struct ep *vip, char *buf, size_t len)
+{
+	char	 e[EP_STRLEN];
+
+	snprintf(buf, len, "%s %s", proto_name(proto),
+	    ep_fmt(vip, e, sizeof(e)));
+	return buf;
+}
+
+static uint32_t
+hash_mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x9e3779b1U;
+	return h ^ (h >> 15);
+}
+
+static uint32_t
+hash_addr(uint32_t h, const union inaddr *a, uint8_t af)
+{
+	unsigned	 i;
+
+	h = hash_mix(h, af);
+	for (i = 0; i < 4; i++)
+		h = hash_mix(h, a->w[i]);
+	return h;
+}
+
+/* The snapshot's lookup hash: (proto, af, address, port). */
+static uint32_t
+svc_hash(int proto, const union inaddr *vip, uint8_t af, uint16_t port)
+{
+	uint32_t	 h;
+
+	h = hash_addr(hash_mix(0, (uint32_t)proto << 16 | port), vip, af);
+	return h ^ (h >> 13);
+}
+
+static unsigned
+pow2_at_least(unsigned n)
+{
+	unsigned	 p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* Index sized for <n> keys, with at least one empty entry. */
+static int
+kidx_init(struct kidx *ki, unsigned n)
+{
+	unsigned	 size = pow2_at_least(2 * n + 1);
+
+	ki->ki_mask = size - 1;
+	ki->ki_ent = calloc(size, sizeof(*ki->ki_ent));
+	return ki->ki_ent == NULL ? -ENOMEM : 0;
+}
+
+static bool
+key_eq(const struct key *a, const struct key *b)
+{
+	if (a->k_proto != b->k_proto || a->k_vport != b->k_vport ||
+	    !addr_eq(a->k_vip, b->k_vip))
+		return false;
+	if (a->k_rip == NULL || b->k_rip == NULL)
+		return a->k_rip == b->k_rip;
+	return a->k_rport == b->k_rport && addr_eq(a->k_rip, b->k_rip);
+}
+
+/* The entry holding <k>, or the empty one where it would go. */
+static struct kent *
+kidx_find(struct kidx *ki, const struct key *k)
+{
+	uint32_t	 h;
+	unsigned	 i;
+
+	h = hash_addr(hash_mix(0, (uint32_t)k->k_proto << 16 | k->k_vport),
+	    &k->k_vip->a, k->k_vip->a_af);
+	if (k->k_rip != NULL)
+		h = hash_addr(hash_mix(h, k->k_rport), &k->k_rip->a,
+		    k->k_rip->a_af);
+	for (i = h & ki->ki_mask; ki->ki_ent[i].ke_key.k_vip != NULL;
+	    i = (i + 1) & ki->ki_mask)
+		if (key_eq(&ki->ki_ent[i].ke_key, k))
+			break;
+	return &ki->ki_ent[i];
+}
+
+/*
+ * A real server's port as it runs: DR cannot change the port, so it is
+ * the service's (ipvsadm ignores the one given with -g); NAT without a
+ * port keeps the service's.
+ */
+static uint16_t
+rs_port(const struct svc_conf *sc, const struct rs_conf *rc)
+{
+	if (rc->rc_method == XMIT_DR || rc->rc_ep.ep_port == 0)
+		return sc->sc_ep.ep_port;
+	return rc->rc_ep.ep_port;
+}
+
+static const char *
+sched_name(const struct svc_conf *sc)
+{
+	return sc->sc_sched[0] == '\0' ? SCHED_DEFAULT : sc->sc_sched;
+}
+
+static int
+svc_check(const struct svc_conf *sc, struct uvs_err *err)
+{
+	char	 s[SVC_STRLEN];
+
+	svc_fmt(sc->sc_proto, &sc->sc_ep, s, sizeof(s));
+	if (sc->sc_proto != IPPROTO_TCP && sc->sc_proto != IPPROTO_UDP) {
+		uvs_err_set(err, "%s: protocol must be tcp or udp", s);
+		return -EINVAL;
+	}
+	if (sc->sc_ep.ep_addr.a_af != AF_INET &&
+	    sc->sc_ep.ep_addr.a_af != AF_INET6) {
+		uvs_err_set(err, "%s: no address", s);
+		return -EINVAL;
+	}
+	if (sc->sc_ep.ep_port == 0) {
+		uvs_err_set(err, "%s: a service needs a port", s);
+		return -EINVAL;
+	}
+	if (memchr(sc->sc_sched, '\0', sizeof(sc->sc_sched)) == NULL ||
+	    sched_find(sched_name(sc)) == NULL) {
+		uvs_err_set(err, "%s: unknown scheduler '%.*s'", s,
+		    (int)sizeof(sc->sc_sched), sc->sc_sched);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+rs_check(const struct svc_conf *sc, const struct rs_conf *rc,
+    struct uvs_err *err)
+{
+	char	 s[SVC_STRLEN], e[EP_STRLEN];
+
+	svc_fmt(sc->sc_proto, &sc->sc_ep, s, sizeof(s));
+	ep_fmt(&rc->rc_ep, e, sizeof(e));
+	if (rc->rc_ep.ep_addr.a_af != sc->sc_ep.ep_addr.a_af) {
+		uvs_err_set(err, "%s: real server '%s' is not of the "
+		    "service's address family", s, e);
+		return -EINVAL;
+	}
+	if (rc->rc_weight < 0) {
+		uvs_err_set(err, "%s: real server '%s': weight %d out of "
+		    "range 0..2147483647", s, e, (int)rc->rc_weight);
+		return -EINVAL;
+	}
+	if (rc->rc_method != XMIT_DR && rc->rc_method != XMIT_NAT) {
+		uvs_err_set(err, "%s: real server '%s': forwarding method "
+		    "must be dr or nat", s, e);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* <rc> checked and with its running port, into <ret>. */
+static int
+rs_norm(const struct svc_conf *sc, const struct rs_conf *rc,
+    struct rs_conf *ret, struct uvs_err *err)
+{
+	int	 r;
+
+	if ((r = rs_check(sc, rc, err)) != 0)
+		return r;
+	*ret = *rc;
+	ret->rc_ep.ep_port = rs_port(sc, rc);
+	return 0;
+}
+
+static void
+err_svc(struct uvs_err *err, const char *what, int proto,
+    const struct ep *vip)
+{
+	char	 s[SVC_STRLEN];
+
+	uvs_err_set(err, "%s '%s'", what, svc_fmt(proto, vip, s, sizeof(s)));
+}
+
+static void
+err_rs(struct uvs_err *err, const char *what, const struct svc_conf *sc,
+    const struct ep *rip)
+{
+	char	 s[SVC_STRLEN], e[EP_STRLEN];
+
+	uvs_err_set(err, "%s: %s '%s'",
+	    svc_fmt(sc->sc_proto, &sc->sc_ep, s, sizeof(s)), what,
+	    ep_fmt(rip, e, sizeof(e)));
+}
+
+static void
+err_limit(struct uvs_err *err, const struct svc_conf *sc)
+{
+	char	 s[SVC_STRLEN];
+
+	uvs_err_set(err, "%s: too many real servers (limit %u)",
+	    svc_fmt(sc->sc_proto, &sc->sc_ep, s, sizeof(s)), RS_PER_SVC_MAX);
+}
+
+struct vs_conf *
+vsconf_dup(const struct vs_conf *vc)
+{
+	struct vs_conf	*n;
+	struct svc_conf	*sc;
+	unsigned	 i;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return NULL;
+	if (vc == NULL || vc->vc_nsvc == 0)
+		return n;
+	n->vc_svc = calloc(vc->vc_nsvc, sizeof(*n->vc_svc));
+	if (n->vc_svc == NULL)
+		goto out_free;
+	for (i = 0; i < vc->vc_nsvc; i++) {
+		sc = &n->vc_svc[i];
+		*sc = vc->vc_svc[i];
+		sc->sc_rs = NULL;
+		n->vc_nsvc = i + 1;
+		if (sc->sc_nrs == 0)
+			continue;
+		sc->sc_rs = malloc(sc->sc_nrs * sizeof(*sc->sc_rs));
+		if (sc->sc_rs == NULL) {
+			sc->sc_nrs = 0;
+			goto out_free;
+		}
+		memcpy(sc->sc_rs, vc->vc_svc[i].sc_rs,
+		    sc->sc_nrs * sizeof(*sc->sc_rs));
+	}
+	return n;
+out_free:
+	vsconf_free(n);
+	return NULL;
+}
+
+void
+vsconf_clear(struct vs_conf *vc)
+{
+	unsigned	 i;
+
+	for (i = 0; i < vc->vc_nsvc; i++)
+		free(vc->vc_svc[i].sc_rs);
+	free(vc->vc_svc);
+	vc->vc_svc = NULL;
+	vc->vc_nsvc = 0;
+}
+
+void
+vsconf_free(struct vs_conf *vc)
+{
+	if (vc == NULL)
+		return;
+	vsconf_clear(vc);
+	free(vc);
+}
+
+struct svc_conf *
+vsconf_find_svc(const struct vs_conf *vc, int proto, const struct ep *vip)
+{
+	unsigned	 i;
+
+	for (i = 0; i < vc->vc_nsvc; i++)
+		if (vc->vc_svc[i].sc_proto == proto &&
+		    ep_eq(&vc->vc_svc[i].sc_ep, vip))
+			return &vc->vc_svc[i];
+	return NULL;
+}
+
+struct rs_conf *
+vsconf_find_rs(const struct svc_conf *sc, const struct ep *rip)
+{
+	unsigned	 i;
+
+	for (i = 0; i < sc->sc_nrs; i++)
+		if (ep_eq(&sc->sc_rs[i].rc_ep, rip))
+			return &sc->sc_rs[i];
+	return NULL;
+}
+
+int
+vsconf_add_svc(struct vs_conf *vc, const struct svc_conf *svc,
+    struct uvs_err *err)
+{
+	struct svc_conf	 n = *svc, *a;
+	struct rs_conf	*rs = NULL;
+	unsigned	 i, j;
+	int		 r;
+
+	if (n.sc_sched[0] == '\0')
+		snprintf(n.sc_sched, sizeof(n.sc_sched), "%s", SCHED_DEFAULT);
+	if ((r = svc_check(&n, err)) != 0)
+		return r;
+	if (vsconf_find_svc(vc, n.sc_proto, &n.sc_ep) != NULL) {
+		err_svc(err, "service already exists", n.sc_proto, &n.sc_ep);
+		return -EEXIST;
+	}
+	if (vc->vc_nsvc >= SVC_MAX) {
+		uvs_err_set(err, "too many services (limit %u)", SVC_MAX);
+		return -ENOSPC;
+	}
+	if (n.sc_nrs > RS_PER_SVC_MAX) {
+		err_limit(err, &n);
+		return -ENOSPC;
+	}
+	/* Real servers given with the service are checked like add_rs's. */
+	if (n.sc_nrs > 0) {
+		if ((rs = calloc(n.sc_nrs, sizeof(*rs))) == NULL)
+			return -ENOMEM;
+		for (i = 0; i < n.sc_nrs; i++) {
+			if ((r = rs_norm(&n, &svc->sc_rs[i], &rs[i], err)) != 0)
+				goto out_free;
+			for (j = 0; j < i; j++) {
+				if (ep_eq(&rs[j].rc_ep, &rs[i].rc_ep)) {
+					err_rs(err, "destination already "
+					    "exists", &n, &rs[i].rc_ep);
+					r = -EEXIST;
+					goto out_free;
+				}
+			}
+		}
+	}
+	a = realloc(vc->vc_svc, (vc->vc_nsvc + 1) * sizeof(*a));
+	if (a == NULL) {
+		r = -ENOMEM;
+		goto out_free;
+	}
+	n.sc_rs = rs;
+	vc->vc_svc = a;
+	vc->vc_svc[vc->vc_nsvc++] = n;
+	return 0;
+out_free:
+	free(rs);
+	return r;
+}
+
+int
+vsconf_edit_svc(struct vs_conf *vc, const struct svc_conf *svc,
+    struct uvs_err *err)
+{
+	struct svc_conf	*sc, n;
+	int		 r;
+
+	if ((sc = vsconf_find_svc(vc, svc->sc_proto, &svc->sc_ep)) == NULL) {
+		err_svc(err, "no such service", svc->sc_proto, &svc->sc_ep);
+		return -ESRCH;
+	}
+	n = *sc;
+	memcpy(n.sc_sched, svc->sc_sched, sizeof(n.sc_sched));
+	if (n.sc_sched[0] == '\0')
+		snprintf(n.sc_sched, sizeof(n.sc_sched), "%s", SCHED_DEFAULT);
+	if ((r = svc_check(&n, err)) != 0)
+		return r;
+	memcpy(sc->sc_sched, n.sc_sched, sizeof(sc->sc_sched));
+	sc->sc_flags = svc->sc_flags;
+	return 0;
+}
+
+int
+vsconf_del_svc(struct vs_conf *vc, int proto, const struct ep *vip,
+    struct uvs_err *err)
+{
+	struct svc_conf	*sc;
+	size_t		 i;
+
+	if ((sc = vsconf_find_svc(vc, proto, vip)) == NULL) {
+		err_svc(err, "no such service", proto, vip);
+		return -ESRCH;
+	}
+	i = (size_t)(sc - vc->vc_svc);
+	free(sc->sc_rs);
+	memmove(sc, sc + 1, (vc->vc_nsvc - i - 1) * sizeof(*sc));
+	vc->vc_nsvc--;
+	return 0;
+}
+
+int
+vsconf_add_rs(struct vs_conf *vc, int proto, const struct ep *vip,
+    const struct rs_conf *rs, struct uvs_err *err)
+{
+	struct svc_conf	*sc;
+	struct rs_conf	 n, *a;
+	int		 r;
+
+	if ((sc = vsconf_find_svc(vc, proto, vip)) == NULL) {
+		err_svc(err, "no such service", proto, vip);
+		return -ESRCH;
+	}
+	if ((r = rs_norm(sc, rs, &n, err)) != 0)
+		return r;
+	if (vsconf_find_rs(sc, &n.rc_ep) != NULL) {
+		err_rs(err, "destination already exists", sc, &n.rc_ep);
+		return -EEXIST;
+	}
+	if (sc->sc_nrs >= RS_PER_SVC_MAX) {
+		err_limit(err, sc);
+		return -ENOSPC;
+	}
+	if ((a = realloc(sc->sc_rs, (sc->sc_nrs + 1) * sizeof(*a))) == NULL)
+		return -ENOMEM;
+	sc->sc_rs = a;
+	sc->sc_rs[sc->sc_nrs++] = n;
+	return 0;
+}
+
+int
+vsconf_edit_rs(struct vs_conf *vc, int proto, const struct ep *vip,
+    const struct rs_conf *rs, struct uvs_err *err)
+{
+	struct svc_conf	*sc;
+	struct rs_conf	 n, *rc;
+	int		 r;
+
+	if ((sc = vsconf_find_svc(vc, proto, vip)) == NULL) {
+		err_svc(err, "no such service", proto, vip);
+		return -ESRCH;
+	}
+	if ((r = rs_norm(sc, rs, &n, err)) != 0)
+		return r;
+	if ((rc = vsconf_find_rs(sc, &n.rc_ep)) == NULL) {
+		err_rs(err, "no such destination", sc, &n.rc_ep);
+		return -ENOENT;
+	}
+	*rc = n;
+	return 0;
+}
+
+int
+vsconf_del_rs(struct vs_conf *vc, int proto, const struct ep *vip,
+    const struct ep *rip, struct uvs_err *err)
+{
+	struct svc_conf	*sc;
+	struct rs_conf	*rc;
+	struct ep	 alt;
+	size_t		 i;
+
+	if ((sc = vsconf_find_svc(vc, proto, vip)) == NULL) {
+		err_svc(err, "no such service", proto, vip);
+		return -ESRCH;
+	}
+	/*
+	 * A server given without a port, or a DR server named with the
+	 * port ipvsadm ignored when it was added, runs on the service's.
+	 */
+	if ((rc = vsconf_find_rs(sc, rip)) == NULL) {
+		alt = *rip;
+		alt.ep_port = sc->sc_ep.ep_port;
+		rc = vsconf_find_rs(sc, &alt);
+		if (rc != NULL && rip->ep_port != 0 && rc->rc_method != XMIT_DR)
+			rc = NULL;
+	}
+	if (rc == NULL) {
+		err_rs(err, "no such destination", sc, rip);
+		return -ENOENT;
+	}
+	i = (size_t)(rc - sc->sc_rs);
+	memmove(rc, rc + 1, (sc->sc_nrs - i - 1) * sizeof(*rc));
+	sc->sc_nrs--;
+	return 0;
+}
+
+/* States */
+
+void
+rs_state_hold(struct rs_state *rss)
+{
+	__atomic_add_fetch(&rss->rss_refs, 1, __ATOMIC_RELAXED);
+}
+
+/* Never frees: table_gc() does, in the control thread. */
+void
+rs_state_put(struct rs_state *rss)
+{
+	__atomic_sub_fetch(&rss->rss_refs, 1, __ATOMIC_RELEASE);
+}
+
+void
+svc_state_hold(struct svc_state *svs)
+{
+	__atomic_add_fetch(&svs->svs_refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+svc_state_put(struct svc_state *svs)
+{
+	__atomic_sub_fetch(&svs->svs_refs, 1, __ATOMIC_RELEASE);
+}
+
+static void
+rs_state_free(void *p)
+{
+	struct rs_state	*rss = p;
+
+	stats_slot_free(rss->rss_slot);
+	free(rss);
+}
+
+static void
+svc_state_free(void *p)
+{
+	struct svc_state *svs = p;
+
+	stats_slot_free(svs->svs_slot);
+	free(svs);
+}
+
+/* A fresh stats slot, zeroed in every worker. */
+static int
+slot_get(struct table_ctl *tc, uint32_t *ret_slot)
+{
+	int	 s;
+
+	if ((s = stats_slot_alloc()) < 0)
+		return s;
+	if (tc->tc_ws != NULL)
+		stats_zero_slot(tc->tc_ws, tc->tc_nws, (uint32_t)s);
+	*ret_slot = (uint32_t)s;
+	return 0;
+}
+
+/* Snapshots */
+
+/*
+ * Undo the first <ninit> schedulers' init and free <t>; <put>: drop the
+ * references a published snapshot holds.
+ */
+static void
+table_destroy(struct table *t, unsigned ninit, bool put)
+{
+	struct svc	*svc;
+	unsigned	 i, j;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->t_nsvc; i++) {
+		svc = &t->t_svc[i];
+		if (i < ninit && svc->svc_sched->done != NULL)
+			svc->svc_sched->done(svc);
+		if (put) {
+			for (j = 0; j < svc->svc_nrs; j++)
+				rs_state_put(svc->svc_rs[j].rs_st);
+			svc_state_put(svc->svc_st);
+		}
+		free(svc->svc_rs);
+	}
+	free(t->t_svc);
+	free(t->t_hash);
+	free(t);
+}
+
+/* The epoch's free of a published snapshot. */
+static void
+table_free_published(void *p)
+{
+	struct table	*t = p;
+
+	table_destroy(t, t->t_nsvc, true);
+}
+
+static struct table *
+table_alloc(unsigned nsvc)
+{
+	struct table	*t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->t_hmask = pow2_at_least(2 * nsvc) - 1;
+	t->t_hash = calloc(t->t_hmask + 1, sizeof(*t->t_hash));
+	if (nsvc > 0)
+		t->t_svc = calloc(nsvc, sizeof(*t->t_svc));
+	if (t->t_hash == NULL || (nsvc > 0 && t->t_svc == NULL)) {
+		free(t->t_hash);
+		free(t->t_svc);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct table_ctl *
+table_ctl_new(struct epoch *e,
+    void (*on_publish)(const struct table *t, void *arg), void *arg)
+{
+	struct table_ctl *tc;
+
+	if ((tc = calloc(1, sizeof(*tc))) == NULL)
+		return NULL;
+	tc->tc_epoch = e;
+	tc->tc_on_publish = on_publish;
+	tc->tc_arg = arg;
+	if ((tc->tc_conf = vsconf_dup(NULL)) == NULL)
+		goto out_free;
+	if ((tc->tc_cur = table_alloc(0)) == NULL)
+		goto out_conf;
+	return tc;
+out_conf:
+	vsconf_free(tc->tc_conf);
+out_free:
+	free(tc);
+	return NULL;
+}
+
+/*
+ * Everything goes through the epoch, snapshot first: snapshots still
+ * waiting there drop references on states, so states are freed last.
+ */
+void
+table_ctl_free(struct table_ctl *tc)
+{
+	struct rs_state	*rss, *rn;
+	struct svc_state *svs, *sn;
+
+	if (tc == NULL)
+		return;
+	epoch_defer(tc->tc_epoch, table_free_published, tc->tc_cur);
+	for (rss = tc->tc_rss; rss != NULL; rss = rn) {
+		rn = rss->rss_next;
+		epoch_defer(tc->tc_epoch, rs_state_free, rss);
+	}
+	for (svs = tc->tc_svs; svs != NULL; svs = sn) {
+		sn = svs->svs_next;
+		epoch_defer(tc->tc_epoch, svc_state_free, svs);
+	}
+	vsconf_free(tc->tc_conf);
+	free(tc);
+}
+
+void
+table_set_stats(struct table_ctl *tc, struct wstats *const *ws, unsigned n)
+{
+	tc->tc_ws = ws;
+	tc->tc_nws = n;
+}
+
+const struct vs_conf *
+table_conf(const struct table_ctl *tc)
+{
+	return tc->tc_conf;
+}
+
+const struct table *
+table_current(const struct table_ctl *tc)
+{
+	return __atomic_load_n(&tc->tc_cur, __ATOMIC_ACQUIRE);
+}
+
+const struct svc *
+table_lookup(const struct table *t, int proto, const union inaddr *vip,
+    uint8_t af, uint16_t port)
+{
+	const struct svc *svc;
+
+	svc = t->t_hash[svc_hash(proto, vip, af, port) & t->t_hmask];
+	for (; svc != NULL; svc = svc->svc_hnext)
+		if (svc->svc_ep.ep_port == port && svc->svc_proto == proto &&
+		    svc->svc_ep.ep_addr.a_af == af &&
+		    memcmp(&svc->svc_ep.ep_addr.a, vip, sizeof(*vip)) == 0)
+			return svc;
+	return NULL;
+}
+
+/* Every field checked, duplicates refused, limits kept. */
+static int
+vsconf_check(const struct vs_conf *vc, struct uvs_err *err)
+{
+	const struct svc_conf *sc;
+	const struct rs_conf *rc;
+	struct kidx	 ki;
+	struct kent	*ke;
+	struct key	 k;
+	struct ep	 rip;
+	unsigned	 i, j, total;
+	int		 r;
+
+	if (vc->vc_nsvc > SVC_MAX) {
+		uvs_err_set(err, "too many services (limit %u)", SVC_MAX);
+		return -ENOSPC;
+	}
+	total = vc->vc_nsvc;
+	for (i = 0; i < vc->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		if ((r = svc_check(sc, err)) != 0)
+			return r;
+		if (sc->sc_nrs > RS_PER_SVC_MAX) {
+			err_limit(err, sc);
+			return -ENOSPC;
+		}
+		total += sc->sc_nrs;
+		for (j = 0; j < sc->sc_nrs; j++)
+			if ((r = rs_check(sc, &sc->sc_rs[j], err)) != 0)
+				return r;
+	}
+	if (total > STATS_SLOTS) {
+		uvs_err_set(err, "too many services and real servers "
+		    "(limit %u)", STATS_SLOTS);
+		return -ENOSPC;
+	}
+	if ((r = kidx_init(&ki, total)) != 0)
+		return r;
+	for (i = 0; i < vc->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		k = (struct key){ .k_vip = &sc->sc_ep.ep_addr,
+		    .k_vport = sc->sc_ep.ep_port, .k_proto = sc->sc_proto };
+		ke = kidx_find(&ki, &k);
+		if (ke->ke_key.k_vip != NULL) {
+			err_svc(err, "service already exists", sc->sc_proto,
+			    &sc->sc_ep);
+			r = -EEXIST;
+			goto out;
+		}
+		ke->ke_key = k;
+		for (j = 0; j < sc->sc_nrs; j++) {
+			rc = &sc->sc_rs[j];
+			k.k_rip = &rc->rc_ep.ep_addr;
+			k.k_rport = rs_port(sc, rc);
+			ke = kidx_find(&ki, &k);
+			if (ke->ke_key.k_vip != NULL) {
+				rip = rc->rc_ep;
+				rip.ep_port = k.k_rport;
+				err_rs(err, "destination already exists", sc,
+				    &rip);
+				r = -EEXIST;
+				goto out;
+			}
+			ke->ke_key = k;
+		}
+	}
+out:
+	free(ki.ki_ent);
+	return r;
+}
+
+/* What one commit makes before it knows it will succeed. */
+struct commit {
+	struct table	*cm_t;
+	unsigned	 cm_ninit;	/* services whose init ran */
+	struct kidx	 cm_idx;	/* live states by identity */
+	struct rs_state	*cm_rss;	/* new states, not on tc's lists */
+	struct svc_state *cm_svs;
+};
+
+static int
+commit_index(struct table_ctl *tc, struct commit *cm)
+{
+	struct rs_state	*rss;
+	struct svc_state *svs;
+	struct kent	*ke;
+	struct key	 k;
+	unsigned	 n = 0;
+	int		 r;
+
+	for (rss = tc->tc_rss; rss != NULL; rss = rss->rss_next)
+		n++;
+	for (svs = tc->tc_svs; svs != NULL; svs = svs->svs_next)
+		n++;
+	if ((r = kidx_init(&cm->cm_idx, n)) != 0)
+		return r;
+	for (svs = tc->tc_svs; svs != NULL; svs = svs->svs_next) {
+		if (svs->svs_dead)
+			continue;
+		k = (struct key){ .k_vip = &svs->svs_ep.ep_addr,
+		    .k_vport = svs->svs_ep.ep_port, .k_proto = svs->svs_proto };
+		ke = kidx_find(&cm->cm_idx, &k);
+		ke->ke_key = k;
+		ke->ke_val = svs;
+	}
+	for (rss = tc->tc_rss; rss != NULL; rss = rss->rss_next) {
+		if (rss->rss_dead)
+			continue;
+		k = (struct key){ .k_vip = &rss->rss_svc.ep_addr,
+		    .k_vport = rss->rss_svc.ep_port, .k_proto = rss->rss_proto,
+		    .k_rip = &rss->rss_ep.ep_addr,
+		    .k_rport = rss->rss_ep.ep_port };
+		ke = kidx_find(&cm->cm_idx, &k);
+		ke->ke_key = k;
+		ke->ke_val = rss;
+	}
+	return 0;
+}
+
+static int
+commit_bind_svc(struct table_ctl *tc, struct commit *cm,
+    const struct svc_conf *sc, struct svc_state **ret)
+{
+	struct svc_state *svs;
+	struct kent	*ke;
+	struct key	 k = { .k_vip = &sc->sc_ep.ep_addr,
+			    .k_vport = sc->sc_ep.ep_port,
+			    .k_proto = sc->sc_proto };
+	int		 r;
+
+	ke = kidx_find(&cm->cm_idx, &k);
+	if (ke->ke_val != NULL) {
+		ke->ke_used = true;
+		*ret = ke->ke_val;
+		return 0;
+	}
+	if ((svs = calloc(1, sizeof(*svs))) == NULL)
+		return -ENOMEM;
+	if ((r = slot_get(tc, &svs->svs_slot)) != 0) {
+		free(svs);
+		return r;
+	}
+	svs->svs_proto = sc->sc_proto;
+	svs->svs_ep = sc->sc_ep;
+	svs->svs_next = cm->cm_svs;
+	cm->cm_svs = svs;
+	*ret = svs;
+	return 0;
+}
+
+static int
+commit_bind_rs(struct table_ctl *tc, struct commit *cm,
+    const struct svc_conf *sc, const struct rs_conf *rc,
+    struct rs_state **ret)
+{
+	struct rs_state	*rss;
+	struct kent	*ke;
+	struct key	 k = { .k_vip = &sc->sc_ep.ep_addr,
+			    .k_vport = sc->sc_ep.ep_port,
+			    .k_proto = sc->sc_proto,
+			    .k_rip = &rc->rc_ep.ep_addr,
+			    .k_rport = rs_port(sc, rc) };
+	int		 r;
+
+	ke = kidx_find(&cm->cm_idx, &k);
+	if (ke->ke_val != NULL) {
+		ke->ke_used = true;
+		*ret = ke->ke_val;
+		return 0;
+	}
+	if ((rss = calloc(1, sizeof(*rss))) == NULL)
+		return -ENOMEM;
+	if ((r = slot_get(tc, &rss->rss_slot)) != 0) {
+		free(rss);
+		return r;
+	}
+	rss->rss_ep = rc->rc_ep;
+	rss->rss_ep.ep_port = k.k_rport;
+	rss->rss_proto = sc->sc_proto;
+	rss->rss_svc = sc->sc_ep;
+	rss->rss_next = cm->cm_rss;
+	cm->cm_rss = rss;
+	*ret = rss;
+	return 0;
+}
+
+/* Fill cm_t from <vc>, binding states and running the schedulers' init. */
+static int
+commit_build(struct table_ctl *tc, struct commit *cm,
+    const struct vs_conf *vc, struct uvs_err *err)
+{
+	const struct svc_conf *sc;
+	const struct rs_conf *rc;
+	struct svc	*svc;
+	struct rs	*rs;
+	struct table	*t = cm->cm_t;
+	uint32_t	 h;
+	unsigned	 i, j;
+	int		 r;
+
+	for (i = 0; i < vc->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		svc = &t->t_svc[i];
+		t->t_nsvc = i + 1;
+		svc->svc_proto = sc->sc_proto;
+		svc->svc_ep = sc->sc_ep;
+		svc->svc_flags = sc->sc_flags;
+		svc->svc_sched = sched_find(sched_name(sc));
+		if ((r = commit_bind_svc(tc, cm, sc, &svc->svc_st)) != 0)
+			goto out_slots;
+		if (sc->sc_nrs > 0) {
+			svc->svc_rs = calloc(sc->sc_nrs, sizeof(*svc->svc_rs));
+			if (svc->svc_rs == NULL)
+				return -ENOMEM;
+		}
+		svc->svc_nrs = sc->sc_nrs;
+		for (j = 0; j < sc->sc_nrs; j++) {
+			rc = &sc->sc_rs[j];
+			rs = &svc->svc_rs[j];
+			r = commit_bind_rs(tc, cm, sc, rc, &rs->rs_st);
+			if (r != 0)
+				goto out_slots;
+			rs->rs_ep = rs->rs_st->rss_ep;
+			rs->rs_weight = rc->rc_weight;
+			rs->rs_method = rc->rc_method;
+		}
+		h = svc_hash(svc->svc_proto, &svc->svc_ep.ep_addr.a,
+		    svc->svc_ep.ep_addr.a_af, svc->svc_ep.ep_port) & t->t_hmask;
+		svc->svc_hnext = t->t_hash[h];
+		t->t_hash[h] = svc;
+	}
+	for (i = 0; i < t->t_nsvc; i++) {
+		svc = &t->t_svc[i];
+		if (svc->svc_sched->init != NULL &&
+		    (r = svc->svc_sched->init(svc)) != 0) {
+			err_svc(err, "cannot start the scheduler of",
+			    svc->svc_proto, &svc->svc_ep);
+			return r;
+		}
+		cm->cm_ninit = i + 1;
+	}
+	return 0;
+out_slots:
+	if (r == -ENOSPC)
+		uvs_err_set(err, "out of stats slots (limit %u services "
+		    "and real servers, draining ones included)", STATS_SLOTS);
+	return r;
+}
+
+/* Forget what a failed commit made; nothing was published. */
+static void
+commit_undo(struct commit *cm)
+{
+	struct rs_state	*rss;
+	struct svc_state *svs;
+
+	table_destroy(cm->cm_t, cm->cm_ninit, false);
+	while ((rss = cm->cm_rss) != NULL) {
+		cm->cm_rss = rss->rss_next;
+		rs_state_free(rss);
+	}
+	while ((svs = cm->cm_svs) != NULL) {
+		cm->cm_svs = svs->svs_next;
+		svc_state_free(svs);
+	}
+}
+
+/* Past the point of no return: take references, move the lists. */
+static void
+commit_adopt(struct table_ctl *tc, struct commit *cm)
+{
+	struct rs_state	*rss;
+	struct svc_state *svs;
+	struct svc	*svc;
+	struct kent	*ke;
+	unsigned	 i, j;
+
+	for (i = 0; i < cm->cm_t->t_nsvc; i++) {
+		svc = &cm->cm_t->t_svc[i];
+		svc_state_hold(svc->svc_st);
+		for (j = 0; j < svc->svc_nrs; j++)
+			rs_state_hold(svc->svc_rs[j].rs_st);
+	}
+	/* Live states the new snapshot did not bind are gone from the conf. */
+	for (i = 0; i <= cm->cm_idx.ki_mask; i++) {
+		ke = &cm->cm_idx.ki_ent[i];
+		if (ke->ke_val == NULL || ke->ke_used)
+			continue;
+		if (ke->ke_key.k_rip != NULL)
+			((struct rs_state *)ke->ke_val)->rss_dead = true;
+		else
+			((struct svc_state *)ke->ke_val)->svs_dead = true;
+	}
+	while ((rss = cm->cm_rss) != NULL) {
+		cm->cm_rss = rss->rss_next;
+		rss->rss_next = tc->tc_rss;
+		tc->tc_rss = rss;
+	}
+	while ((svs = cm->cm_svs) != NULL) {
+		cm->cm_svs = svs->svs_next;
+		svs->svs_next = tc->tc_svs;
+		tc->tc_svs = svs;
+	}
+}
+
+int
+table_commit(struct table_ctl *tc, struct vs_conf *vc, struct uvs_err *err)
+{
+	struct commit	 cm = { 0 };
+	struct table	*old;
+	struct svc_conf	*sc;
+	unsigned	 i, j;
+	int		 r;
+
+	/* Committing table_conf() itself would free it under us. */
+	assert(vc != tc->tc_conf);
+	if ((r = vsconf_check(vc, err)) != 0)
+		return r;
+	if ((cm.cm_t = table_alloc(vc->vc_nsvc)) == NULL)
+		return -ENOMEM;
+	if ((r = commit_index(tc, &cm)) != 0 ||
+	    (r = commit_build(tc, &cm, vc, err)) != 0) {
+		commit_undo(&cm);
+		free(cm.cm_idx.ki_ent);
+		return r;
+	}
+	commit_adopt(tc, &cm);
+	free(cm.cm_idx.ki_ent);
+
+	/* The conf now reads as it runs. */
+	for (i = 0; i < vc->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		if (sc->sc_sched[0] == '\0')
+			snprintf(sc->sc_sched, sizeof(sc->sc_sched), "%s",
+			    SCHED_DEFAULT);
+		for (j = 0; j < sc->sc_nrs; j++)
+			sc->sc_rs[j].rc_ep.ep_port = rs_port(sc, &sc->sc_rs[j]);
+	}
+
+	cm.cm_t->t_gen = ++tc->tc_gen;
+	old = tc->tc_cur;
+	__atomic_store_n(&tc->tc_cur, cm.cm_t, __ATOMIC_RELEASE);
+	if (tc->tc_on_publish != NULL)
+		tc->tc_on_publish(cm.cm_t, tc->tc_arg);
+	/* After the publish: the epoch's generation orders the two. */
+	epoch_defer(tc->tc_epoch, table_free_published, old);
+	vsconf_free(tc->tc_conf);
+	tc->tc_conf = vc;
+	return 0;
+}
+
+struct rs_state *
+table_rs_states(const struct table_ctl *tc)
+{
+	return tc->tc_rss;
+}
+
+struct svc_state *
+table_svc_states(const struct table_ctl *tc)
+{
+	return tc->tc_svs;
+}
+
+struct rs_state *
+table_find_rs_state(const struct table_ctl *tc, int proto,
+    const struct ep *vip, const struct ep *rip)
+{
+	struct rs_state	*rss;
+	int		 pass;
+
+	/* A configured server first, then one still draining. */
+	for (pass = 0; pass < 2; pass++)
+		for (rss = tc->tc_rss; rss != NULL; rss = rss->rss_next)
+			if (rss->rss_dead == (pass == 1) &&
+			    rss->rss_proto == proto &&
+			    ep_eq(&rss->rss_svc, vip) &&
+			    ep_eq(&rss->rss_ep, rip))
+				return rss;
+	return NULL;
+}
+
+struct svc_state *
+table_find_svc_state(const struct table_ctl *tc, int proto,
+    const struct ep *vip)
+{
+	struct svc_state *svs;
+	int		 pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (svs = tc->tc_svs; svs != NULL; svs = svs->svs_next)
+			if (svs->svs_dead == (pass == 1) &&
+			    svs->svs_proto == proto &&
+			    ep_eq(&svs->svs_ep, vip))
+				return svs;
+	return NULL;
+}
+
+/*
+ * A dead state with no reference cannot gain one: only snapshots hand
+ * states to new connections, and none holds it.  Workers that put the
+ * last reference may still be about to forget the pointer, hence the
+ * epoch.
+ */
+void
+table_gc(struct table_ctl *tc)
+{
+	struct rs_state	*rss, **rp;
+	struct svc_state *svs, **sp;
+
+	for (rp = &tc->tc_rss; (rss = *rp) != NULL;) {
+		if (rss->rss_dead &&
+		    __atomic_load_n(&rss->rss_refs, __ATOMIC_ACQUIRE) == 0) {
+			*rp = rss->rss_next;
+			epoch_defer(tc->tc_epoch, rs_state_free, rss);
+		} else
+			rp = &rss->rss_next;
+	}
+	for (sp = &tc->tc_svs; (svs = *sp) != NULL;) {
+		if (svs->svs_dead &&
+		    __atomic_load_n(&svs->svs_refs, __ATOMIC_ACQUIRE) == 0) {
+			*sp = svs->svs_next;
+			epoch_defer(tc->tc_epoch, svc_state_free, svs);
+		} else
+			sp = &svs->svs_next;
+	}
+}

@@ -30,6 +30,7 @@
 struct epoch;
 struct sched_ops;
 struct tuple;
+struct wstats;
 
 #define SCHED_NAME_MAX	16
 #define SVC_MAX		4096	/* services in one table */
@@ -169,7 +170,17 @@ struct table_ctl;
  */
 struct table_ctl *table_ctl_new(struct epoch *e,
 	    void (*on_publish)(const struct table *t, void *arg), void *arg);
+/*
+ * Frees through the epoch (snapshot, then every state): call it after
+ * the workers and connections are gone and before epoch_free().
+ */
 void	 table_ctl_free(struct table_ctl *tc);
+/*
+ * The workers' counters (<n> of them; set before workers start, kept
+ * by the caller): a stats slot handed to a new state is zeroed in each.
+ */
+void	 table_set_stats(struct table_ctl *tc, struct wstats *const *ws,
+	    unsigned n);
 /* What runs now; never NULL (an empty configuration at first). */
 const struct vs_conf *table_conf(const struct table_ctl *tc);
 /*
@@ -211,7 +222,7 @@ rs_available(const struct rs *rs)
 	return rs->rs_weight > 0;
 }
 
-/* "service tcp 192.0.2.10:80" style prefix for messages. */
+/* "tcp 192.0.2.10:80", the prefix of messages; returns <buf>. */
 const char *svc_fmt(int proto, const struct ep *vip, char *buf, size_t len);
 
 #endif

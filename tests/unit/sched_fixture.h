@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the scheduler tests: one service "tcp 192.0.2.10:80" with
+ * real servers 10.0.0.1:80, 10.0.0.2:80, ... built the way uvsd builds
+ * it (vs_conf, table_commit) over an epoch without readers, so every
+ * replaced snapshot is freed at once.  Include after <cmocka.h>.
+ */
+#ifndef UVS_SCHED_FIXTURE_H
+#define UVS_SCHED_FIXTURE_H
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "epoch.h"
+#include "sched/sched.h"
+#include "table.h"
+#include "util.h"
+#include "xmit/xmit.h"
+
+#define FX_VIP		"192.0.2.10:80"
+#define FX_RS_MAX	64
+
+struct fixture {
+	struct epoch	*f_e;
+	struct table_ctl *f_tc;
+	const struct svc *f_svc;	/* in the current snapshot */
+};
+
+static inline void
+fx_setup(struct fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->f_e = epoch_new(0);
+	assert_non_null(f->f_e);
+	f->f_tc = table_ctl_new(f->f_e, NULL, NULL);
+	assert_non_null(f->f_tc);
+}
+
+static inline void
+fx_teardown(struct fixture *f)
+{
+	table_ctl_free(f->f_tc);
+	epoch_free(f->f_e);
+}
+
+/* Replace the configuration: scheduler <sched>, real servers weighing <w>. */
+static inline void
+fx_commit(struct fixture *f, const char *sched, const int32_t *w,
+    unsigned n)
+{
+	struct svc_conf	 sc = { .sc_proto = IPPROTO_TCP };
+	struct rs_conf	 rc = { .rc_method = XMIT_DR };
+	struct vs_conf	*vc;
+	struct uvs_err	 err = { .e_text = "" };
+	unsigned	 i;
+
+	assert_int_equal(ep_parse(FX_VIP, true, &sc.sc_ep), 0);
+	snprintf(sc.sc_sched, sizeof(sc.sc_sched), "%s", sched);
+	vc = vsconf_dup(NULL);
+	assert_non_null(vc);
+	assert_int_equal(vsconf_add_svc(vc, &sc, &err), 0);
+	for (i = 0; i < n; i++) {
+		addr_set_v4(&rc.rc_ep.ep_addr, htonl(0x0a000001U + i));
+		rc.rc_ep.ep_port = htons(80);
+		rc.rc_weight = w[i];
+		assert_int_equal(vsconf_add_rs(vc, sc.sc_proto, &sc.sc_ep, &rc,
+		    &err), 0);
+	}
+	assert_int_equal(table_commit(f->f_tc, vc, &err), 0);
+	epoch_reclaim(f->f_e);
+	f->f_svc = table_lookup(table_current(f->f_tc), IPPROTO_TCP,
+	    &sc.sc_ep.ep_addr.a, AF_INET, sc.sc_ep.ep_port);
+	assert_non_null(f->f_svc);
+	assert_int_equal(f->f_svc->svc_nrs, n);
+}
+
+/* Pretend real server <i> has these connections. */
+static inline void
+fx_conns(struct fixture *f, unsigned i, int32_t active, int32_t inactive)
+{
+	f->f_svc->svc_rs[i].rs_st->rss_active = active;
+	f->f_svc->svc_rs[i].rs_st->rss_inactive = inactive;
+}
+
+/* Index of the scheduler's pick, -1 for none. */
+static inline int
+fx_pick(struct fixture *f)
+{
+	struct rs	*rs;
+
+	rs = f->f_svc->svc_sched->schedule(f->f_svc, NULL);
+	if (rs == NULL)
+		return -1;
+	assert_true(rs >= f->f_svc->svc_rs &&
+	    rs < f->f_svc->svc_rs + f->f_svc->svc_nrs);
+	return (int)(rs - f->f_svc->svc_rs);
+}
+
+#endif

@@ -194,7 +194,7 @@ measure_udp()
 	local v=$1 a b o
 
 	a=$(sink_total)
-	o=$(timeout $((SECS + 10)) ip netns exec "$NS_C" $GEN_CPU \
+	o=$(timeout --foreground $((SECS + 10)) ip netns exec "$NS_C" $GEN_CPU \
 	    "$TMPD/udpblast" -i c0 -d "$D0_MAC" -s "$C_IP" -D "$TARGET" \
 	    -p 9 -t "$SECS" ${RATE:+-r "$RATE"})
 	wait_until 5 0.1 false	# let the queues drain (0.5 s)
@@ -222,7 +222,7 @@ measure_tcp()
 
 	for o in on off; do
 		set_offloads "$o"
-		timeout $((SECS + 15)) ip netns exec "$NS_C" iperf3 -c "$TARGET" \
+		timeout --foreground $((SECS + 15)) ip netns exec "$NS_C" iperf3 -c "$TARGET" \
 		    -p 5201 -t "$SECS" -f m >"$TMPD/iperf.out" 2>&1
 		g=$(awk '/receiver/ { for (i = 1; i <= NF; i++)
 		    if ($i == "Mbits/sec") v = $(i - 1) }
@@ -236,7 +236,7 @@ measure_http()
 {
 	local v=$1 r
 
-	timeout $((SECS + 15)) ip netns exec "$NS_C" wrk -t 2 -c 32 \
+	timeout --foreground $((SECS + 15)) ip netns exec "$NS_C" wrk -t 2 -c 32 \
 	    -d "$SECS" --timeout 2s -H 'Connection: close' \
 	    "http://$TARGET/who" >"$TMPD/wrk.out" 2>&1
 	r=$(awk '/^Requests\/sec/ { print int($2) }' "$TMPD/wrk.out")

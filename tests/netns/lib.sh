@@ -112,7 +112,7 @@ uvs_init()
 	if [ -z "$UVS_TEST_TIMED" ]; then
 		export UVS_TEST_TIMED=1
 		command -v timeout >/dev/null 2>&1 || skip "needs 'timeout'"
-		exec timeout -k 15 "$T_LIMIT" bash "$0" "${UVS_SCRIPT_ARGS[@]}"
+		exec timeout -k 40 "$T_LIMIT" bash "$0" "${UVS_SCRIPT_ARGS[@]}"
 	fi
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
 	need_tools ip nft ethtool socat curl sha256sum "$@"
@@ -365,14 +365,14 @@ uvsd_alive()
 
 adm()
 {
-	timeout 10 "$UVSADM" --socket "$UVSD_SOCK" "$@"
+	timeout --foreground 10 "$UVSADM" --socket "$UVSD_SOCK" "$@"
 }
 
 # ctl VERB...: one protocol request, the raw reply on stdout.
 ctl()
 {
 	printf '%s\n' "$*" |
-	    timeout 5 socat -t 2 - "UNIX-CONNECT:$UVSD_SOCK" 2>/dev/null
+	    timeout --foreground 5 socat -t 2 - "UNIX-CONNECT:$UVSD_SOCK" 2>/dev/null
 }
 
 # drop_count REASON: the "drop REASON N" counter of the stats verb.
@@ -389,7 +389,7 @@ drop_count()
 # lb_service PROTO VIP PORT SCHED
 # lb_server PROTO VIP PORT RIP METHOD WEIGHT      (METHOD dr|nat)
 # lb_edit_service PROTO VIP PORT SCHED
-# lb_edit_server PROTO VIP PORT RIP WEIGHT
+# lb_edit_server PROTO VIP PORT RIP METHOD WEIGHT
 # The nft variant keeps the configuration in $TMPD/lb.conf and reloads
 # the whole ruleset after each change: dr = netdev ingress "fwd ip to"
 # (flows hashed on source address and port), nat = nat-table dnat with
@@ -469,15 +469,17 @@ lb_edit_service()
 lb_edit_server()
 {
 	if [ "$UVS_LB" = nft ]; then
-		awk -v p="$1" -v v="$2" -v o="$3" -v r="$4" -v w="$5" \
+		awk -v p="$1" -v v="$2" -v o="$3" -v r="$4" -v w="$6" \
 		    '$1 == "rs" && $2 == p && $3 == v && $4 == o && $5 == r {
 		    $7 = w } { print }' "$TMPD/lb.conf" >"$TMPD/lb.conf.new" &&
 		    mv "$TMPD/lb.conf.new" "$TMPD/lb.conf"
 		lb_nft_load
 		return
 	fi
-	adm -e "$(adm_proto "$1")" "$2:$3" -r "$4:$3" -w "$5" ||
-	    die "uvsadm -e $1 $2:$3 -r $4:$3 -w $5 failed"
+	local m=-g
+	[ "$5" = nat ] && m=-m
+	adm -e "$(adm_proto "$1")" "$2:$3" -r "$4:$3" "$m" -w "$6" ||
+	    die "uvsadm -e $1 $2:$3 -r $4:$3 $m -w $6 failed"
 }
 
 # Write the nft ruleset for $TMPD/lb.conf and load it in one transaction.
@@ -727,7 +729,7 @@ udp_echo_check()
 	local in=$TMPD/udp.in out=$TMPD/udp.out
 
 	mkrand "$in" "$3"
-	timeout 10 ip netns exec "$NS_C" socat -T 2 -t 1 STDIO \
+	timeout --foreground 10 ip netns exec "$NS_C" socat -T 2 -t 1 STDIO \
 	    "UDP4:$1:$2" <"$in" >"$out" 2>"$TMPD/socat.err"
 	if ! cmp -s "$in" "$out"; then
 		fail "udp echo $1:$2 of $3 bytes: got $(stat -c %s "$out") bytes back, differing $(head -c 200 "$TMPD/socat.err")"
@@ -759,7 +761,7 @@ iperf_check()
 {
 	local o=$TMPD/iperf.out mbps
 
-	timeout 20 ip netns exec "$NS_C" iperf3 -c "$1" -p "$2" -t 3 -f m \
+	timeout --foreground 20 ip netns exec "$NS_C" iperf3 -c "$1" -p "$2" -t 3 -f m \
 	    >"$o" 2>&1
 	mbps=$(awk '/receiver/ { for (i = 1; i <= NF; i++)
 	    if ($i == "Mbits/sec") v = $(i - 1) } END { print v + 0 }' "$o")
@@ -839,7 +841,7 @@ traffic_suite()
 			fi
 			lb_edit_service tcp "$vip" 80 wrr
 			for i in 1 2 3; do
-				lb_edit_server tcp "$vip" 80 "${RS_IP[$i]}" "$i"
+				lb_edit_server tcp "$vip" 80 "${RS_IP[$i]}" "$m" "$i"
 			done
 			c=$(who_counts "http://$vip/who" 60)
 			n1=$(count_of rs1 "$c")
@@ -876,11 +878,11 @@ st_transfer()
 	local in=$1 out=$TMPD/st.out spid
 
 	rm -f "$out"
-	bg_run "$NS2" "$TMPD/st-server.log" timeout 20 socat -u -4 \
+	bg_run "$NS2" "$TMPD/st-server.log" timeout --foreground 20 socat -u -4 \
 	    "TCP-LISTEN:$ST_PORT,reuseaddr" "OPEN:$out,creat,trunc"
 	spid=$BG_PID
 	wait_tcp_listen "$NS2" "$ST_PORT"
-	if ! timeout 20 ip netns exec "$NS0" socat -u -4 STDIN \
+	if ! timeout --foreground 20 ip netns exec "$NS0" socat -u -4 STDIN \
 	    "TCP:$ST_VIP:$ST_PORT,connect-timeout=5" <"$in" \
 	    2>"$TMPD/st-client.err"; then
 		fail "client socat to $ST_VIP:$ST_PORT failed: $(head -c 200 "$TMPD/st-client.err")"

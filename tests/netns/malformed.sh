@@ -14,6 +14,7 @@
 
 . "$(dirname "$0")/lib.sh"
 uvs_init malformed 120 nginx iperf3 cc ss
+need_uvsd	# the checks talk to uvsd itself; no UVS_LB=nft variant
 N=5
 KINDS="short bad-ihl bad-length bad-tcp-offset bad-udp-length"
 

@@ -12,6 +12,7 @@
 
 . "$(dirname "$0")/lib.sh"
 uvs_init shutdown 120
+need_uvsd	# the checks talk to uvsd itself; no UVS_LB=nft variant
 
 uvs_tables()
 {

@@ -16,6 +16,7 @@
 
 . "$(dirname "$0")/lib.sh"
 uvs_init weight-delete 180 nginx iperf3 wrk ss
+need_uvsd	# the checks talk to uvsd itself; no UVS_LB=nft variant
 V=$VIP_NAT
 
 lab_up 3
@@ -49,7 +50,7 @@ serving()
 X=
 wait_until 50 0.1 serving || die "the slow download reached no real server"
 log "slow download served by rs$X"
-adm -e -t "$V:80" -r "${RS_IP[$X]}:80" -w 0 || fail "uvsadm -e -w 0 failed"
+adm -e -t "$V:80" -r "${RS_IP[$X]}:80" -m -w 0 || fail "uvsadm -e -w 0 failed"
 adm -L -n | grep -F "${RS_IP[$X]}:80" | sed 's/^/    /'
 c=$(who_counts "http://$V/who" 12)
 nx=$(count_of "rs$X" "$c")
@@ -68,11 +69,11 @@ elif [ "$(sha "$TMPD/slow.out")" != "$BIG_SHA" ]; then
 else
 	pass "established download from quiesced rs$X finished intact"
 fi
-adm -e -t "$V:80" -r "${RS_IP[$X]}:80" -w 1 || fail "uvsadm -e -w 1 failed"
+adm -e -t "$V:80" -r "${RS_IP[$X]}:80" -m -w 1 || fail "uvsadm -e -w 1 failed"
 
 # --- delete a real server under load
 Y=$((X % 3 + 1))
-ip netns exec "$NS_C" timeout 15 wrk -t 2 -c 4 -d 3 --timeout 2s \
+ip netns exec "$NS_C" timeout --foreground 15 wrk -t 2 -c 4 -d 3 --timeout 2s \
     "http://$V/who" >"$TMPD/wrk.out" 2>&1 &
 wrk=$!
 track "$wrk"

@@ -55,6 +55,14 @@ ring_tx_setup(struct ring *r, const struct ring_opts *o, size_t *ret_len)
 	    sizeof(req)) == -1)
 		return -errno;
 	*ret_len = (size_t)req.tp_block_size * req.tp_block_nr;
+	/*
+	 * A socket with a TX ring sends only from it, whatever send() is
+	 * given; GSO frames (up to 64 KiB) would need huge slots, so they
+	 * take a second socket.  Protocol 0: it registers no receive hook.
+	 */
+	r->r_fd_big = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (r->r_fd_big == -1 || ring_sockopt(r->r_fd_big, PACKET_VNET_HDR, 1))
+		return -errno;
 	return 0;
 }
 
@@ -69,7 +77,7 @@ ring_open(struct ring *r, const struct iface *ifc, uint16_t group,
 	int			 fd, rc;
 
 	memset(r, 0, sizeof(*r));
-	r->r_fd = -1;
+	r->r_fd = r->r_fd_big = -1;
 	r->r_tx_mode = o->ro_tx_mode;
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (fd == -1)
@@ -121,6 +129,12 @@ ring_open(struct ring *r, const struct iface *ifc, uint16_t group,
 		rc = -errno;
 		goto out_close;
 	}
+	sll.sll_protocol = 0;
+	if (r->r_fd_big != -1 && bind(r->r_fd_big, (struct sockaddr *)&sll,
+	    sizeof(sll)) == -1) {
+		rc = -errno;
+		goto out_close;
+	}
 	/*
 	 * IGNORE_OUTGOING must be a fanout flag: the socket option does
 	 * nothing for fanout members (§0.1, §2.4).  No ROLLOVER: it breaks
@@ -154,10 +168,12 @@ ring_close(struct ring *r)
 		munmap(r->r_map, r->r_maplen);
 	if (r->r_fd != -1)
 		close(r->r_fd);
+	if (r->r_fd_big != -1)
+		close(r->r_fd_big);
 	free(r->r_mm);
 	free(r->r_iov);
 	memset(r, 0, sizeof(*r));
-	r->r_fd = -1;
+	r->r_fd = r->r_fd_big = -1;
 }
 
 int
@@ -220,7 +236,8 @@ ring_tx_add(struct ring *r, uint8_t *buf, uint32_t len)
 	th = (struct tpacket3_hdr *)fr;
 	if (len > r->r_tx_frame_size - off)
 		/* A GSO frame: one call for many segments, off the ring. */
-		return send(r->r_fd, buf, len, MSG_DONTWAIT) == (ssize_t)len;
+		return send(r->r_fd_big, buf, len, MSG_DONTWAIT) ==
+		    (ssize_t)len;
 	if (__atomic_load_n(&th->tp_status, __ATOMIC_ACQUIRE) !=
 	    TP_STATUS_AVAILABLE)
 		return false;

@@ -48,6 +48,7 @@ struct ring {
 	struct iovec	*r_iov;		/* [RING_TX_BATCH] */
 	unsigned	 r_nmm;
 	/* TX_RING */
+	int		 r_fd_big;	/* plain socket for frames over a slot */
 	uint8_t		*r_tx;		/* first TX frame */
 	unsigned	 r_tx_frame_size;
 	unsigned	 r_tx_nr;

@@ -216,6 +216,12 @@ ns_new()
 		sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 		sysctl -qw net.ipv6.conf.default.disable_ipv6=1' ||
 	    die "sysctl in $n"
+	# br_netfilter (built in here) would run bridged IPv4 through
+	# iptables, and drop malformed frames before they reach the director.
+	ip netns exec "$n" sh -c '
+		for f in iptables ip6tables arptables; do
+			sysctl -qw net.bridge.bridge-nf-call-$f=0
+		done' 2>/dev/null
 }
 
 ns_exec()
@@ -347,7 +353,7 @@ uvsd_stop()
 		UVSD_STATUS=timeout
 		return 1
 	fi
-	wait "$UVSD_PID"
+	{ wait "$UVSD_PID"; } 2>/dev/null	# no "Killed" job notice
 	UVSD_STATUS=$?
 	UVSD_PID=
 	return 0
@@ -361,6 +367,19 @@ proc_gone()
 uvsd_alive()
 {
 	[ -n "$UVSD_PID" ] && kill -0 "$UVSD_PID" 2>/dev/null
+}
+
+# The traffic really went through uvsd: it transmitted frames.
+uvsd_forwarded()
+{
+	local tx
+
+	tx=$(ctl stats | awk '$1 == "tx-packets" { print $2 }')
+	if [ "${tx:-0}" -gt 0 ]; then
+		pass "uvsd transmitted $tx packets"
+	else
+		fail "uvsd transmitted nothing (stats tx-packets '${tx}')"
+	fi
 }
 
 adm()
@@ -858,6 +877,7 @@ traffic_suite()
 		fi
 		if [ "$UVS_LB" = uvsd ]; then
 			uvsd_alive || fail "uvsd died during the $m pass, offloads $OFFLOADS"
+			uvsd_forwarded
 			adm -L -n --stats >"$TMPD/list.out" 2>&1 ||
 			    fail "uvsadm -L -n --stats failed: $(head -c 200 "$TMPD/list.out")"
 			sed 's/^/    /' "$TMPD/list.out"
@@ -933,6 +953,7 @@ selftest_run()
 		st_transfer "$TMPD/in4m"
 		if [ "$UVS_LB" = uvsd ]; then
 			uvsd_alive || fail "uvsd died"
+			uvsd_forwarded
 			lb_stop
 		fi
 		teardown

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * uvsadm's command line: ipvsadm's options parsed into a struct adm_opts
+ * and turned into one admin protocol request.  Pure code with no global
+ * state (no getopt), so the unit tests and the fuzzer call it again and
+ * again; host and service names are resolved through hooks the caller
+ * passes (uvsadm.c), numeric spellings without them.  uvsadm only.
+ */
+#ifndef UVS_ADM_OPTS_H
+#define UVS_ADM_OPTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "table.h"
+
+enum adm_cmd {
+	ADM_NONE = 0,
+	ADM_ADD_SVC,		/* -A */
+	ADM_EDIT_SVC,		/* -E */
+	ADM_DEL_SVC,		/* -D */
+	ADM_CLEAR,		/* -C */
+	ADM_ADD_RS,		/* -a */
+	ADM_EDIT_RS,		/* -e */
+	ADM_DEL_RS,		/* -d */
+	ADM_LIST,		/* -L, -l, or no command at all */
+	ADM_HELP,		/* -h */
+	ADM_VERSION,		/* -v */
+};
+
+/* Listing formats, adm_print.h takes them. */
+#define ADM_FMT_NUMERIC	0x01	/* -n */
+#define ADM_FMT_STATS	0x02	/* --stats */
+#define ADM_FMT_EXACT	0x04	/* --exact */
+#define ADM_FMT_NOSORT	0x08	/* --nosort */
+
+/* Name lookups for command line arguments; NULL: numbers only. */
+struct adm_resolver {
+	/* Host <name> into <ret>: 0 or -errno. */
+	int	(*ar_host)(const char *name, struct addr *ret, void *arg);
+	/* Service <name> of IPPROTO_<proto> into <ret> (host order). */
+	int	(*ar_port)(const char *name, int proto, uint16_t *ret,
+		    void *arg);
+	void	*ar_arg;
+};
+
+struct adm_opts {
+	int		 ao_cmd;	/* ADM_* */
+	unsigned	 ao_fmt;	/* ADM_FMT_* */
+	int		 ao_proto;	/* IPPROTO_TCP/UDP; 0: no -t/-u */
+	struct ep	 ao_svc;	/* VIP:port */
+	char		 ao_sched[SCHED_NAME_MAX]; /* "" unless -s or implied */
+	struct ep	 ao_rs;		/* RIP:port (port filled in) */
+	int		 ao_method;	/* XMIT_DR or XMIT_NAT */
+	int32_t		 ao_weight;
+	const char	*ao_socket;	/* --socket, points into argv; or NULL */
+};
+
+/*
+ * Parse <argv>[1..<argc>-1] like ipvsadm 1.31 (popt: bundled short
+ * options, "-t ADDR", "-tADDR", "--tcp-service ADDR" and "=ADDR") and
+ * check the combination the way ipvsadm does.  Names go through <res>
+ * (may be NULL).  Returns 0, -EINVAL with a message in <errbuf>, or
+ * -ENOTSUP for an ipvsadm option uvsadm does not implement yet.  On
+ * -h/-v parsing stops there.
+ */
+int	 adm_opts_parse(int argc, char *const *argv,
+	    const struct adm_resolver *res, struct adm_opts *ret,
+	    char *errbuf, size_t errlen);
+/*
+ * The protocol request (no newline) for <o> into <buf>.  0, -ENOSPC, or
+ * -EINVAL for commands that need no request (-h, -v).
+ */
+int	 adm_request(const struct adm_opts *o, char *buf, size_t len);
+
+#endif

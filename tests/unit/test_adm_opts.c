@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * uvsadm's command line (adm_opts.c): ipvsadm command lines and the
+ * protocol request each becomes, ipvsadm's refusals with its messages,
+ * and every ipvsadm option uvsadm does not implement yet refused as
+ * such rather than ignored.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "adm_opts.h"
+#include "util.h"
+
+#define ARGS_MAX	16
+
+/* Names the tests resolve without DNS. */
+static int
+fake_host(const char *name, struct addr *ret, void *arg)
+{
+	(void)arg;
+	if (strcmp(name, "web1") != 0)
+		return -ENOENT;
+	return addr_parse("10.0.0.11", ret);
+}
+
+static int
+fake_port(const char *name, int proto, uint16_t *ret, void *arg)
+{
+	(void)arg;
+	if (strcmp(name, "http") == 0 && proto == IPPROTO_TCP)
+		*ret = 80;
+	else if (strcmp(name, "domain") == 0)
+		*ret = 53;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static const struct adm_resolver fake = {
+	.ar_host = fake_host, .ar_port = fake_port,
+};
+
+/* Split <line> on blanks into argv[1..]; argv[0] is "uvsadm". */
+static int
+split(const char *line, char *buf, size_t len, char **argv)
+{
+	char	*p, *save;
+	int	 n = 0;
+
+	snprintf(buf, len, "%s", line);
+	argv[n++] = (char *)"uvsadm";
+	for (p = strtok_r(buf, " ", &save); p != NULL && n < ARGS_MAX - 1;
+	    p = strtok_r(NULL, " ", &save))
+		argv[n++] = p;
+	argv[n] = NULL;
+	return n;
+}
+
+static int
+parse(const char *line, struct adm_opts *o, char *err, size_t errlen)
+{
+	char	 buf[512], *argv[ARGS_MAX];
+	int	 argc = split(line, buf, sizeof(buf), argv);
+
+	return adm_opts_parse(argc, argv, &fake, o, err, errlen);
+}
+
+static const struct {
+	const char	*args;
+	const char	*req;
+	unsigned	 fmt;
+} good[] = {
+	{ "",			"list", 0 },
+	{ "-L",			"list", 0 },
+	{ "-l -n",		"list", ADM_FMT_NUMERIC },
+	{ "-Ln",		"list", ADM_FMT_NUMERIC },
+	{ "--list --numeric --stats --exact", "list",
+	    ADM_FMT_NUMERIC | ADM_FMT_STATS | ADM_FMT_EXACT },
+	{ "-L -X",		"list", ADM_FMT_EXACT },
+	{ "-L --sort",		"list", 0 },
+	{ "-L --nosort",	"list", ADM_FMT_NOSORT },
+	{ "-n",			"list", ADM_FMT_NUMERIC },
+	{ "-L -t 192.0.2.1:80",	"list tcp 192.0.2.1:80", 0 },
+	{ "-Lnt 192.0.2.1:80",	"list tcp 192.0.2.1:80", ADM_FMT_NUMERIC },
+	{ "-L -u [2001:db8::1]:53 --stats", "list udp [2001:db8::1]:53",
+	    ADM_FMT_STATS },
+	{ "-A -t 192.0.2.1:80",	"add-service tcp 192.0.2.1:80 scheduler wlc", 0 },
+	{ "-A -t 192.0.2.1:80 -s rr",
+	    "add-service tcp 192.0.2.1:80 scheduler rr", 0 },
+	{ "-At 192.0.2.1:80 -s rr",
+	    "add-service tcp 192.0.2.1:80 scheduler rr", 0 },
+	{ "-A -t192.0.2.1:80 -srr",
+	    "add-service tcp 192.0.2.1:80 scheduler rr", 0 },
+	{ "--add-service --tcp-service=192.0.2.1:80 --scheduler=wrr",
+	    "add-service tcp 192.0.2.1:80 scheduler wrr", 0 },
+	{ "--add-service --udp-service 192.0.2.1:domain --scheduler lc",
+	    "add-service udp 192.0.2.1:53 scheduler lc", 0 },
+	{ "-A -t web1:http",	"add-service tcp 10.0.0.11:80 scheduler wlc", 0 },
+	{ "-A -t 127.1:80",	"add-service tcp 127.0.0.1:80 scheduler wlc", 0 },
+	{ "-A -t [2001:db8::1]:443",
+	    "add-service tcp [2001:db8::1]:443 scheduler wlc", 0 },
+	{ "-E -u 192.0.2.1:53",	"edit-service udp 192.0.2.1:53 scheduler wlc", 0 },
+	{ "-D -t 192.0.2.1:80",	"del-service tcp 192.0.2.1:80", 0 },
+	{ "--delete-service -t [2001:db8::1]:443",
+	    "del-service tcp [2001:db8::1]:443", 0 },
+	{ "-C",			"clear", 0 },
+	{ "--clear",		"clear", 0 },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method dr weight 1", 0 },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1:8080 -g",	/* DR: service port */
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method dr weight 1", 0 },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1:8080 -m -w 3",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:8080 method nat weight 3", 0 },
+	{ "-a -m -t 192.0.2.1:80 -r 10.0.0.1",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method nat weight 1", 0 },
+	{ "-a -r 10.0.0.1 -m -t 192.0.2.1:80",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method nat weight 1", 0 },
+	{ "-a -t 192.0.2.1:80 -r web1:8080 --masquerading --weight=2147483647",
+	    "add-server tcp 192.0.2.1:80 10.0.0.11:8080 method nat "
+	    "weight 2147483647", 0 },
+	{ "-a -t [2001:db8::1]:80 -r [2001:db8::2]:8080 -m",
+	    "add-server tcp [2001:db8::1]:80 [2001:db8::2]:8080 method nat "
+	    "weight 1", 0 },
+	{ "-a -t [2001:db8::1]:80 -r 2001:db8::2",
+	    "add-server tcp [2001:db8::1]:80 [2001:db8::2]:80 method dr "
+	    "weight 1", 0 },
+	{ "-e -t 192.0.2.1:80 -r 10.0.0.1 -w 0",
+	    "edit-server tcp 192.0.2.1:80 10.0.0.1:80 method dr weight 0", 0 },
+	{ "--edit-server -t 192.0.2.1:80 -r 10.0.0.1:81 -m",
+	    "edit-server tcp 192.0.2.1:80 10.0.0.1:81 method nat weight 1", 0 },
+	{ "-d -t 192.0.2.1:80 -r 10.0.0.1:8080",
+	    "del-server tcp 192.0.2.1:80 10.0.0.1:8080", 0 },
+	{ "-d -t 192.0.2.1:80 -r 10.0.0.1",
+	    "del-server tcp 192.0.2.1:80 10.0.0.1:80", 0 },
+	{ "-d -u 192.0.2.1:53 -r 10.0.0.1 --socket /tmp/s",
+	    "del-server udp 192.0.2.1:53 10.0.0.1:53", 0 },
+	{ "-L --",		"list", 0 },
+};
+
+static void
+test_adm_opts_good(void **state)
+{
+	struct adm_opts	 o;
+	char		 err[256], req[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(good); i++) {
+		if (parse(good[i].args, &o, err, sizeof(err)) != 0)
+			fail_msg("'%s': %s", good[i].args, err);
+		assert_int_equal(adm_request(&o, req, sizeof(req)), 0);
+		if (strcmp(req, good[i].req) != 0)
+			fail_msg("'%s': got '%s', want '%s'", good[i].args, req,
+			    good[i].req);
+		if (o.ao_fmt != good[i].fmt)
+			fail_msg("'%s': format %#x, want %#x", good[i].args,
+			    o.ao_fmt, good[i].fmt);
+	}
+}
+
+static const struct {
+	const char	*args;
+	const char	*err;
+} bad[] = {
+	{ "-A -D",	"multiple commands specified" },
+	{ "-L -l",	"multiple commands specified" },
+	{ "-L -h",	"multiple commands specified" },
+	{ "-A",		"You need to supply the 'service-address' option for "
+			"the 'add-service' command" },
+	{ "-E -s rr",	"You need to supply the 'service-address' option for "
+			"the 'edit-service' command" },
+	{ "-a -t 192.0.2.1:80", "You need to supply the 'real-server' option "
+			"for the 'add-server' command" },
+	{ "-d -r 10.0.0.1", "You need to supply the 'service-address' option "
+			"for the 'delete-server' command" },
+	{ "-A -t 192.0.2.1:80 -r 10.0.0.1", "Illegal 'real-server' option "
+			"with the 'add-service' command" },
+	{ "-A -t 192.0.2.1:80 -n", "Illegal 'numeric' option with the "
+			"'add-service' command" },
+	{ "-D -t 192.0.2.1:80 -s rr", "Illegal 'scheduler' option with the "
+			"'delete-service' command" },
+	{ "-C -n",	"Illegal 'numeric' option with the 'flush' command" },
+	{ "-C -t 192.0.2.1:80", "Illegal 'service-address' option with the "
+			"'flush' command" },
+	{ "-d -t 192.0.2.1:80 -r 10.0.0.1 -w 1", "Illegal 'weight' option "
+			"with the 'delete-server' command" },
+	{ "-d -t 192.0.2.1:80 -r 10.0.0.1 -m", "Illegal 'forwarding-method' "
+			"option with the 'delete-server' command" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 --stats", "Illegal 'stats' option "
+			"with the 'add-server' command" },
+	{ "-L -s rr",	"Illegal 'scheduler' option with the 'list' command" },
+	{ "-r 10.0.0.1", "Illegal 'real-server' option with the 'list' "
+			"command" },
+	{ "-A -t 192.0.2.1:80 -t 192.0.2.2:80", "multiple 'service-address' "
+			"options specified" },
+	{ "-A -t 192.0.2.1:80 -u 192.0.2.2:80", "multiple 'service-address' "
+			"options specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -g -m", "multiple "
+			"'forwarding-method' options specified" },
+	{ "-L -n -n",	"multiple 'numeric' options specified" },
+	{ "-L --socket a --socket b", "multiple 'socket' options specified" },
+	{ "-L --socket=", "--socket: empty socket path" },
+	{ "-A -t 192.0.2.1", "Zero port specified for non-persistent service" },
+	{ "-E -t 192.0.2.1:0", "Zero port specified for non-persistent service" },
+	{ "-L -t 192.0.2.1", "Service not defined (zero port)" },
+	{ "-A -t 192.0.2.1:65536", "illegal virtual server address[:port] "
+			"specified" },
+	{ "-A -t 80",	"illegal virtual server address[:port] specified" },
+	{ "-A -t :80",	"illegal virtual server address[:port] specified" },
+	{ "-A -t 192.0.2.1:",	"illegal virtual server address[:port] "
+			"specified" },
+	{ "-A -t 192.0.2.1:gopherx", "illegal virtual server address[:port] "
+			"specified" },
+	{ "-A -u 192.0.2.1:http", "illegal virtual server address[:port] "
+			"specified" },
+	{ "-A -t [2001:db8::1]", "illegal virtual server address[:port] "
+			"specified" },
+	{ "-A -t [2001:db8::1]80", "illegal virtual server address[:port] "
+			"specified" },
+	{ "-A -t [192.0.2.1]:80", "illegal virtual server address[:port] "
+			"specified" },
+	{ "-A -t nosuchhost:80", "illegal virtual server address[:port] "
+			"specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.300", "illegal real server "
+			"address[:port] specified" },
+	{ "-A -t 192.0.2.1:80 -s r/r", "illegal scheduler name specified" },
+	{ "-A -t 192.0.2.1:80 -s abcdefghijklmnop",
+			"illegal scheduler name specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -w 2147483648",
+			"illegal weight specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -w -1", "illegal weight specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -w x", "illegal weight specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -w 1x", "illegal weight specified" },
+	{ "-a -t 192.0.2.1:80 -r [2001:db8::2]:80", "Different address "
+			"family is allowed only for tunneling servers" },
+	{ "-L extra",	"unexpected argument extra" },
+	{ "-L -- extra", "unexpected argument extra" },
+	{ "-L -",	"unexpected argument -" },
+	{ "-A -t",	"-t: missing argument" },
+	{ "-A --tcp-service", "--tcp-service: missing argument" },
+	{ "--bogus",	"--bogus: unknown option" },
+	{ "--list=x",	"--list: option does not take an argument" },
+	{ "--tcp",	"--tcp: unknown option" },
+	{ "-Q",		"-Q: unknown option" },
+	{ "-LQ",	"-Q: unknown option" },
+};
+
+static void
+test_adm_opts_bad(void **state)
+{
+	struct adm_opts	 o;
+	char		 err[256], want[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(bad); i++) {
+		memset(&o, 0xa5, sizeof(o));
+		if (parse(bad[i].args, &o, err, sizeof(err)) != -EINVAL)
+			fail_msg("'%s': accepted or not -EINVAL", bad[i].args);
+		snprintf(want, sizeof(want), "uvsadm: %s", bad[i].err);
+		if (strcmp(err, want) != 0)
+			fail_msg("'%s': got '%s', want '%s'", bad[i].args, err,
+			    want);
+		/* ret_x is untouched on failure. */
+		assert_int_equal(o.ao_cmd, (int)0xa5a5a5a5);
+	}
+}
+
+/* Every ipvsadm 1.31 option uvsadm does not implement yet. */
+static const char *const later[] = {
+	"-Z", "--zero", "--set", "-R", "--restore", "-S", "--save",
+	"--start-daemon", "--stop-daemon", "--sctp-service", "-f",
+	"--fwmark-service", "-p", "--persistent", "-M", "--netmask", "-i",
+	"--ipip", "-x", "--u-threshold", "-y", "--l-threshold", "-c",
+	"--connection", "--mcast-interface", "--syncid", "--timeout",
+	"--daemon", "--rate", "--thresholds", "--persistent-conn", "-6",
+	"--ipv6", "-o", "--ops", "--pe", "-b", "--sched-flags",
+	"--mcast-group", "--mcast-port", "--mcast-ttl", "--sync-maxlen",
+	"--tun-info", "--tun-type", "--tun-port", "--tun-nocsum",
+	"--tun-csum", "--tun-remcsum",
+};
+
+static void
+test_adm_opts_not_yet(void **state)
+{
+	struct adm_opts	 o;
+	char		 err[256], want[256], line[128];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(later); i++) {
+		snprintf(want, sizeof(want), "uvsadm: %s: not supported yet",
+		    later[i]);
+		/* Alone, after a command, and with an argument. */
+		assert_int_equal(parse(later[i], &o, err, sizeof(err)),
+		    -ENOTSUP);
+		assert_string_equal(err, want);
+		snprintf(line, sizeof(line), "-L %s 1", later[i]);
+		assert_int_equal(parse(line, &o, err, sizeof(err)), -ENOTSUP);
+		assert_string_equal(err, want);
+		if (later[i][1] == '-') {
+			snprintf(line, sizeof(line), "-A %s=1", later[i]);
+			assert_int_equal(parse(line, &o, err, sizeof(err)),
+			    -ENOTSUP);
+		}
+	}
+	assert_int_equal(parse("-Lc", &o, err, sizeof(err)), -ENOTSUP);
+	assert_string_equal(err, "uvsadm: -c: not supported yet");
+	assert_int_equal(parse("-A -t 192.0.2.1:80 -p 300", &o, err,
+	    sizeof(err)), -ENOTSUP);
+	assert_string_equal(err, "uvsadm: -p: not supported yet");
+}
+
+static void
+test_adm_opts_help_version_socket(void **state)
+{
+	static const struct {
+		const char	*args;
+		int		 cmd;
+	} cases[] = {
+		{ "-h",			ADM_HELP },
+		{ "--help",		ADM_HELP },
+		{ "-h --bogus",		ADM_HELP },	/* stops at -h */
+		{ "-v",			ADM_VERSION },
+		{ "--version",		ADM_VERSION },
+	};
+	struct adm_opts	 o;
+	char		 err[256], req[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(cases); i++) {
+		assert_int_equal(parse(cases[i].args, &o, err, sizeof(err)), 0);
+		assert_int_equal(o.ao_cmd, cases[i].cmd);
+		assert_int_equal(adm_request(&o, req, sizeof(req)), -EINVAL);
+	}
+	assert_int_equal(parse("-L --socket /run/x.sock", &o, err,
+	    sizeof(err)), 0);
+	assert_string_equal(o.ao_socket, "/run/x.sock");
+	assert_int_equal(parse("--socket=/run/y.sock", &o, err, sizeof(err)),
+	    0);
+	assert_string_equal(o.ao_socket, "/run/y.sock");
+	assert_int_equal(parse("-L", &o, err, sizeof(err)), 0);
+	assert_null(o.ao_socket);
+	/* A small buffer: -ENOSPC, never a cut request. */
+	assert_int_equal(parse("-A -t 192.0.2.1:80", &o, err, sizeof(err)), 0);
+	assert_int_equal(adm_request(&o, req, 10), -ENOSPC);
+}
+
+/* Without a resolver only numbers pass. */
+static void
+test_adm_opts_numeric_when_no_resolver(void **state)
+{
+	struct adm_opts	 o;
+	char		 err[256];
+	char		*argv[] = { (char *)"uvsadm", (char *)"-A",
+			    (char *)"-t", (char *)"web1:80", NULL };
+	char		*argv2[] = { (char *)"uvsadm", (char *)"-A",
+			    (char *)"-t", (char *)"192.0.2.1:http", NULL };
+
+	(void)state;
+	assert_int_equal(adm_opts_parse(4, argv, NULL, &o, err, sizeof(err)),
+	    -EINVAL);
+	assert_int_equal(adm_opts_parse(4, argv2, NULL, &o, err, sizeof(err)),
+	    -EINVAL);
+	/* A zero-length error buffer is fine too. */
+	assert_int_equal(adm_opts_parse(4, argv2, NULL, &o, err, 0), -EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_adm_opts_good),
+		cmocka_unit_test(test_adm_opts_bad),
+		cmocka_unit_test(test_adm_opts_not_yet),
+		cmocka_unit_test(test_adm_opts_help_version_socket),
+		cmocka_unit_test(test_adm_opts_numeric_when_no_resolver),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

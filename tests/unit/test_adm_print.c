@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ipvsadm -L output from "list" replies (adm_print.c).  The expected
+ * texts were written from ipvsadm 1.31's printf formats (print_title(),
+ * print_service_entry(), print_largenum()), trailing blanks and all:
+ * sorting and --nosort, IPv6, names cut at 33 and 28 columns, counters
+ * abbreviated K/M/G/T or --exact, and replies that do not parse.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "adm_opts.h"
+#include "adm_print.h"
+#include "rbuf.h"
+#include "util.h"
+
+#define INFO	"info version 1.2.1 size 4096 connections 0\n"
+#define VLINE	"IP Virtual Server version 1.2.1 (size=4096)\n"
+#define TITLE	"Prot LocalAddress:Port Scheduler Flags\n" \
+		"  -> RemoteAddress:Port           Forward Weight ActiveConn " \
+		"InActConn\n"
+#define STITLE	"Prot LocalAddress:Port               Conns   InPkts  OutPkts" \
+		"  InBytes OutBytes\n" \
+		"  -> RemoteAddress:Port\n"
+
+/* Three services, out of order, their servers too. */
+static const char basic[] = INFO
+    "service udp 192.0.2.10:53 scheduler wrr flags 0x0 conns 0 inpkts 0 "
+    "outpkts 0 inbytes 0 outbytes 0\n"
+    "server udp 192.0.2.10:53 10.0.0.21:53 method dr weight 0 active 0 "
+    "inactive 2147483647 conns 0 inpkts 0 outpkts 0 inbytes 0 outbytes 0\n"
+    "service tcp 192.0.2.20:80 scheduler rr flags 0x0 conns 0 inpkts 0 "
+    "outpkts 0 inbytes 0 outbytes 0\n"
+    "service tcp 192.0.2.10:80 scheduler wlc flags 0x0 conns 0 inpkts 0 "
+    "outpkts 0 inbytes 0 outbytes 0\n"
+    "server tcp 192.0.2.10:80 10.0.0.12:8080 method nat weight 3 active 12 "
+    "inactive 345 conns 0 inpkts 0 outpkts 0 inbytes 0 outbytes 0\n"
+    "server tcp 192.0.2.10:80 10.0.0.11:80 method dr weight 1 active 0 "
+    "inactive 0 conns 0 inpkts 0 outpkts 0 inbytes 0 outbytes 0\n";
+
+static const char v6[] = INFO
+    "service tcp [2001:db8:1234:5678:9abc:def0:1234:5678]:443 scheduler wlc "
+    "flags 0x0 conns 0 inpkts 0 outpkts 0 inbytes 0 outbytes 0\n"
+    "server tcp [2001:db8:1234:5678:9abc:def0:1234:5678]:443 "
+    "[2001:db8::2]:443 method nat weight 2 active 0 inactive 0\n"
+    "server tcp [2001:db8:1234:5678:9abc:def0:1234:5678]:443 "
+    "[2001:db8:1234:5678:9abc:def0:1234:5679]:443 method dr weight 1 "
+    "active 0 inactive 0\n";
+
+static const char named[] = INFO
+    "service udp [2001:db8::1]:53 scheduler rr flags 0x0\n"
+    "service tcp 192.0.2.10:80 scheduler wlc flags 0x0\n"
+    "server tcp 192.0.2.10:80 10.0.0.11:80 method dr weight 1 active 0 "
+    "inactive 0\n";
+
+static const char counters[] = INFO
+    "service tcp 192.0.2.10:80 scheduler wlc flags 0x0 conns 99999999 "
+    "inpkts 100000000 outpkts 999999999 inbytes 1000000000 "
+    "outbytes 99999999999\n"
+    "server tcp 192.0.2.10:80 10.0.0.11:80 method dr weight 1 active 0 "
+    "inactive 0 conns 99999999999999 inpkts 100000000000000 "
+    "outpkts 18446744073709551615 inbytes 0 outbytes 12345\n";
+
+/* libipvs subtracts addresses as unsigned and reads an int: 10/8 > 200/8. */
+static const char quirk[] = INFO
+    "service tcp 10.0.0.1:80 scheduler wlc flags 0x0\n"
+    "service tcp 200.0.0.1:80 scheduler wlc flags 0x0\n";
+
+static const char flags[] = INFO
+    "service udp 192.0.2.10:53 scheduler wrr flags 0x3c\n"
+    "service udp 192.0.2.11:53 scheduler sh flags 0x18\n"
+    "service udp 192.0.2.12:53 scheduler x flags 0x0 conns 1 extra 2\n"
+    "server udp 192.0.2.12:53 10.0.0.1:53 method tun weight 1 active 0 "
+    "inactive 0\n"
+    "future line a newer uvsd may send\n";
+
+static const char *
+fake_host(const struct addr *a, char *buf, size_t len, void *arg)
+{
+	char	 s[ADDR_STRLEN];
+
+	(void)arg;
+	addr_fmt(a, s, sizeof(s));
+	if (strcmp(s, "192.0.2.10") == 0)
+		snprintf(buf, len, "a-very-long-host-name.example.com");
+	else if (strcmp(s, "10.0.0.11") == 0)
+		snprintf(buf, len, "another-long-real-server-name.example.com");
+	else if (strcmp(s, "2001:db8::1") == 0)
+		snprintf(buf, len, "v6host");
+	else
+		return NULL;
+	return buf;
+}
+
+static const char *
+fake_port(uint16_t port, int proto, char *buf, size_t len, void *arg)
+{
+	(void)arg;
+	if (port == 80 && proto == IPPROTO_TCP)
+		snprintf(buf, len, "http");
+	else if (port == 53)
+		snprintf(buf, len, "domain");
+	else
+		return NULL;
+	return buf;
+}
+
+static const struct adm_names names = {
+	.an_host = fake_host, .an_port = fake_port,
+};
+
+static const struct {
+	const char	*what;
+	const char	*reply;
+	unsigned	 fmt;
+	bool		 one;
+	const struct adm_names *names;
+	const char	*out;
+} cases[] = {
+	{ "empty", INFO, ADM_FMT_NUMERIC, false, NULL, VLINE TITLE },
+	{ "empty, one service", INFO, 0, true, NULL, TITLE },
+	{ "sorted", basic, ADM_FMT_NUMERIC, false, &names,
+	    VLINE TITLE
+	    "TCP  192.0.2.10:80 wlc\n"
+	    "  -> 10.0.0.11:80                 Route   1      0          0         \n"
+	    "  -> 10.0.0.12:8080               Masq    3      12         345       \n"
+	    "TCP  192.0.2.20:80 rr\n"
+	    "UDP  192.0.2.10:53 wrr\n"
+	    "  -> 10.0.0.21:53                 Route   0      0          2147483647\n" },
+	{ "nosort", basic, ADM_FMT_NUMERIC | ADM_FMT_NOSORT, false, NULL,
+	    VLINE TITLE
+	    "UDP  192.0.2.10:53 wrr\n"
+	    "  -> 10.0.0.21:53                 Route   0      0          2147483647\n"
+	    "TCP  192.0.2.20:80 rr\n"
+	    "TCP  192.0.2.10:80 wlc\n"
+	    "  -> 10.0.0.12:8080               Masq    3      12         345       \n"
+	    "  -> 10.0.0.11:80                 Route   1      0          0         \n" },
+	{ "ipv6", v6, 0, false, NULL,
+	    VLINE TITLE
+	    "TCP  [2001:db8:1234:5678:9abc:def0:1234:5678]:443 wlc\n"
+	    "  -> [2001:db8::2]:443            Masq    2      0          0         \n"
+	    "  -> [2001:db8:1234:5678:9abc:def0:1234:5679]:443 Route   1      0          0         \n" },
+	{ "names", named, 0, false, &names,
+	    VLINE TITLE
+	    "TCP  a-very-long-host-name.exampl wlc\n"
+	    "  -> another-long-real-server-nam Route   1      0          0         \n"
+	    "UDP  [v6host]:domain rr\n" },
+	{ "names, -n", named, ADM_FMT_NUMERIC, false, &names,
+	    VLINE TITLE
+	    "TCP  192.0.2.10:80 wlc\n"
+	    "  -> 10.0.0.11:80                 Route   1      0          0         \n"
+	    "UDP  [2001:db8::1]:53 rr\n" },
+	{ "stats", counters, ADM_FMT_STATS, false, NULL,
+	    VLINE STITLE
+	    "TCP  192.0.2.10:80                99999999  100000K  999999K    1000M   99999M\n"
+	    "  -> 10.0.0.11:80                   99999G     100T18446744T        0    12345\n" },
+	{ "stats --exact", counters, ADM_FMT_STATS | ADM_FMT_EXACT, false,
+	    NULL,
+	    VLINE STITLE
+	    "TCP  192.0.2.10:80                99999999 100000000 999999999 1000000000 99999999999\n"
+	    "  -> 10.0.0.11:80                 99999999999999 100000000000000 18446744073709551615        0    12345\n" },
+	{ "stats, one service", counters, ADM_FMT_STATS, true, NULL,
+	    STITLE
+	    "TCP  192.0.2.10:80                99999999  100000K  999999K    1000M   99999M\n"
+	    "  -> 10.0.0.11:80                   99999G     100T18446744T        0    12345\n" },
+	{ "--exact alone", counters, ADM_FMT_EXACT, true, NULL,
+	    TITLE
+	    "TCP  192.0.2.10:80 wlc\n"
+	    "  -> 10.0.0.11:80                 Route   1      0          0         \n" },
+	{ "sort quirk", quirk, 0, false, NULL,
+	    VLINE TITLE
+	    "TCP  200.0.0.1:80 wlc\n"
+	    "TCP  10.0.0.1:80 wlc\n" },
+	{ "flags", flags, ADM_FMT_NOSORT, false, NULL,
+	    VLINE TITLE
+	    "UDP  192.0.2.10:53 wrr (flag-1,flag-2,flag-3) ops\n"
+	    "UDP  192.0.2.11:53 sh (sh-fallback,sh-port)\n"
+	    "UDP  192.0.2.12:53 x\n"
+	    "  -> 10.0.0.1:53                  Tunnel  1      0          0         \n" },
+};
+
+static void
+test_adm_print_cases(void **state)
+{
+	struct rbuf	 out = { 0 };
+	char		 err[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(cases); i++) {
+		rbuf_reset(&out);
+		if (adm_print_list(cases[i].reply, cases[i].fmt, cases[i].one,
+		    cases[i].names, &out, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", cases[i].what, err);
+		if (strcmp(out.rb_buf, cases[i].out) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", cases[i].what,
+			    out.rb_buf, cases[i].out);
+	}
+	rbuf_free(&out);
+}
+
+static const struct {
+	const char	*reply;
+	const char	*err;
+} bad[] = {
+	{ "",			"reply from uvsd without its info line" },
+	{ "service tcp 192.0.2.10:80 scheduler wlc\n",
+	    "reply from uvsd without its info line" },
+	{ INFO "service tcp 192.0.2.10\n",
+	    "unexpected reply line from uvsd: 'service'" },
+	{ INFO "service sctp 192.0.2.10:80\n",
+	    "unexpected reply line from uvsd: 'service'" },
+	{ INFO "service tcp\n", "unexpected reply line from uvsd: 'service'" },
+	{ INFO "service tcp 192.0.2.10:80 conns x\n",
+	    "unexpected reply line from uvsd: 'service'" },
+	{ INFO "service tcp 192.0.2.10:80 conns 010x\n",
+	    "unexpected reply line from uvsd: 'service'" },
+	{ INFO "service tcp 192.0.2.10:80 flags zz\n",
+	    "unexpected reply line from uvsd: 'service'" },
+	{ INFO "server tcp 192.0.2.10:80 10.0.0.1:80\n",
+	    "unexpected reply line from uvsd: 'server'" },
+	{ INFO "service tcp 192.0.2.10:80\n"
+	    "server tcp 192.0.2.11:80 10.0.0.1:80\n",
+	    "unexpected reply line from uvsd: 'server'" },
+	{ INFO "service tcp 192.0.2.10:80\n"
+	    "server udp 192.0.2.10:80 10.0.0.1:80\n",
+	    "unexpected reply line from uvsd: 'server'" },
+	{ INFO "service tcp 192.0.2.10:80\n"
+	    "server tcp 192.0.2.10:80 10.0.0.1:80 weight 2147483648\n",
+	    "unexpected reply line from uvsd: 'server'" },
+	{ INFO "service tcp 192.0.2.10:80\n"
+	    "server tcp 192.0.2.10:80 10.0.0.1\n",
+	    "unexpected reply line from uvsd: 'server'" },
+	{ "info version 1.2.1 size x\n",
+	    "unexpected reply line from uvsd: 'info'" },
+};
+
+static void
+test_adm_print_bad_replies(void **state)
+{
+	struct rbuf	 out = { 0 };
+	char		 err[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(bad); i++) {
+		rbuf_reset(&out);
+		assert_int_equal(adm_print_list(bad[i].reply, 0, false, NULL,
+		    &out, err, sizeof(err)), -EPROTO);
+		assert_string_equal(err, bad[i].err);
+		assert_int_equal(out.rb_len, 0);
+	}
+	assert_int_equal(adm_print_list(NULL, 0, false, NULL, &out, err, 0),
+	    -EPROTO);
+	rbuf_free(&out);
+}
+
+/* Many services and servers: the arrays grow, sorting keeps pairs. */
+static void
+test_adm_print_many(void **state)
+{
+	struct rbuf	 in = { 0 }, out = { 0 };
+	char		 err[256], want[64];
+	const char	*p;
+	int		 i, j;
+
+	(void)state;
+	rbuf_printf(&in, INFO);
+	for (i = 99; i >= 0; i--) {
+		rbuf_printf(&in, "service tcp 192.0.2.%d:80 scheduler rr\n", i);
+		for (j = 9; j >= 0; j--)
+			rbuf_printf(&in, "server tcp 192.0.2.%d:80 "
+			    "10.0.%d.%d:80 method dr weight %d\n", i, i, j, j);
+	}
+	assert_int_equal(adm_print_list(in.rb_buf, ADM_FMT_NUMERIC, false,
+	    NULL, &out, err, sizeof(err)), 0);
+	p = out.rb_buf;
+	for (i = 0; i < 100; i++) {
+		snprintf(want, sizeof(want), "TCP  192.0.2.%d:80 rr\n", i);
+		assert_non_null(p = strstr(p, want));
+		for (j = 0; j < 10; j++) {
+			snprintf(want, sizeof(want), "  -> 10.0.%d.%d:80", i, j);
+			assert_non_null(p = strstr(p, want));
+		}
+	}
+	rbuf_free(&in);
+	rbuf_free(&out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_adm_print_cases),
+		cmocka_unit_test(test_adm_print_bad_replies),
+		cmocka_unit_test(test_adm_print_many),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

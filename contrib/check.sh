@@ -17,27 +17,8 @@ for a in "$@"; do
 	esac
 done
 
-PKGS="build-essential autoconf automake pkg-config libconfig-dev libev-dev
-libsystemd-dev libjemalloc-dev libcmocka-dev libmnl-dev libnftables-dev
-nftables iproute2 ethtool nginx-light socat iperf3 wrk curl clang
-libclang-rt-14-dev python3 procps"
-
 if [ "$deps" = yes ]; then
-	missing=""
-	for p in $PKGS; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-		    grep -q "install ok installed" || missing="$missing $p"
-	done
-	if [ -n "$missing" ]; then
-		if [ "$(id -u)" -ne 0 ]; then
-			echo "check.sh: missing packages:$missing (run as root to install)" >&2
-			exit 1
-		fi
-		echo "check.sh: installing$missing"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -q >/dev/null
-		apt-get install -y -q --no-install-recommends $missing >/dev/null
-	fi
+	"$top/contrib/deps.sh"
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install what uvs needs to build and to run its tests and demo, on
+# Debian (bookworm), as root; quiet when everything is there already.
+set -eu
+
+PKGS="build-essential autoconf automake pkg-config libconfig-dev libev-dev
+libsystemd-dev libjemalloc-dev libcmocka-dev libmnl-dev libnftables-dev
+nftables iproute2 ethtool nginx-light socat iperf3 wrk curl clang
+libclang-rt-14-dev python3 procps mandoc"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# nginx-light starts nginx on port 80 when installed; tests run their own.
+apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -151,10 +151,14 @@ uvs_on_exit()
 # passes and by the EXIT trap.
 teardown()
 {
-	local p ns i left
+	local p ns i left live
 
+	# Only our own jobs that still run: a reaped pid may be someone's now.
+	live=" $(jobs -p | tr '\n' ' ') "
 	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null
+		case $live in
+		*" $p "*) kill -TERM "$p" 2>/dev/null ;;
+		esac
 	done
 	for i in $(seq 30); do
 		left=0
@@ -164,8 +168,11 @@ teardown()
 		[ "$left" -eq 0 ] && break
 		sleep 0.1
 	done
+	live=" $(jobs -p | tr '\n' ' ') "
 	for p in "${PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null
+		case $live in
+		*" $p "*) kill -KILL "$p" 2>/dev/null ;;
+		esac
 		wait "$p" 2>/dev/null
 	done
 	PIDS=()

@@ -289,6 +289,7 @@ commit(struct uvsd *d, struct vs_conf *vc, struct uvs_err *err)
 		return r;
 	}
 	d->d_commits++;
+	daemon_after_commit(d);
 	return 0;
 }
 

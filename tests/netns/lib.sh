@@ -14,6 +14,9 @@
 # instead of uvsd (netdev "fwd" for dr, nat-table dnat for nat), so the
 # topologies can be checked without uvsd.  OFFLOADS=off turns tx
 # checksumming, TSO and GSO off on the client and real-server sides.
+# UVSD_ARGS replaces uvsd's default test arguments "--workers 2" (e.g.
+# "--workers 1 --tx-mode ring"); UVS_KEEP=1 keeps the temporary directory
+# (logs, nginx configurations) after the test.
 
 UVS_SCRIPT_ARGS=("$@")	# sourced without arguments: the script's own
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -36,6 +36,14 @@ struct wstats;
 #define SVC_MAX		4096	/* services in one table */
 #define RS_PER_SVC_MAX	4096	/* real servers in one service */
 
+/* Service flags, IPVS's values (IP_VS_SVC_F_*), as ipvsadm shows them. */
+#define SVC_F_PERSISTENT	0x0001	/* -p */
+#define SVC_F_ONEPACKET		0x0004	/* -o */
+#define SVC_F_SCHED1		0x0008	/* flag-1, sh-fallback, mh-fallback */
+#define SVC_F_SCHED2		0x0010	/* flag-2, sh-port, mh-port */
+#define SVC_F_SCHED3		0x0020	/* flag-3 */
+#define SVC_PERSIST_DEFAULT	300	/* -p without a timeout */
+
 /* Next hop packed in 64 bits so workers read it in one load. */
 #define NH_VALID	(1ULL << 63)
 #define NH_MAC(nh)	((nh) & 0xffffffffffffULL)	/* MAC bytes 0..5 in bits 0..47 */
@@ -92,6 +100,8 @@ struct rs {
 	struct ep	 rs_ep;
 	int32_t		 rs_weight;	/* 0: quiesced, no new connections */
 	uint8_t		 rs_method;	/* XMIT_* */
+	uint32_t	 rs_uthresh;	/* as rc_uthresh */
+	uint32_t	 rs_lthresh;	/* as rc_lthresh */
 };
 
 /* A virtual service as a snapshot holds it. Immutable once published. */
@@ -102,7 +112,9 @@ struct svc {
 	struct ep	 svc_ep;	/* VIP:port */
 	const struct sched_ops *svc_sched;
 	void		*svc_sched_data; /* the scheduler's, made by its init */
-	uint32_t	 svc_flags;
+	uint32_t	 svc_flags;	/* SVC_F_* */
+	uint32_t	 svc_timeout;	/* persistence seconds; 0: none */
+	uint32_t	 svc_netmask;	/* as sc_netmask */
 	unsigned	 svc_nrs;
 	struct rs	*svc_rs;	/* [svc_nrs] */
 };
@@ -121,13 +133,17 @@ struct rs_conf {
 	struct ep	 rc_ep;
 	int32_t		 rc_weight;
 	uint8_t		 rc_method;
+	uint32_t	 rc_uthresh;	/* -x: no new connections above; 0: none */
+	uint32_t	 rc_lthresh;	/* -y: take them again below; 0: 3/4 of -x */
 };
 
 struct svc_conf {
 	uint8_t		 sc_proto;
 	struct ep	 sc_ep;
 	char		 sc_sched[SCHED_NAME_MAX];
-	uint32_t	 sc_flags;
+	uint32_t	 sc_flags;	/* SVC_F_* */
+	uint32_t	 sc_timeout;	/* -p: persistence seconds; 0: none */
+	uint32_t	 sc_netmask;	/* -M: v4 mask (network order) or v6 prefix */
 	unsigned	 sc_nrs;
 	struct rs_conf	*sc_rs;		/* [sc_nrs] */
 };

@@ -40,6 +40,8 @@ enum {
 #define CONN_F_OUTSEEN	0x01	/* a reply went through us (nat) */
 #define CONN_F_ACTIVE	0x02	/* counted in rss_active, else rss_inactive */
 #define CONN_F_HASOUT	0x04	/* c_tuple[CONN_OUT] is hashed */
+#define CONN_F_TEMPLATE	0x08	/* persistence template: c_tuple[CONN_IN] is
+				   (CIP & netmask):0 -> VIP:vport, no traffic */
 
 struct conn_link {
 	struct conn_link *cl_next;	/* bucket chain */

@@ -43,6 +43,9 @@ struct uvsd_opts {
 	unsigned	 o_block_nr;	/* RX ring blocks */
 	int		 o_tx_mode;	/* TX_* */
 	bool		 o_qdisc_bypass;
+	const char	*o_config;	/* -f: configuration file, NULL: none */
+	const char	*o_socket_group; /* admin socket's group, NULL: root's */
+	bool		 o_expire_nodest_conn; /* drop a removed server's flows */
 	int		 o_loglevel;	/* LOG_* */
 };
 
@@ -62,6 +65,9 @@ struct uvsd {
 	struct ev_loop	*d_loop;
 	time_t		 d_started;	/* wall clock */
 	uint64_t	 d_commits;	/* successful table commits */
+	time_t		 d_reload_time;	/* last reload, 0: never */
+	int		 d_reload_result; /* 0 or -errno */
+	char		 d_reload_msg[600]; /* "file:line: reason" when it failed */
 	volatile int	 d_stop;	/* workers and reaper leave */
 };
 
@@ -77,6 +83,13 @@ void	 daemon_free_tables(struct uvsd *d);
 /* Start everything, run the loop until SIGTERM/SIGINT, stop. Exit code. */
 int	 daemon_run(struct uvsd *d);
 
+/*
+ * Re-read the configuration file, validate it whole, and apply only the
+ * difference; on error nothing changes, <err> says why (file:line), and
+ * the result is kept for status.  sd_notify RELOADING=1/READY=1 around.
+ * -ENOENT without a file.  Control thread (SIGHUP, the reload verb).
+ */
+int	 daemon_reload(struct uvsd *d, struct uvs_err *err);
 /* After a table commit: resolve new real servers' next hops at once. */
 void	 daemon_after_commit(struct uvsd *d);
 /* The worker count uvsd would use with <o>. */

@@ -71,6 +71,32 @@ struct wstats {
 	__atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
 #define STAT_INC(field)	STAT_ADD(field, 1)
 
+/* Rates as ipvsadm --rate shows them: per second, estimated over 2 s ticks. */
+struct rates {
+	uint64_t	 r_cps;
+	uint64_t	 r_inpps;
+	uint64_t	 r_outpps;
+	uint64_t	 r_inbps;
+	uint64_t	 r_outbps;
+};
+
+#define STATS_EST_INTERVAL	2	/* seconds between estimator ticks */
+
+/*
+ * The estimator's tick for every slot in use (<used>(slot) says which),
+ * every STATS_EST_INTERVAL seconds, as the kernel's ip_vs_est does.
+ * Control thread.
+ */
+void	 stats_estimate(struct wstats *const *ws, unsigned n);
+/*
+ * Counters of <slot> since it was handed out or last zeroed, and its
+ * rates (either out pointer may be NULL).  Control thread.
+ */
+void	 stats_get(struct wstats *const *ws, unsigned n, uint32_t slot,
+	    struct counters *ret, struct rates *ret_rates);
+/* ipvsadm -Z for one slot: counters and rates read 0 from now on. */
+void	 stats_zero(struct wstats *const *ws, unsigned n, uint32_t slot);
+
 /* Sum slot <slot> over <n> workers into <ret>. Control thread. */
 void	 stats_sum_slot(struct wstats *const *ws, unsigned n, uint32_t slot,
 	    struct counters *ret);

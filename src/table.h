@@ -79,6 +79,8 @@ struct rs_state {
 	uint32_t	 rss_refs;	/* snapshots + connections; atomic */
 	int32_t		 rss_active;	/* ESTABLISHED connections; atomic */
 	int32_t		 rss_inactive;	/* other connections; atomic */
+	int32_t		 rss_persist;	/* persistence templates; atomic */
+	uint32_t	 rss_overload;	/* above -x until below -y; atomic, workers */
 	uint64_t	 rss_nh;	/* NH_MAKE() or 0; atomic, control writes */
 	int		 rss_nh_err;	/* why rss_nh is 0: -errno; control only */
 	bool		 rss_dead;	/* no longer in the configuration */

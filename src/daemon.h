@@ -26,6 +26,7 @@ struct table_ctl;
 struct worker;
 struct wstats;
 struct ctl;
+struct uvs_err;
 
 enum tx_mode {
 	TX_MMSG = 0,		/* sendmmsg() with iovecs into the RX block */

@@ -2,7 +2,8 @@
 # Run every uvs test from a clean checkout: install what the build and the
 # tests need (Debian, as root), build with warnings as errors, run `make
 # check` (unit tests, fuzz targets' bounded runs, network-namespace tests),
-# then build again under ASan/UBSan and run the unit tests there too.
+# then build again under ASan/UBSan and run the unit and network tests
+# there too (the fuzz targets always run sanitized).
 # Usage: contrib/check.sh [--no-deps] [--no-asan]
 set -eu
 
@@ -44,6 +45,6 @@ if [ "$asan" = yes ]; then
 	../configure -q --enable-sanitizers
 	make -j"$jobs" uvsd uvsadm
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    make -j"$jobs" check TESTS='$(UNIT_TESTS)'
+	    make -j1 check TESTS='$(UNIT_TESTS) $(NETNS_TESTS)'
 fi
 echo "check.sh: all tests passed"

@@ -140,8 +140,8 @@ ring_open(struct ring *r, const struct iface *ifc, uint16_t group,
 	 * nothing for fanout members (§0.1, §2.4).  No ROLLOVER: it breaks
 	 * flow affinity under load (§3.1).
 	 */
-	fanout = group | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG |
-	    PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16);
+	fanout = group | ((uint32_t)(PACKET_FANOUT_HASH |
+	    PACKET_FANOUT_FLAG_DEFRAG | PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16);
 	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &fanout,
 	    sizeof(fanout)) == -1) {
 		rc = -errno;

@@ -23,6 +23,9 @@ if [ "$deps" = yes ]; then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
+# A tree configured in place (./configure && make) blocks out-of-tree
+# builds; clean it first.
+[ -f Makefile ] && make distclean >/dev/null 2>&1
 autoreconf -fi >/dev/null
 # Out of tree, so that the sanitizer build can sit beside it.
 rm -rf build && mkdir build && cd build

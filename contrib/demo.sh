@@ -20,12 +20,19 @@
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
-if [ -z "$UVS_TEST_TIMED" ] && { [ ! -x "${UVS_BUILDDIR:-$ROOT}/uvsd" ] ||
-    [ ! -x "${UVS_BUILDDIR:-$ROOT}/uvsadm" ]; }; then
-	echo "== building uvsd and uvsadm in $ROOT"
-	(cd "$ROOT" &&
-	    { [ -x configure ] || autoreconf -fi; } &&
-	    { [ -f Makefile ] || ./configure; } &&
+# Build out of tree in build/, as contrib/check.sh does, unless the
+# binaries are there already (or UVS_BUILDDIR names a build).
+if [ -z "$UVS_BUILDDIR" ] && [ -x "$ROOT/uvsd" ] && [ -x "$ROOT/uvsadm" ]; then
+	export UVS_BUILDDIR=$ROOT		# an in-tree build
+fi
+export UVS_BUILDDIR=${UVS_BUILDDIR:-$ROOT/build}
+if [ -z "$UVS_TEST_TIMED" ] && { [ ! -x "$UVS_BUILDDIR/uvsd" ] ||
+    [ ! -x "$UVS_BUILDDIR/uvsadm" ]; }; then
+	echo "== installing dependencies and building uvsd and uvsadm in $UVS_BUILDDIR"
+	"$ROOT/contrib/deps.sh" || { echo "cannot install dependencies"; exit 1; }
+	(cd "$ROOT" && { [ -x configure ] || autoreconf -fi; } &&
+	    mkdir -p "$UVS_BUILDDIR" && cd "$UVS_BUILDDIR" &&
+	    { [ -f Makefile ] || "$ROOT/configure" -q; } &&
 	    make -j2 uvsd uvsadm) || { echo "build failed"; exit 1; }
 fi
 

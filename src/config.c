@@ -1,0 +1,941 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * uvsd.conf (cfg.h): libconfig's tree walked section by section, one cfg_
+ * function each (global, timeouts, services, a service, a real server),
+ * into a new struct cfg whose vs_conf is built with vsconf_add_svc() and
+ * vsconf_add_rs(), so a file passes the same checks as uvsadm requests.
+ *
+ * Every member of a group is looked up in its section's table, so a typo
+ * is an error, not a silently ignored setting.  Errors are collected, not
+ * stopped at: a broken setting is reported at its line and the walk goes
+ * on, so `uvsd -t` shows every mistake at once; only a service or real
+ * server without errors reaches the vs_conf, which keeps one bad setting
+ * from causing a cascade of others.  libconfig's parser itself stops at
+ * its first syntax error.  No logging (STYLE §3).  Control thread, and
+ * uvsd -t before anything starts.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "cfg.h"
+#include "daemon.h"
+#include "sched/sched.h"
+#include "stats.h"
+#include "table.h"
+#include "util.h"
+#include "xmit/xmit.h"
+
+/* One load: where errors go and what is being built. */
+struct cfg_load {
+	const char	*ld_name;	/* file name when libconfig has none */
+	struct uvs_err	*ld_errs;	/* [ld_max] */
+	unsigned	 ld_max;
+	unsigned	 ld_n;		/* errors stored */
+	unsigned	 ld_total;	/* errors found */
+	bool		 ld_nomem;
+	struct cfg	*ld_cfg;
+};
+
+/* A known member of a section; aliases share k_id. */
+struct cfg_key {
+	const char	*k_name;
+	unsigned	 k_id;
+};
+
+/* What a service or a real server section collects before it is added. */
+struct cfg_svc {
+	struct svc_conf	 cs_sc;
+	bool		 cs_bad;	/* an error already reported */
+	bool		 cs_ops;
+	uint8_t		 cs_method;	/* default for its real servers */
+	const config_setting_t *cs_proto, *cs_addr, *cs_port, *cs_gran;
+	const config_setting_t *cs_ops_set, *cs_rs;
+};
+
+static void
+cfg_err(struct cfg_load *ld, const config_setting_t *s, const char *fmt, ...)
+    UVS_PRINTF(3, 4);
+
+static void
+cfg_err(struct cfg_load *ld, const config_setting_t *s, const char *fmt, ...)
+{
+	struct uvs_err	*e;
+	const char	*file = NULL;
+	va_list		 ap;
+
+	ld->ld_total++;
+	if (ld->ld_n >= ld->ld_max || ld->ld_errs == NULL)
+		return;
+	e = &ld->ld_errs[ld->ld_n++];
+	if (s != NULL)
+		file = config_setting_source_file(s);
+	snprintf(e->e_file, sizeof(e->e_file), "%s",
+	    file != NULL ? file : ld->ld_name);
+	e->e_line = s != NULL ? (int)config_setting_source_line(s) : 0;
+	va_start(ap, fmt);
+	vsnprintf(e->e_text, sizeof(e->e_text), fmt, ap);
+	va_end(ap);
+}
+
+/* An error from the vsconf_* API, placed at <s>. */
+static void
+cfg_err_vs(struct cfg_load *ld, const config_setting_t *s, int r,
+    const struct uvs_err *err)
+{
+	if (r == -ENOMEM)
+		ld->ld_nomem = true;
+	cfg_err(ld, s, "%s", r == -ENOMEM ? "out of memory" : err->e_text);
+}
+
+/* The name a message gives <s>: its own, or its array's for an element. */
+static const char *
+cfg_name(const config_setting_t *s)
+{
+	while (s != NULL && config_setting_name(s) == NULL)
+		s = config_setting_parent(s);
+	return s != NULL && config_setting_name(s) != NULL ?
+	    config_setting_name(s) : "(top)";
+}
+
+static int
+cfg_int(struct cfg_load *ld, const config_setting_t *s, long long min,
+    long long max, long long *ret)
+{
+	long long	 v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64) {
+		cfg_err(ld, s, "'%s' must be an integer", cfg_name(s));
+		return -EINVAL;
+	}
+	v = config_setting_get_int64(s);
+	if (v < min || v > max) {
+		cfg_err(ld, s, "'%s': %lld out of range %lld..%lld",
+		    cfg_name(s), v, min, max);
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}
+
+static int
+cfg_str(struct cfg_load *ld, const config_setting_t *s, const char **ret)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		cfg_err(ld, s, "'%s' must be a string", cfg_name(s));
+		return -EINVAL;
+	}
+	*ret = config_setting_get_string(s);
+	return 0;
+}
+
+static int
+cfg_bool(struct cfg_load *ld, const config_setting_t *s, bool *ret)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		cfg_err(ld, s, "'%s' must be true or false", cfg_name(s));
+		return -EINVAL;
+	}
+	*ret = config_setting_get_bool(s) != 0;
+	return 0;
+}
+
+/* A group, or a list/array of <what>; the setting itself if a scalar. */
+static bool
+cfg_is_group(struct cfg_load *ld, const config_setting_t *s)
+{
+	if (config_setting_is_group(s))
+		return true;
+	cfg_err(ld, s, "'%s' must be a group { ... }", cfg_name(s));
+	return false;
+}
+
+static bool
+cfg_is_list(struct cfg_load *ld, const config_setting_t *s)
+{
+	if (config_setting_is_list(s) || config_setting_is_array(s))
+		return true;
+	cfg_err(ld, s, "'%s' must be a list ( ... ) or [ ... ]", cfg_name(s));
+	return false;
+}
+
+/*
+ * The id of member <s> in <keys>[<n>], or -1 after reporting it as
+ * unknown; a second spelling of a setting already given is an error too.
+ */
+static int
+cfg_key_find(struct cfg_load *ld, const config_setting_t *s,
+    const struct cfg_key *keys, size_t n, const config_setting_t **seen)
+{
+	const char	*name = config_setting_name(s);
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(keys[i].k_name, name) == 0)
+			break;
+	if (i == n) {
+		cfg_err(ld, s, "unknown setting '%s'", name);
+		return -1;
+	}
+	if (seen[keys[i].k_id] != NULL) {
+		cfg_err(ld, s, "'%s' repeats '%s' of line %u", name,
+		    config_setting_name(seen[keys[i].k_id]),
+		    config_setting_source_line(seen[keys[i].k_id]));
+		return -1;
+	}
+	seen[keys[i].k_id] = s;
+	return (int)keys[i].k_id;
+}
+
+/* Global settings */
+
+enum {
+	G_INTERFACES, G_WORKERS, G_SOCKET, G_SOCKET_GROUP, G_CONN_MAX,
+	G_TX_MODE, G_TIMEOUTS, G_EXPIRE_NODEST, G_SERVICES, G__MAX
+};
+
+static const struct cfg_key global_keys[] = {
+	{ "interfaces",		G_INTERFACES },
+	{ "workers",		G_WORKERS },
+	{ "socket",		G_SOCKET },
+	{ "socket_group",	G_SOCKET_GROUP },
+	{ "conn_max",		G_CONN_MAX },
+	{ "tx_mode",		G_TX_MODE },
+	{ "timeouts",		G_TIMEOUTS },
+	{ "expire_nodest_conn",	G_EXPIRE_NODEST },
+	{ "services",		G_SERVICES },
+	{ "virtual_servers",	G_SERVICES },	/* keepalived's word */
+};
+
+static void
+cfg_interfaces(struct cfg_load *ld, const config_setting_t *s)
+{
+	struct cfg		*c = ld->ld_cfg;
+	const config_setting_t	*e;
+	const char		*name;
+	unsigned		 i, j, n;
+
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		n = 1;
+	} else if (!cfg_is_list(ld, s)) {
+		return;
+	} else if ((n = (unsigned)config_setting_length(s)) == 0) {
+		cfg_err(ld, s, "'interfaces' is empty");
+		return;
+	} else if (n > IFACE_MAX) {
+		cfg_err(ld, s, "%u interfaces, at most %d", n, IFACE_MAX);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_type(s) == CONFIG_TYPE_STRING ? s :
+		    config_setting_get_elem(s, i);
+		if (cfg_str(ld, e, &name) != 0)
+			continue;
+		if (name[0] == '\0' || strlen(name) >= IF_NAMESIZE ||
+		    strchr(name, '/') != NULL || strchr(name, ' ') != NULL) {
+			cfg_err(ld, e, "bad interface name '%s'", name);
+			continue;
+		}
+		for (j = 0; j < c->cf_nifs; j++)
+			if (strcmp(c->cf_ifnames[j], name) == 0)
+				break;
+		if (j < c->cf_nifs) {
+			cfg_err(ld, e, "interface '%s' given twice", name);
+			continue;
+		}
+		snprintf(c->cf_ifnames[c->cf_nifs++], IF_NAMESIZE, "%s", name);
+	}
+	c->cf_line[CFG_R_INTERFACES] = config_setting_source_line(s);
+}
+
+enum { T_TCP, T_TCPFIN, T_UDP, T__MAX };
+
+static const struct cfg_key timeout_keys[] = {
+	{ "tcp",	T_TCP },
+	{ "tcpfin",	T_TCPFIN },
+	{ "udp",	T_UDP },
+};
+
+/* timeouts = { tcp = S; tcpfin = S; udp = S; }: ipvsadm --set. */
+static void
+cfg_timeouts(struct cfg_load *ld, const config_setting_t *s)
+{
+	const config_setting_t	*seen[T__MAX] = { NULL }, *m;
+	struct cfg		*c = ld->ld_cfg;
+	long long		 v;
+	int			 i, id;
+
+	if (!cfg_is_group(ld, s))
+		return;
+	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
+		id = cfg_key_find(ld, m, timeout_keys, nitems(timeout_keys),
+		    seen);
+		if (id < 0 || cfg_int(ld, m, 0, CFG_TIMEOUT_MAX, &v) != 0)
+			continue;
+		if (id == T_TCP)
+			c->cf_to_tcp = (uint32_t)v;
+		else if (id == T_TCPFIN)
+			c->cf_to_tcpfin = (uint32_t)v;
+		else
+			c->cf_to_udp = (uint32_t)v;
+	}
+}
+
+/* Services and real servers */
+
+enum {
+	S_PROTO, S_ADDR, S_PORT, S_SCHED, S_METHOD, S_PTIMEOUT, S_PGRAN,
+	S_FLAGS, S_OPS, S_RS, S__MAX
+};
+
+static const struct cfg_key svc_keys[] = {
+	{ "protocol",			S_PROTO },
+	{ "address",			S_ADDR },
+	{ "port",			S_PORT },
+	{ "scheduler",			S_SCHED },
+	{ "lvs_sched",			S_SCHED },	/* keepalived */
+	{ "method",			S_METHOD },
+	{ "lvs_method",			S_METHOD },	/* keepalived */
+	{ "persistence_timeout",	S_PTIMEOUT },
+	{ "persistence_granularity",	S_PGRAN },
+	{ "flags",			S_FLAGS },
+	{ "ops",			S_OPS },
+	{ "real_servers",		S_RS },
+	{ "real_server",		S_RS },		/* keepalived */
+};
+
+enum { R_ADDR, R_PORT, R_METHOD, R_WEIGHT, R_UTHRESH, R_LTHRESH, R__MAX };
+
+static const struct cfg_key rs_keys[] = {
+	{ "address",	R_ADDR },
+	{ "port",	R_PORT },
+	{ "method",	R_METHOD },
+	{ "lvs_method",	R_METHOD },
+	{ "weight",	R_WEIGHT },
+	{ "uthreshold",	R_UTHRESH },
+	{ "lthreshold",	R_LTHRESH },
+};
+
+static const struct {
+	const char	*f_name;
+	uint32_t	 f_flag;
+} svc_flags[] = {
+	{ "flag-1",	 SVC_F_SCHED1 },
+	{ "flag-2",	 SVC_F_SCHED2 },
+	{ "flag-3",	 SVC_F_SCHED3 },
+	{ "sh-fallback", SVC_F_SCHED1 },
+	{ "sh-port",	 SVC_F_SCHED2 },
+	{ "mh-fallback", SVC_F_SCHED1 },
+	{ "mh-port",	 SVC_F_SCHED2 },
+};
+
+/* IPVS's schedulers uvs does not have yet: a clearer refusal. */
+static const char *const ipvs_scheds[] = {
+	"dh", "fo", "lblc", "lblcr", "mh", "nq", "ovf", "sed", "sh", "twos",
+};
+
+static int
+cfg_method(struct cfg_load *ld, const config_setting_t *s, uint8_t *ret)
+{
+	const char	*v;
+
+	if (cfg_str(ld, s, &v) != 0)
+		return -EINVAL;
+	if (strcasecmp(v, "dr") == 0 || strcasecmp(v, "gate") == 0)
+		*ret = XMIT_DR;
+	else if (strcasecmp(v, "nat") == 0 || strcasecmp(v, "masq") == 0)
+		*ret = XMIT_NAT;
+	else if (strcasecmp(v, "tun") == 0 || strcasecmp(v, "ipip") == 0) {
+		cfg_err(ld, s, "forwarding method '%s' is not supported yet "
+		    "(dr or nat)", v);
+		return -EINVAL;
+	} else {
+		cfg_err(ld, s, "unknown forwarding method '%s' (dr or nat)", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+cfg_addr(struct cfg_load *ld, const config_setting_t *s, struct addr *ret)
+{
+	const char	*v;
+
+	if (cfg_str(ld, s, &v) != 0)
+		return -EINVAL;
+	if (addr_parse(v, ret) != 0) {
+		cfg_err(ld, s, "bad address '%s'", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+cfg_port(struct cfg_load *ld, const config_setting_t *s, uint16_t *ret)
+{
+	long long	 v;
+
+	if (cfg_int(ld, s, 1, 65535, &v) != 0)
+		return -EINVAL;
+	*ret = htons((uint16_t)v);
+	return 0;
+}
+
+static void
+cfg_sched(struct cfg_load *ld, const config_setting_t *s, struct cfg_svc *cs)
+{
+	const char	*v;
+	size_t		 i;
+
+	if (cfg_str(ld, s, &v) != 0) {
+		cs->cs_bad = true;
+		return;
+	}
+	if (strlen(v) < SCHED_NAME_MAX && sched_find(v) != NULL) {
+		snprintf(cs->cs_sc.sc_sched, sizeof(cs->cs_sc.sc_sched), "%s",
+		    v);
+		return;
+	}
+	cs->cs_bad = true;
+	for (i = 0; i < nitems(ipvs_scheds); i++)
+		if (strcmp(v, ipvs_scheds[i]) == 0) {
+			cfg_err(ld, s, "scheduler '%s' is not supported yet "
+			    "(rr, wrr, lc or wlc)", v);
+			return;
+		}
+	cfg_err(ld, s, "unknown scheduler '%.64s'", v);
+}
+
+static void
+cfg_flags(struct cfg_load *ld, const config_setting_t *s, struct cfg_svc *cs)
+{
+	const config_setting_t	*e;
+	const char		*v;
+	unsigned		 i, j, n;
+
+	if (!cfg_is_list(ld, s)) {
+		cs->cs_bad = true;
+		return;
+	}
+	n = (unsigned)config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, i);
+		if (cfg_str(ld, e, &v) != 0) {
+			cs->cs_bad = true;
+			continue;
+		}
+		for (j = 0; j < nitems(svc_flags); j++)
+			if (strcmp(v, svc_flags[j].f_name) == 0)
+				break;
+		if (j == nitems(svc_flags)) {
+			cfg_err(ld, e, "unknown scheduler flag '%.64s'", v);
+			cs->cs_bad = true;
+			continue;
+		}
+		cs->cs_sc.sc_flags |= svc_flags[j].f_flag;
+	}
+}
+
+/*
+ * persistence_granularity: a contiguous dotted mask for an IPv4 service,
+ * a prefix length 1..128 for IPv6 (ipvsadm -M).  Needs the address.
+ */
+static void
+cfg_granularity(struct cfg_load *ld, const config_setting_t *s,
+    struct cfg_svc *cs)
+{
+	struct in_addr	 m;
+	const char	*v;
+	long long	 len;
+	uint32_t	 h;
+
+	if (cs->cs_sc.sc_ep.ep_addr.a_af == AF_INET6) {
+		if (cfg_int(ld, s, 1, 128, &len) != 0) {
+			cs->cs_bad = true;
+			return;
+		}
+		cs->cs_sc.sc_netmask = (uint32_t)len;
+		return;
+	}
+	if (cfg_str(ld, s, &v) != 0) {
+		cs->cs_bad = true;
+		return;
+	}
+	h = 0;
+	if (inet_pton(AF_INET, v, &m) == 1)
+		h = ntohl(m.s_addr);
+	if (h == 0 || (~h & (~h + 1)) != 0) {
+		cfg_err(ld, s, "bad persistence_granularity '%.64s' (a "
+		    "contiguous netmask such as 255.255.255.0)", v);
+		cs->cs_bad = true;
+		return;
+	}
+	cs->cs_sc.sc_netmask = m.s_addr;
+}
+
+/* One real server of <cs>, added to the vs_conf if the service was. */
+static void
+cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
+    struct cfg_svc *cs, bool add)
+{
+	const config_setting_t	*seen[R__MAX] = { NULL }, *m;
+	struct rs_conf		 rc;
+	struct uvs_err		 err = { .e_line = 0 };
+	long long		 v;
+	bool			 bad = false;
+	int			 i, id, r;
+
+	if (!cfg_is_group(ld, s))
+		return;
+	memset(&rc, 0, sizeof(rc));
+	rc.rc_weight = 1;
+	rc.rc_method = cs->cs_method;
+	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
+		if ((id = cfg_key_find(ld, m, rs_keys, nitems(rs_keys),
+		    seen)) < 0) {
+			bad = true;
+			continue;
+		}
+		switch (id) {
+		case R_ADDR:
+			r = cfg_addr(ld, m, &rc.rc_ep.ep_addr);
+			break;
+		case R_PORT:
+			r = cfg_port(ld, m, &rc.rc_ep.ep_port);
+			break;
+		case R_METHOD:
+			r = cfg_method(ld, m, &rc.rc_method);
+			break;
+		case R_WEIGHT:
+			if ((r = cfg_int(ld, m, 0, INT32_MAX, &v)) == 0)
+				rc.rc_weight = (int32_t)v;
+			break;
+		case R_UTHRESH:
+			if ((r = cfg_int(ld, m, 0, 65535, &v)) == 0)
+				rc.rc_uthresh = (uint32_t)v;
+			break;
+		default:
+			if ((r = cfg_int(ld, m, 0, 65535, &v)) == 0)
+				rc.rc_lthresh = (uint32_t)v;
+			break;
+		}
+		if (r != 0)
+			bad = true;
+	}
+	if (seen[R_ADDR] == NULL) {
+		cfg_err(ld, s, "real server without 'address'");
+		bad = true;
+	}
+	/* As IPVS refuses it (ip_vs_add_dest(): -ERANGE). */
+	if (!bad && rc.rc_lthresh > rc.rc_uthresh) {
+		cfg_err(ld, seen[R_LTHRESH], "lthreshold %u above uthreshold "
+		    "%u", rc.rc_lthresh, rc.rc_uthresh);
+		bad = true;
+	}
+	if (bad || !add)
+		return;
+	r = vsconf_add_rs(ld->ld_cfg->cf_vc, cs->cs_sc.sc_proto,
+	    &cs->cs_sc.sc_ep, &rc, &err);
+	if (r != 0)
+		cfg_err_vs(ld, s, r, &err);
+	else
+		ld->ld_cfg->cf_nrs++;
+}
+
+/* The members of one service into <cs>; real servers come after. */
+static void
+cfg_service_members(struct cfg_load *ld, const config_setting_t *s,
+    struct cfg_svc *cs)
+{
+	const config_setting_t	*seen[S__MAX] = { NULL }, *m;
+	const char		*v;
+	long long		 t;
+	int			 i, id;
+
+	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
+		if ((id = cfg_key_find(ld, m, svc_keys, nitems(svc_keys),
+		    seen)) < 0) {
+			cs->cs_bad = true;
+			continue;
+		}
+		switch (id) {
+		case S_PROTO:
+			cs->cs_proto = m;
+			if (cfg_str(ld, m, &v) != 0)
+				cs->cs_bad = true;
+			else if (strcasecmp(v, "tcp") == 0)
+				cs->cs_sc.sc_proto = IPPROTO_TCP;
+			else if (strcasecmp(v, "udp") == 0)
+				cs->cs_sc.sc_proto = IPPROTO_UDP;
+			else {
+				cfg_err(ld, m, "unknown protocol '%.64s' (tcp "
+				    "or udp)", v);
+				cs->cs_bad = true;
+			}
+			break;
+		case S_ADDR:
+			cs->cs_addr = m;
+			if (cfg_addr(ld, m, &cs->cs_sc.sc_ep.ep_addr) != 0)
+				cs->cs_bad = true;
+			break;
+		case S_PORT:
+			cs->cs_port = m;
+			if (cfg_port(ld, m, &cs->cs_sc.sc_ep.ep_port) != 0)
+				cs->cs_bad = true;
+			break;
+		case S_SCHED:
+			cfg_sched(ld, m, cs);
+			break;
+		case S_METHOD:
+			if (cfg_method(ld, m, &cs->cs_method) != 0)
+				cs->cs_bad = true;
+			break;
+		case S_PTIMEOUT:
+			if (cfg_int(ld, m, 0, CFG_PERSIST_MAX, &t) != 0) {
+				cs->cs_bad = true;
+			} else if (t > 0) {
+				cs->cs_sc.sc_timeout = (uint32_t)t;
+				cs->cs_sc.sc_flags |= SVC_F_PERSISTENT;
+			}
+			break;
+		case S_PGRAN:
+			cs->cs_gran = m;
+			break;
+		case S_FLAGS:
+			cfg_flags(ld, m, cs);
+			break;
+		case S_OPS:
+			cs->cs_ops_set = m;
+			if (cfg_bool(ld, m, &cs->cs_ops) != 0)
+				cs->cs_bad = true;
+			break;
+		default:
+			cs->cs_rs = m;
+			break;
+		}
+	}
+}
+
+static void
+cfg_service(struct cfg_load *ld, const config_setting_t *s)
+{
+	struct cfg_svc	 cs;
+	struct uvs_err	 err = { .e_line = 0 };
+	unsigned	 i, n;
+	bool		 added = false;
+	int		 r;
+
+	if (!cfg_is_group(ld, s))
+		return;
+	memset(&cs, 0, sizeof(cs));
+	cs.cs_method = XMIT_DR;
+	cfg_service_members(ld, s, &cs);
+	if (cs.cs_proto == NULL)
+		cfg_err(ld, s, "service without 'protocol'");
+	if (cs.cs_addr == NULL)
+		cfg_err(ld, s, "service without 'address'");
+	if (cs.cs_port == NULL)
+		cfg_err(ld, s, "service without 'port'");
+	if (cs.cs_proto == NULL || cs.cs_addr == NULL || cs.cs_port == NULL)
+		cs.cs_bad = true;
+	/* Defaults of ipvsadm -M; the address family decides the form. */
+	cs.cs_sc.sc_netmask = cs.cs_sc.sc_ep.ep_addr.a_af == AF_INET6 ? 128 :
+	    0xffffffffU;
+	/* Without a good address, its form is unknown: no second error. */
+	if (cs.cs_gran != NULL && cs.cs_sc.sc_ep.ep_addr.a_af != 0)
+		cfg_granularity(ld, cs.cs_gran, &cs);
+	if (cs.cs_ops) {
+		if (cs.cs_sc.sc_proto == IPPROTO_TCP) {
+			cfg_err(ld, cs.cs_ops_set, "'ops' (one-packet "
+			    "scheduling) is for udp services only");
+			cs.cs_bad = true;
+		} else {
+			cs.cs_sc.sc_flags |= SVC_F_ONEPACKET;
+		}
+	}
+	if (!cs.cs_bad) {
+		r = vsconf_add_svc(ld->ld_cfg->cf_vc, &cs.cs_sc, &err);
+		if (r != 0)
+			cfg_err_vs(ld, s, r, &err);
+		else {
+			ld->ld_cfg->cf_nsvc++;
+			added = true;
+		}
+	}
+	if (cs.cs_rs == NULL || !cfg_is_list(ld, cs.cs_rs))
+		return;
+	n = (unsigned)config_setting_length(cs.cs_rs);
+	if (n > RS_PER_SVC_MAX) {
+		cfg_err(ld, cs.cs_rs, "%u real servers, at most %u", n,
+		    RS_PER_SVC_MAX);
+		return;
+	}
+	for (i = 0; i < n && !ld->ld_nomem; i++)
+		cfg_real_server(ld, config_setting_get_elem(cs.cs_rs, i), &cs,
+		    added);
+}
+
+static void
+cfg_services(struct cfg_load *ld, const config_setting_t *s)
+{
+	unsigned	 i, n;
+
+	if (!cfg_is_list(ld, s))
+		return;
+	n = (unsigned)config_setting_length(s);
+	if (n > SVC_MAX) {
+		cfg_err(ld, s, "%u services, at most %u", n, SVC_MAX);
+		return;
+	}
+	for (i = 0; i < n && !ld->ld_nomem; i++)
+		cfg_service(ld, config_setting_get_elem(s, i));
+	if (ld->ld_cfg->cf_nsvc + ld->ld_cfg->cf_nrs > STATS_SLOTS)
+		cfg_err(ld, s, "%u services and real servers, at most %u",
+		    ld->ld_cfg->cf_nsvc + ld->ld_cfg->cf_nrs, STATS_SLOTS);
+}
+
+static void
+cfg_global(struct cfg_load *ld, const config_setting_t *root)
+{
+	const config_setting_t	*seen[G__MAX] = { NULL }, *m;
+	struct cfg		*c = ld->ld_cfg;
+	const char		*v;
+	long long		 n;
+	bool			 b;
+	int			 i, id;
+
+	for (i = 0; (m = config_setting_get_elem(root, (unsigned)i)) != NULL;
+	    i++) {
+		if ((id = cfg_key_find(ld, m, global_keys, nitems(global_keys),
+		    seen)) < 0)
+			continue;
+		switch (id) {
+		case G_INTERFACES:
+			cfg_interfaces(ld, m);
+			break;
+		case G_WORKERS:
+			if (cfg_int(ld, m, 0, CFG_WORKERS_MAX, &n) == 0)
+				c->cf_workers = (unsigned)n;
+			c->cf_line[CFG_R_WORKERS] = config_setting_source_line(m);
+			break;
+		case G_SOCKET:
+			if (cfg_str(ld, m, &v) != 0)
+				break;
+			if (v[0] == '\0' || strlen(v) >= CFG_SOCKET_MAX)
+				cfg_err(ld, m, "'socket': a path of 1 to %d "
+				    "bytes", CFG_SOCKET_MAX - 1);
+			else
+				snprintf(c->cf_socket, sizeof(c->cf_socket),
+				    "%s", v);
+			c->cf_line[CFG_R_SOCKET] = config_setting_source_line(m);
+			break;
+		case G_SOCKET_GROUP:
+			if (cfg_str(ld, m, &v) != 0)
+				break;
+			if (v[0] == '\0' || strlen(v) >= CFG_GROUP_MAX)
+				cfg_err(ld, m, "'socket_group': a group name "
+				    "of 1 to %d bytes", CFG_GROUP_MAX - 1);
+			else
+				snprintf(c->cf_socket_group,
+				    sizeof(c->cf_socket_group), "%s", v);
+			c->cf_line[CFG_R_SOCKET_GROUP] =
+			    config_setting_source_line(m);
+			break;
+		case G_CONN_MAX:
+			if (cfg_int(ld, m, CFG_CONN_MIN, CFG_CONN_MAX, &n) == 0)
+				c->cf_conn_max = (uint32_t)n;
+			c->cf_line[CFG_R_CONN_MAX] =
+			    config_setting_source_line(m);
+			break;
+		case G_TX_MODE:
+			if (cfg_str(ld, m, &v) != 0)
+				break;
+			if (strcmp(v, "mmsg") == 0)
+				c->cf_tx_mode = TX_MMSG;
+			else if (strcmp(v, "ring") == 0)
+				c->cf_tx_mode = TX_RING;
+			else
+				cfg_err(ld, m, "unknown tx_mode '%.64s' (mmsg "
+				    "or ring)", v);
+			c->cf_line[CFG_R_TX_MODE] = config_setting_source_line(m);
+			break;
+		case G_TIMEOUTS:
+			cfg_timeouts(ld, m);
+			break;
+		case G_EXPIRE_NODEST:
+			if (cfg_bool(ld, m, &b) == 0)
+				c->cf_expire_nodest_conn = b;
+			break;
+		default:
+			cfg_services(ld, m);
+			break;
+		}
+	}
+}
+
+/* The shared part of both loads: <conf> is read (or not: <ok> false). */
+static int
+cfg_load(config_t *conf, bool ok, const char *name, struct cfg *ret,
+    struct uvs_err *errs, unsigned nerrs_max, unsigned *ret_nerrs)
+{
+	struct cfg_load	 ld = { .ld_name = name, .ld_errs = errs,
+			    .ld_max = nerrs_max };
+	struct cfg	*c;
+	const char	*file;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -ENOMEM;
+	c->cf_tx_mode = -1;
+	ld.ld_cfg = c;
+	if (!ok) {
+		file = config_error_file(conf);
+		if (errs != NULL && nerrs_max > 0)
+			uvs_err_at(&errs[0], file != NULL ? file : name,
+			    config_error_line(conf), "%s",
+			    config_error_text(conf));
+		ld.ld_n = errs != NULL && nerrs_max > 0 ? 1 : 0;
+		ld.ld_total = 1;
+	} else if ((c->cf_vc = vsconf_dup(NULL)) == NULL) {
+		ld.ld_nomem = true;
+	} else {
+		cfg_global(&ld, config_root_setting(conf));
+	}
+	if (ret_nerrs != NULL)
+		*ret_nerrs = ld.ld_n;
+	if (ld.ld_total > 0 || ld.ld_nomem) {
+		cfg_free(c);
+		free(c);
+		return ld.ld_nomem ? -ENOMEM : -EINVAL;
+	}
+	*ret = *c;
+	free(c);
+	return 0;
+}
+
+int
+cfg_load_string(const char *text, const char *name, struct cfg *ret,
+    struct uvs_err *errs, unsigned nerrs_max, unsigned *ret_nerrs)
+{
+	config_t	 conf;
+	const char	*p;
+	int		 line, r;
+
+	/* libconfig would open any file named there. */
+	if ((p = strstr(text, "@include")) != NULL) {
+		for (line = 1; text < p; text++)
+			line += *text == '\n';
+		if (errs != NULL && nerrs_max > 0)
+			uvs_err_at(&errs[0], name, line, "@include is not "
+			    "allowed here");
+		if (ret_nerrs != NULL)
+			*ret_nerrs = errs != NULL && nerrs_max > 0 ? 1 : 0;
+		return -EINVAL;
+	}
+	config_init(&conf);
+	r = cfg_load(&conf, config_read_string(&conf, text) == CONFIG_TRUE,
+	    name, ret, errs, nerrs_max, ret_nerrs);
+	config_destroy(&conf);
+	return r;
+}
+
+int
+cfg_load_file(const char *path, struct cfg *ret, struct uvs_err *errs,
+    unsigned nerrs_max, unsigned *ret_nerrs)
+{
+	config_t	 conf;
+	FILE		*f;
+	char		*dir, *slash;
+	int		 r;
+
+	/* libconfig says "file I/O error"; the user wants to know which. */
+	if ((f = fopen(path, "r")) == NULL) {
+		r = -errno;
+		if (errs != NULL && nerrs_max > 0)
+			uvs_err_at(&errs[0], path, 0, "cannot read: %s",
+			    strerror(-r));
+		if (ret_nerrs != NULL)
+			*ret_nerrs = errs != NULL && nerrs_max > 0 ? 1 : 0;
+		return r;
+	}
+	fclose(f);
+	if ((dir = strdup(path)) == NULL)
+		return -ENOMEM;
+	config_init(&conf);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		slash[slash == dir ? 1 : 0] = '\0';
+		config_set_include_dir(&conf, dir);
+	}
+	r = cfg_load(&conf, config_read_file(&conf, path) == CONFIG_TRUE,
+	    path, ret, errs, nerrs_max, ret_nerrs);
+	config_destroy(&conf);
+	free(dir);
+	return r;
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	if (c == NULL)
+		return;
+	vsconf_free(c->cf_vc);
+	c->cf_vc = NULL;
+}
+
+const char *
+cfg_restart_name(int which)
+{
+	static const char *const names[CFG_R__MAX] = {
+		[CFG_R_INTERFACES] = "interfaces",
+		[CFG_R_WORKERS] = "workers",
+		[CFG_R_SOCKET] = "socket",
+		[CFG_R_SOCKET_GROUP] = "socket_group",
+		[CFG_R_CONN_MAX] = "conn_max",
+		[CFG_R_TX_MODE] = "tx_mode",
+	};
+
+	return which >= 0 && which < CFG_R__MAX ? names[which] : "?";
+}
+
+int
+cfg_restart_diff(const struct cfg *old, const struct cfg *new,
+    const char *name, struct uvs_err *err)
+{
+	unsigned	 i;
+	int		 which = -1;
+
+	if (old->cf_nifs != new->cf_nifs)
+		which = CFG_R_INTERFACES;
+	for (i = 0; which < 0 && i < new->cf_nifs; i++)
+		if (strcmp(old->cf_ifnames[i], new->cf_ifnames[i]) != 0)
+			which = CFG_R_INTERFACES;
+	if (which < 0 && old->cf_workers != new->cf_workers)
+		which = CFG_R_WORKERS;
+	if (which < 0 && strcmp(old->cf_socket, new->cf_socket) != 0)
+		which = CFG_R_SOCKET;
+	if (which < 0 &&
+	    strcmp(old->cf_socket_group, new->cf_socket_group) != 0)
+		which = CFG_R_SOCKET_GROUP;
+	if (which < 0 && old->cf_conn_max != new->cf_conn_max)
+		which = CFG_R_CONN_MAX;
+	if (which < 0 && old->cf_tx_mode != new->cf_tx_mode)
+		which = CFG_R_TX_MODE;
+	if (which < 0)
+		return 0;
+	uvs_err_at(err, name, (int)new->cf_line[which], "'%s' changed: it "
+	    "takes a restart of uvsd, not a reload", cfg_restart_name(which));
+	return -EINVAL;
+}

@@ -4,19 +4,26 @@
  * start: interfaces, tables, the nftables table (the host must not
  * answer before we do), neighbours, rings for every worker (all of them
  * before any frame is handled, so the fanout group is complete and
- * stable), workers, then the admin socket and READY=1.  Stop runs the
- * other way round.  Control thread only.
+ * stable), workers, then the admin socket and READY=1.  The -f file's
+ * table is committed before the rings open, so the first frame already
+ * meets it.  A reload (SIGHUP, the reload verb) loads the file into a new
+ * struct cfg and applies it only when all of it is valid; table_commit()
+ * keeps the states of what did not change, so counters and connections
+ * survive.  Stop runs the other way round.  Control thread only.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <ev.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "conn.h"
 #include "ctl.h"
 #include "ctl_proto.h"
@@ -135,6 +142,9 @@ daemon_free_tables(struct uvsd *d)
 			free(d->d_wstats[i]);
 	free(d->d_wstats);
 	d->d_wstats = NULL;
+	cfg_free(d->d_cfg);
+	free(d->d_cfg);
+	d->d_cfg = NULL;
 }
 
 /*
@@ -207,7 +217,11 @@ on_stop(struct ev_loop *loop, ev_signal *s, int revents)
 static void
 on_hup(struct ev_loop *loop, ev_signal *s, int revents)
 {
-	log_notice("SIGHUP: no configuration file, nothing to reload");
+	struct uvsd	*d = s->data;
+	struct uvs_err	 err;
+
+	/* daemon_reload() logs the outcome. */
+	daemon_reload(d, &err);
 }
 
 /* A commit resolves new real servers at once, not a second later. */
@@ -215,6 +229,115 @@ void
 daemon_after_commit(struct uvsd *d)
 {
 	daemon_resolve(d, false);
+}
+
+/*
+ * Make what <c> says run: its table (which then no longer belongs to
+ * <c>), timeouts and expire_nodest_conn.  The table goes first, being the
+ * only part that can fail, so a failure changes nothing.  Settings the
+ * file leaves out take their defaults: the file wins over uvsadm.
+ */
+static int
+daemon_apply_cfg(struct uvsd *d, struct cfg *c, struct uvs_err *err)
+{
+	struct conn_timeouts	 to;
+	int			 r;
+
+	if (c->cf_vc != NULL) {
+		if ((r = table_commit(d->d_tables, c->cf_vc, err)) != 0)
+			return r;
+		c->cf_vc = NULL;
+		d->d_commits++;
+		daemon_after_commit(d);
+	}
+	tcp_timeouts_default(&to);
+	if (c->cf_to_tcp != 0)
+		to.ct_tcp[TCPS_ESTABLISHED] = c->cf_to_tcp;
+	if (c->cf_to_tcpfin != 0)
+		to.ct_tcp[TCPS_FIN_WAIT] = c->cf_to_tcpfin;
+	if (c->cf_to_udp != 0)
+		to.ct_udp = c->cf_to_udp;
+	conn_set_timeouts(d->d_conns, &to);
+	d->d_opts.o_expire_nodest_conn = c->cf_expire_nodest_conn;
+	return 0;
+}
+
+static void
+daemon_notify_reloading(const char *path)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%llu",
+	    path, (unsigned long long)ts.tv_sec * 1000000ULL +
+	    (unsigned long long)ts.tv_nsec / 1000);
+}
+
+int
+daemon_reload(struct uvsd *d, struct uvs_err *err)
+{
+	struct uvs_err	 errs[CFG_ERRS_MAX], tmp;
+	struct cfg	 n, *c;
+	const char	*path = d->d_opts.o_config;
+	char		 buf[sizeof(errs[0].e_file) + sizeof(errs[0].e_text) + 16];
+	unsigned	 nerrs = 0, nsvc = 0, nrs = 0, i;
+	int		 r;
+
+	if (err == NULL)
+		err = &tmp;
+	memset(err, 0, sizeof(*err));
+	if (path == NULL) {
+		uvs_err_set(err, "no configuration file: uvsd runs without -f");
+		log_notice("reload: %s, nothing to reload", err->e_text);
+		return -ENOENT;
+	}
+	daemon_notify_reloading(path);
+	r = cfg_load_file(path, &n, errs, nitems(errs), &nerrs);
+	if (r != 0) {
+		if (nerrs > 0)
+			*err = errs[0];
+		else
+			uvs_err_at(err, path, 0, "%s", strerror(-r));
+	} else if (d->d_cfg != NULL &&
+	    (r = cfg_restart_diff(d->d_cfg, &n, path, err)) != 0) {
+		cfg_free(&n);
+	} else {
+		nsvc = n.cf_nsvc;
+		nrs = n.cf_nrs;
+		if ((r = daemon_apply_cfg(d, &n, err)) != 0) {
+			if (err->e_file[0] == '\0')
+				snprintf(err->e_file, sizeof(err->e_file), "%s",
+				    path);
+			cfg_free(&n);
+		} else if (d->d_cfg != NULL) {
+			/* Restart-only settings are equal: d_opts stays valid. */
+			*d->d_cfg = n;
+		} else if ((c = malloc(sizeof(*c))) != NULL) {
+			*c = n;
+			d->d_cfg = c;
+		}
+	}
+	d->d_reload_time = time(NULL);
+	d->d_reload_result = r;
+	if (r != 0) {
+		uvs_err_fmt(err, d->d_reload_msg, sizeof(d->d_reload_msg));
+		log_err("reload refused, keeping running configuration: %s",
+		    d->d_reload_msg);
+		/* status shows the first error; the journal gets them all. */
+		for (i = 1; i < nerrs; i++)
+			log_err("reload refused, keeping running "
+			    "configuration: %s",
+			    uvs_err_fmt(&errs[i], buf, sizeof(buf)));
+		sd_notifyf(0, "READY=1\nSTATUS=reload refused, running "
+		    "configuration kept: %s", d->d_reload_msg);
+		return r;
+	}
+	d->d_reload_msg[0] = '\0';
+	log_notice("reloaded %s: %u services, %u real servers", path, nsvc,
+	    nrs);
+	sd_notifyf(0, "READY=1\nSTATUS=reloaded %s: %u services, %u real "
+	    "servers", path, nsvc, nrs);
+	return 0;
 }
 
 static int
@@ -275,7 +398,7 @@ daemon_run(struct uvsd *d)
 	ev_signal	 sig_term, sig_int, sig_hup;
 	ev_timer	 reap, hk;
 	ev_io		 nio;
-	unsigned	 i;
+	unsigned	 i, nsvc, nrs;
 	int		 r, rc = 1;
 
 	d->d_nifs = d->d_opts.o_nifs;
@@ -301,6 +424,17 @@ daemon_run(struct uvsd *d)
 		log_err("cannot open rtnetlink sockets");
 		goto out_nft;
 	}
+	if (d->d_cfg != NULL) {
+		nsvc = d->d_cfg->cf_nsvc;
+		nrs = d->d_cfg->cf_nrs;
+		if (daemon_apply_cfg(d, d->d_cfg, &err) != 0) {
+			log_err("%s: cannot apply: %s", d->d_opts.o_config,
+			    err.e_text);
+			goto out_workers;
+		}
+		log_notice("loaded %s: %u services, %u real servers",
+		    d->d_opts.o_config, nsvc, nrs);
+	}
 	if (daemon_open_workers(d) != 0)
 		goto out_workers;
 	if ((d->d_ctl = ctl_open(d, d->d_loop, d->d_opts.o_socket, &r)) == NULL) {
@@ -311,6 +445,7 @@ daemon_run(struct uvsd *d)
 	ev_signal_init(&sig_term, on_stop, SIGTERM);
 	ev_signal_init(&sig_int, on_stop, SIGINT);
 	ev_signal_init(&sig_hup, on_hup, SIGHUP);
+	sig_hup.data = d;
 	ev_signal_start(d->d_loop, &sig_term);
 	ev_signal_start(d->d_loop, &sig_int);
 	ev_signal_start(d->d_loop, &sig_hup);

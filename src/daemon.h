@@ -16,6 +16,7 @@
 #include "conn_tcp.h"
 #include "iface.h"
 
+struct cfg;
 struct conn_table;
 struct epoch;
 struct ev_loop;
@@ -69,6 +70,7 @@ struct uvsd {
 	time_t		 d_reload_time;	/* last reload, 0: never */
 	int		 d_reload_result; /* 0 or -errno */
 	char		 d_reload_msg[600]; /* "file:line: reason" when it failed */
+	struct cfg	*d_cfg;		/* -f's file as last applied; NULL: none */
 	volatile int	 d_stop;	/* workers and reaper leave */
 };
 

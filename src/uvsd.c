@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * uvsd: options, then daemon_run().  Main thread.
+ * uvsd: options and the -f file, then daemon_run().  Command-line options
+ * override the file's global settings; -t checks the file and exits.
+ * Main thread.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "ctl_proto.h"
 #include "daemon.h"
 #include "log.h"
@@ -27,6 +30,8 @@ enum {
 
 static const struct option longopts[] = {
 	{ "interface",		required_argument,	NULL, 'i' },
+	{ "config",		required_argument,	NULL, 'f' },
+	{ "test",		no_argument,		NULL, 't' },
 	{ "workers",		required_argument,	NULL, 'w' },
 	{ "socket",		required_argument,	NULL, 's' },
 	{ "foreground",		no_argument,		NULL, 'F' },
@@ -45,7 +50,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: uvsd -i IFACE [-i IFACE ...] [options]\n"
+"usage: uvsd [-f FILE] [-i IFACE ...] [options]\n"
+"       uvsd -t -f FILE\n"
+"  -f, --config FILE         read settings, services and real servers from\n"
+"                            FILE (uvsd.conf(5)); SIGHUP reloads it\n"
+"  -t, --test                check the -f FILE, print its errors, exit\n"
 "  -i, --interface IFACE     serve IFACE (repeatable, at most %d)\n"
 "  -w, --workers N           worker threads (default: one per CPU, here %u)\n"
 "  -s, --socket PATH         admin socket (default: %s)\n"
@@ -74,17 +83,66 @@ num_arg(const char *opt, const char *s, unsigned long min, unsigned long max)
 	return v;
 }
 
+/* Every error as file:line: reason, on stderr. */
+static void
+print_errors(const struct uvs_err *errs, unsigned n)
+{
+	char		 buf[sizeof(errs->e_file) + sizeof(errs->e_text) + 16];
+	unsigned	 i;
+
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s\n", uvs_err_fmt(&errs[i], buf, sizeof(buf)));
+}
+
+/*
+ * The file's global settings where no option gave one: options given on
+ * the command line (<given>, by option character) win.
+ */
+static void
+apply_file(struct uvsd_opts *o, const struct cfg *c, const bool *given)
+{
+	unsigned	 i;
+
+	if (!given['i'])
+		for (i = 0; i < c->cf_nifs; i++)
+			o->o_ifnames[o->o_nifs++] = c->cf_ifnames[i];
+	if (!given['w'] && c->cf_workers > 0)
+		o->o_workers = c->cf_workers;
+	if (!given['s'] && c->cf_socket[0] != '\0')
+		o->o_socket = c->cf_socket;
+	if (c->cf_socket_group[0] != '\0')
+		o->o_socket_group = c->cf_socket_group;
+	if (!given[OPT_CONN_MAX] && c->cf_conn_max > 0)
+		o->o_conn_max = c->cf_conn_max;
+	if (!given[OPT_TX_MODE] && c->cf_tx_mode >= 0)
+		o->o_tx_mode = c->cf_tx_mode;
+	o->o_expire_nodest_conn = c->cf_expire_nodest_conn;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct uvsd	 d;
+	struct uvs_err	 errs[CFG_ERRS_MAX];
+	struct cfg	*cf;
 	unsigned long	 v;
-	int		 c;
+	unsigned	 nerrs;
+	bool		 given[OPT_VERSION + 1] = { false }, test = false;
+	int		 c, r;
 
 	memset(&d, 0, sizeof(d));
 	daemon_opts_default(&d.d_opts);
-	while ((c = getopt_long(argc, argv, "i:w:s:Fvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:ti:w:s:Fvh", longopts,
+	    NULL)) != -1) {
+		if (c > 0 && c <= OPT_VERSION)
+			given[c] = true;
 		switch (c) {
+		case 'f':
+			d.d_opts.o_config = optarg;
+			break;
+		case 't':
+			test = true;
+			break;
 		case 'i':
 			if (d.d_opts.o_nifs == IFACE_MAX) {
 				fprintf(stderr, "uvsd: at most %d interfaces\n",
@@ -153,8 +211,36 @@ main(int argc, char **argv)
 		fprintf(stderr, "uvsd: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+	if (test && d.d_opts.o_config == NULL) {
+		fprintf(stderr, "uvsd: -t checks a file: give it with -f FILE\n");
+		return 2;
+	}
+	if (d.d_opts.o_config != NULL) {
+		if ((cf = calloc(1, sizeof(*cf))) == NULL) {
+			fprintf(stderr, "uvsd: out of memory\n");
+			return 1;
+		}
+		r = cfg_load_file(d.d_opts.o_config, cf, errs, nitems(errs),
+		    &nerrs);
+		if (r != 0) {
+			print_errors(errs, nerrs);
+			if (nerrs == 0)
+				fprintf(stderr, "uvsd: %s: %s\n",
+				    d.d_opts.o_config, strerror(-r));
+			free(cf);
+			return 1;
+		}
+		if (test) {
+			cfg_free(cf);
+			free(cf);
+			return 0;
+		}
+		apply_file(&d.d_opts, cf, given);
+		d.d_cfg = cf;	/* daemon_run() applies and frees it */
+	}
 	if (d.d_opts.o_nifs == 0) {
-		fprintf(stderr, "uvsd: no interface: give at least one -i IFACE\n");
+		fprintf(stderr, "uvsd: no interface: give at least one -i "
+		    "IFACE or set 'interfaces' in the -f file\n");
 		usage(stderr);
 		return 2;
 	}

@@ -19,6 +19,7 @@
 
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -180,6 +181,51 @@ sched_name(const struct svc_conf *sc)
 	return sc->sc_sched[0] == '\0' ? SCHED_DEFAULT : sc->sc_sched;
 }
 
+/*
+ * -M: an IPv4 mask (network order) must be contiguous, an IPv6 prefix
+ * length 1..128; 0 stands for the default, one template per client.
+ */
+static bool
+netmask_valid(const struct svc_conf *sc)
+{
+	uint32_t	 inv;
+
+	if (sc->sc_netmask == 0)
+		return true;
+	if (sc->sc_ep.ep_addr.a_af == AF_INET6)
+		return sc->sc_netmask <= 128;
+	inv = ~ntohl(sc->sc_netmask);
+	return (inv & (inv + 1)) == 0;
+}
+
+static uint32_t
+netmask_of(const struct svc_conf *sc)
+{
+	if (sc->sc_netmask != 0)
+		return sc->sc_netmask;
+	return sc->sc_ep.ep_addr.a_af == AF_INET6 ? SVC_NETMASK6_DEFAULT :
+	    SVC_NETMASK4_DEFAULT;
+}
+
+/* SVC_F_PERSISTENT says whether there is a timeout, nothing else. */
+static uint32_t
+flags_of(const struct svc_conf *sc)
+{
+	return (sc->sc_flags & ~SVC_F_PERSISTENT) |
+	    (sc->sc_timeout > 0 ? SVC_F_PERSISTENT : 0);
+}
+
+/* <sc> as it will run and read back: defaults filled in. */
+static void
+svc_norm(struct svc_conf *sc)
+{
+	if (sc->sc_sched[0] == '\0')
+		snprintf(sc->sc_sched, sizeof(sc->sc_sched), "%s",
+		    SCHED_DEFAULT);
+	sc->sc_flags = flags_of(sc);
+	sc->sc_netmask = netmask_of(sc);
+}
+
 static int
 svc_check(const struct svc_conf *sc, struct uvs_err *err)
 {
@@ -203,6 +249,30 @@ svc_check(const struct svc_conf *sc, struct uvs_err *err)
 	    sched_find(sched_name(sc)) == NULL) {
 		uvs_err_set(err, "%s: unknown scheduler '%.*s'", s,
 		    (int)sizeof(sc->sc_sched), sc->sc_sched);
+		return -EINVAL;
+	}
+	if (sc->sc_flags & ~SVC_F_KNOWN) {
+		uvs_err_set(err, "%s: unknown flags 0x%x", s,
+		    (unsigned)(sc->sc_flags & ~SVC_F_KNOWN));
+		return -EINVAL;
+	}
+	if (sc->sc_timeout > SVC_PERSIST_MAX) {
+		uvs_err_set(err, "%s: persistence timeout %u out of range "
+		    "1..%u", s, (unsigned)sc->sc_timeout, SVC_PERSIST_MAX);
+		return -EINVAL;
+	}
+	if ((sc->sc_flags & SVC_F_ONEPACKET) && sc->sc_proto != IPPROTO_UDP) {
+		uvs_err_set(err, "%s: one-packet scheduling is for udp "
+		    "services only", s);
+		return -EINVAL;
+	}
+	if (!netmask_valid(sc)) {
+		if (sc->sc_ep.ep_addr.a_af == AF_INET6)
+			uvs_err_set(err, "%s: netmask prefix length %u out of "
+			    "range 1..128", s, (unsigned)sc->sc_netmask);
+		else
+			uvs_err_set(err, "%s: netmask is not a contiguous "
+			    "mask", s);
 		return -EINVAL;
 	}
 	return 0;
@@ -229,6 +299,19 @@ rs_check(const struct svc_conf *sc, const struct rs_conf *rc,
 	if (rc->rc_method != XMIT_DR && rc->rc_method != XMIT_NAT) {
 		uvs_err_set(err, "%s: real server '%s': forwarding method "
 		    "must be dr or nat", s, e);
+		return -EINVAL;
+	}
+	if (rc->rc_uthresh > RS_THRESH_MAX || rc->rc_lthresh > RS_THRESH_MAX) {
+		uvs_err_set(err, "%s: real server '%s': threshold %u out of "
+		    "range 0..%u", s, e, (unsigned)(rc->rc_uthresh >
+		    RS_THRESH_MAX ? rc->rc_uthresh : rc->rc_lthresh),
+		    RS_THRESH_MAX);
+		return -EINVAL;
+	}
+	if (rc->rc_uthresh != 0 && rc->rc_lthresh > rc->rc_uthresh) {
+		uvs_err_set(err, "%s: real server '%s': lower threshold %u "
+		    "above upper threshold %u", s, e,
+		    (unsigned)rc->rc_lthresh, (unsigned)rc->rc_uthresh);
 		return -EINVAL;
 	}
 	return 0;
@@ -365,10 +448,9 @@ vsconf_add_svc(struct vs_conf *vc, const struct svc_conf *svc,
 	unsigned	 i, j;
 	int		 r;
 
-	if (n.sc_sched[0] == '\0')
-		snprintf(n.sc_sched, sizeof(n.sc_sched), "%s", SCHED_DEFAULT);
 	if ((r = svc_check(&n, err)) != 0)
 		return r;
+	svc_norm(&n);
 	if (vsconf_find_svc(vc, n.sc_proto, &n.sc_ep) != NULL) {
 		err_svc(err, "service already exists", n.sc_proto, &n.sc_ep);
 		return -EEXIST;
@@ -425,12 +507,13 @@ vsconf_edit_svc(struct vs_conf *vc, const struct svc_conf *svc,
 	}
 	n = *sc;
 	memcpy(n.sc_sched, svc->sc_sched, sizeof(n.sc_sched));
-	if (n.sc_sched[0] == '\0')
-		snprintf(n.sc_sched, sizeof(n.sc_sched), "%s", SCHED_DEFAULT);
+	n.sc_flags = svc->sc_flags;
+	n.sc_timeout = svc->sc_timeout;
+	n.sc_netmask = svc->sc_netmask;
 	if ((r = svc_check(&n, err)) != 0)
 		return r;
-	memcpy(sc->sc_sched, n.sc_sched, sizeof(sc->sc_sched));
-	sc->sc_flags = svc->sc_flags;
+	svc_norm(&n);
+	*sc = n;
 	return 0;
 }
 
@@ -550,6 +633,48 @@ void
 rs_state_put(struct rs_state *rss)
 {
 	__atomic_sub_fetch(&rss->rss_refs, 1, __ATOMIC_RELEASE);
+}
+
+void
+rs_state_conn_new(struct rs_state *rss)
+{
+	uint32_t	 u;
+	int64_t		 total;
+
+	total = __atomic_add_fetch(&rss->rss_inactive, 1, __ATOMIC_RELAXED);
+	total += __atomic_load_n(&rss->rss_active, __ATOMIC_RELAXED);
+	u = __atomic_load_n(&rss->rss_uthresh, __ATOMIC_RELAXED);
+	if (u != 0 && total >= u &&
+	    !__atomic_load_n(&rss->rss_overload, __ATOMIC_RELAXED))
+		__atomic_store_n(&rss->rss_overload, 1, __ATOMIC_RELAXED);
+}
+
+void
+rs_state_conn_gone(struct rs_state *rss, bool active)
+{
+	uint32_t	 u, l;
+	int32_t		 a, i;
+	int64_t		 total;
+	bool		 clear;
+
+	if (active) {
+		a = __atomic_sub_fetch(&rss->rss_active, 1, __ATOMIC_RELAXED);
+		i = __atomic_load_n(&rss->rss_inactive, __ATOMIC_RELAXED);
+	} else {
+		a = __atomic_load_n(&rss->rss_active, __ATOMIC_RELAXED);
+		i = __atomic_sub_fetch(&rss->rss_inactive, 1, __ATOMIC_RELAXED);
+	}
+	total = (int64_t)a + i;
+	u = __atomic_load_n(&rss->rss_uthresh, __ATOMIC_RELAXED);
+	l = __atomic_load_n(&rss->rss_lthresh, __ATOMIC_RELAXED);
+	if (l != 0)
+		clear = total < l;
+	else if (u != 0)
+		clear = total * 4 < (int64_t)u * 3;
+	else
+		clear = true;
+	if (clear && __atomic_load_n(&rss->rss_overload, __ATOMIC_RELAXED))
+		__atomic_store_n(&rss->rss_overload, 0, __ATOMIC_RELAXED);
 }
 
 void
@@ -943,7 +1068,9 @@ commit_build(struct table_ctl *tc, struct commit *cm,
 		t->t_nsvc = i + 1;
 		svc->svc_proto = sc->sc_proto;
 		svc->svc_ep = sc->sc_ep;
-		svc->svc_flags = sc->sc_flags;
+		svc->svc_flags = flags_of(sc);
+		svc->svc_timeout = sc->sc_timeout;
+		svc->svc_netmask = netmask_of(sc);
 		svc->svc_sched = sched_find(sched_name(sc));
 		if ((r = commit_bind_svc(tc, cm, sc, &svc->svc_st)) != 0)
 			goto out_slots;
@@ -962,6 +1089,8 @@ commit_build(struct table_ctl *tc, struct commit *cm,
 			rs->rs_ep = rs->rs_st->rss_ep;
 			rs->rs_weight = rc->rc_weight;
 			rs->rs_method = rc->rc_method;
+			rs->rs_uthresh = rc->rc_uthresh;
+			rs->rs_lthresh = rc->rc_lthresh;
 		}
 		h = svc_hash(svc->svc_proto, &svc->svc_ep.ep_addr.a,
 		    svc->svc_ep.ep_addr.a_af, svc->svc_ep.ep_port) & t->t_hmask;
@@ -1004,6 +1133,23 @@ commit_undo(struct commit *cm)
 	}
 }
 
+/*
+ * New thresholds for the workers' overload checks.  As IPVS's
+ * __ip_vs_update_dest(): no upper threshold or a higher one lifts the
+ * overload at once; otherwise the next connection that ends decides.
+ */
+static void
+rs_state_thresholds(struct rs_state *rss, const struct rs *rs)
+{
+	uint32_t	 old = __atomic_load_n(&rss->rss_uthresh,
+			    __ATOMIC_RELAXED);
+
+	if (rs->rs_uthresh == 0 || rs->rs_uthresh > old)
+		__atomic_store_n(&rss->rss_overload, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&rss->rss_lthresh, rs->rs_lthresh, __ATOMIC_RELAXED);
+	__atomic_store_n(&rss->rss_uthresh, rs->rs_uthresh, __ATOMIC_RELAXED);
+}
+
 /* Past the point of no return: take references, move the lists. */
 static void
 commit_adopt(struct table_ctl *tc, struct commit *cm)
@@ -1017,16 +1163,21 @@ commit_adopt(struct table_ctl *tc, struct commit *cm)
 	for (i = 0; i < cm->cm_t->t_nsvc; i++) {
 		svc = &cm->cm_t->t_svc[i];
 		svc_state_hold(svc->svc_st);
-		for (j = 0; j < svc->svc_nrs; j++)
+		for (j = 0; j < svc->svc_nrs; j++) {
 			rs_state_hold(svc->svc_rs[j].rs_st);
+			rs_state_thresholds(svc->svc_rs[j].rs_st,
+			    &svc->svc_rs[j]);
+		}
 	}
 	/* Live states the new snapshot did not bind are gone from the conf. */
 	for (i = 0; i <= cm->cm_idx.ki_mask; i++) {
 		ke = &cm->cm_idx.ki_ent[i];
 		if (ke->ke_val == NULL || ke->ke_used)
 			continue;
+		/* Workers read rss_dead (expire_nodest_conn). */
 		if (ke->ke_key.k_rip != NULL)
-			((struct rs_state *)ke->ke_val)->rss_dead = true;
+			__atomic_store_n(&((struct rs_state *)
+			    ke->ke_val)->rss_dead, true, __ATOMIC_RELAXED);
 		else
 			((struct svc_state *)ke->ke_val)->svs_dead = true;
 	}
@@ -1069,9 +1220,7 @@ table_commit(struct table_ctl *tc, struct vs_conf *vc, struct uvs_err *err)
 	/* The conf now reads as it runs. */
 	for (i = 0; i < vc->vc_nsvc; i++) {
 		sc = &vc->vc_svc[i];
-		if (sc->sc_sched[0] == '\0')
-			snprintf(sc->sc_sched, sizeof(sc->sc_sched), "%s",
-			    SCHED_DEFAULT);
+		svc_norm(sc);
 		for (j = 0; j < sc->sc_nrs; j++)
 			sc->sc_rs[j].rc_ep.ep_port = rs_port(sc, &sc->sc_rs[j]);
 	}

@@ -42,7 +42,13 @@ struct wstats;
 #define SVC_F_SCHED1		0x0008	/* flag-1, sh-fallback, mh-fallback */
 #define SVC_F_SCHED2		0x0010	/* flag-2, sh-port, mh-port */
 #define SVC_F_SCHED3		0x0020	/* flag-3 */
+#define SVC_F_KNOWN		(SVC_F_PERSISTENT | SVC_F_ONEPACKET | \
+				 SVC_F_SCHED1 | SVC_F_SCHED2 | SVC_F_SCHED3)
 #define SVC_PERSIST_DEFAULT	300	/* -p without a timeout */
+#define SVC_PERSIST_MAX		2678400	/* ipvsadm's MAX_TIMEOUT: 31 days */
+#define SVC_NETMASK4_DEFAULT	0xffffffffU	/* -M: one template per client */
+#define SVC_NETMASK6_DEFAULT	128
+#define RS_THRESH_MAX		65535	/* -x, -y */
 
 /* Next hop packed in 64 bits so workers read it in one load. */
 #define NH_VALID	(1ULL << 63)
@@ -81,6 +87,8 @@ struct rs_state {
 	int32_t		 rss_inactive;	/* other connections; atomic */
 	int32_t		 rss_persist;	/* persistence templates; atomic */
 	uint32_t	 rss_overload;	/* above -x until below -y; atomic, workers */
+	uint32_t	 rss_uthresh;	/* the latest snapshot's -x; atomic */
+	uint32_t	 rss_lthresh;	/* the latest snapshot's -y; atomic */
 	uint64_t	 rss_nh;	/* NH_MAKE() or 0; atomic, control writes */
 	int		 rss_nh_err;	/* why rss_nh is 0: -errno; control only */
 	bool		 rss_dead;	/* no longer in the configuration */
@@ -116,7 +124,7 @@ struct svc {
 	void		*svc_sched_data; /* the scheduler's, made by its init */
 	uint32_t	 svc_flags;	/* SVC_F_* */
 	uint32_t	 svc_timeout;	/* persistence seconds; 0: none */
-	uint32_t	 svc_netmask;	/* as sc_netmask */
+	uint32_t	 svc_netmask;	/* as sc_netmask, never 0 (default set) */
 	unsigned	 svc_nrs;
 	struct rs	*svc_rs;	/* [svc_nrs] */
 };
@@ -164,7 +172,11 @@ struct rs_conf *vsconf_find_rs(const struct svc_conf *sc, const struct ep *rip);
 /* -EEXIST, -EINVAL (bad scheduler, no port), -ENOSPC */
 int	 vsconf_add_svc(struct vs_conf *vc, const struct svc_conf *svc,
 	    struct uvs_err *err);
-/* Replace scheduler and flags of an existing service. -ESRCH */
+/*
+ * Replace the parameters of an existing service (scheduler, flags,
+ * persistence timeout, netmask) by those of <svc>, which must carry all
+ * of them (the caller merges what a request leaves out). -ESRCH, -EINVAL
+ */
 int	 vsconf_edit_svc(struct vs_conf *vc, const struct svc_conf *svc,
 	    struct uvs_err *err);
 int	 vsconf_del_svc(struct vs_conf *vc, int proto, const struct ep *vip,
@@ -233,11 +245,22 @@ void	 rs_state_put(struct rs_state *rss);
 void	 svc_state_hold(struct svc_state *svs);
 void	 svc_state_put(struct svc_state *svs);
 
-/* A real server may take new connections. Worker. */
+/*
+ * A connection to <rss> was made (counted inactive) or went (<active>:
+ * it was counted active), and the overload flag follows, as IPVS's
+ * ip_vs_bind_dest()/ip_vs_unbind_dest() do: set when active + inactive
+ * reach -x, cleared below -y, or below 3/4 of -x without -y.  Templates
+ * do not go through these.  Worker or reaper.
+ */
+void	 rs_state_conn_new(struct rs_state *rss);
+void	 rs_state_conn_gone(struct rs_state *rss, bool active);
+
+/* A real server may take new connections: weight > 0, not overloaded. */
 static inline bool
 rs_available(const struct rs *rs)
 {
-	return rs->rs_weight > 0;
+	return rs->rs_weight > 0 &&
+	    !__atomic_load_n(&rs->rs_st->rss_overload, __ATOMIC_RELAXED);
 }
 
 /* "tcp 192.0.2.10:80", the prefix of messages; returns <buf>. */

@@ -3,8 +3,9 @@
  * The service table: editing a vs_conf (every error code, conf unchanged
  * after an error, DR port forcing, limits), committing (lookup, identity
  * of states across commits, dead states drained by table_gc through the
- * epoch, refused commits changing nothing) and stats slots zeroed when
- * handed out.
+ * epoch, refused commits changing nothing), stats slots zeroed when
+ * handed out, persistence/netmask/flags/threshold validation and the
+ * overload hysteresis of -x/-y.
  */
 #include "config.h"
 
@@ -644,6 +645,324 @@ test_table_slots_when_handed_out(void **state)
 		free(ws[i]);
 }
 
+/* Persistence, netmask and flags: validation and what is stored. */
+static const struct {
+	const char	*proto;
+	const char	*vip;
+	uint32_t	 flags;
+	uint32_t	 timeout;
+	const char	*mask;		/* v4 dotted, v6 prefix, NULL: 0 */
+	int		 ret;
+	const char	*text;		/* in e_text when ret != 0 */
+	uint32_t	 want_flags;	/* stored, when ret == 0 */
+	const char	*want_mask;
+} persist_cases[] = {
+	{ "tcp", "192.0.2.20:80", 0, 0, NULL, 0, NULL, 0, "255.255.255.255" },
+	{ "tcp", "192.0.2.20:80", 0, 300, NULL, 0, NULL, SVC_F_PERSISTENT,
+	    "255.255.255.255" },
+	{ "tcp", "192.0.2.20:80", SVC_F_PERSISTENT, 1, "255.255.255.0", 0,
+	    NULL, SVC_F_PERSISTENT, "255.255.255.0" },
+	{ "tcp", "192.0.2.20:80", 0, 2678400, "255.0.0.0", 0, NULL,
+	    SVC_F_PERSISTENT, "255.0.0.0" },
+	/* The flag follows the timeout, not the caller. */
+	{ "tcp", "192.0.2.20:80", SVC_F_PERSISTENT, 0, NULL, 0, NULL, 0,
+	    "255.255.255.255" },
+	{ "tcp", "192.0.2.20:80", 0, 2678401, NULL, -EINVAL,
+	    "persistence timeout 2678401 out of range 1..2678400", 0, NULL },
+	{ "tcp", "192.0.2.20:80", 0, 300, "255.0.255.0", -EINVAL,
+	    "tcp 192.0.2.20:80: netmask is not a contiguous mask", 0, NULL },
+	{ "tcp", "192.0.2.20:80", 0, 300, "0.255.255.255", -EINVAL,
+	    "contiguous", 0, NULL },
+	{ "tcp", "[2001:db8::20]:80", 0, 300, NULL, 0, NULL, SVC_F_PERSISTENT,
+	    "128" },
+	{ "tcp", "[2001:db8::20]:80", 0, 300, "64", 0, NULL, SVC_F_PERSISTENT,
+	    "64" },
+	{ "tcp", "[2001:db8::20]:80", 0, 300, "129", -EINVAL,
+	    "netmask prefix length 129 out of range 1..128", 0, NULL },
+	{ "udp", "192.0.2.20:53", SVC_F_ONEPACKET, 0, NULL, 0, NULL,
+	    SVC_F_ONEPACKET, "255.255.255.255" },
+	{ "tcp", "192.0.2.20:80", SVC_F_ONEPACKET, 0, NULL, -EINVAL,
+	    "one-packet scheduling is for udp services only", 0, NULL },
+	{ "tcp", "192.0.2.20:80", SVC_F_SCHED1 | SVC_F_SCHED3, 0, NULL, 0,
+	    NULL, SVC_F_SCHED1 | SVC_F_SCHED3, "255.255.255.255" },
+	{ "tcp", "192.0.2.20:80", 0x0100, 0, NULL, -EINVAL,
+	    "unknown flags 0x100", 0, NULL },
+};
+
+static uint32_t
+mask_of(const char *vip, const char *mask)
+{
+	struct in_addr	 a;
+
+	if (mask == NULL)
+		return 0;
+	if (vip[0] == '[')
+		return (uint32_t)atoi(mask);
+	assert_int_equal(inet_pton(AF_INET, mask, &a), 1);
+	return a.s_addr;
+}
+
+static void
+test_vsconf_persist_cases(void **state)
+{
+	struct vs_conf	*vc;
+	struct svc_conf	 sc, *got;
+	struct uvs_err	 err;
+	size_t		 i;
+	int		 r, op;
+
+	for (i = 0; i < nitems(persist_cases); i++) {
+		/* Both ways in: a new service and an edit of one. */
+		for (op = 0; op < 2; op++) {
+			vc = vsconf_dup(NULL);
+			sc = svc_of(persist_cases[i].proto,
+			    persist_cases[i].vip, "rr");
+			if (op == 1)
+				assert_int_equal(vsconf_add_svc(vc, &sc,
+				    NULL), 0);
+			sc.sc_flags = persist_cases[i].flags;
+			sc.sc_timeout = persist_cases[i].timeout;
+			sc.sc_netmask = mask_of(persist_cases[i].vip,
+			    persist_cases[i].mask);
+			memset(&err, 0, sizeof(err));
+			r = op == 0 ? vsconf_add_svc(vc, &sc, &err) :
+			    vsconf_edit_svc(vc, &sc, &err);
+			if (r != persist_cases[i].ret)
+				fail_msg("case %zu/%d: returned %d, want %d "
+				    "(%s)", i, op, r, persist_cases[i].ret,
+				    err.e_text);
+			got = vsconf_find_svc(vc, sc.sc_proto, &sc.sc_ep);
+			if (r != 0) {
+				if (strstr(err.e_text,
+				    persist_cases[i].text) == NULL)
+					fail_msg("case %zu: text '%s' lacks "
+					    "'%s'", i, err.e_text,
+					    persist_cases[i].text);
+				/* An edit refused leaves the service alone. */
+				if (op == 1)
+					assert_int_equal(got->sc_timeout, 0);
+			} else {
+				assert_non_null(got);
+				assert_int_equal(got->sc_flags,
+				    persist_cases[i].want_flags);
+				assert_int_equal(got->sc_timeout,
+				    persist_cases[i].timeout);
+				assert_int_equal(got->sc_netmask,
+				    mask_of(persist_cases[i].vip,
+				    persist_cases[i].want_mask));
+			}
+			vsconf_free(vc);
+		}
+	}
+}
+
+/* edit-service replaces every parameter it is given, persistence too. */
+static void
+test_vsconf_edit_svc_when_persistence_dropped(void **state)
+{
+	struct vs_conf	*vc = vsconf_dup(NULL);
+	struct svc_conf	 sc = svc_of("tcp", "192.0.2.20:80", "rr"), *got;
+
+	sc.sc_timeout = 600;
+	sc.sc_netmask = mask_of("192.0.2.20:80", "255.255.0.0");
+	assert_int_equal(vsconf_add_svc(vc, &sc, NULL), 0);
+	sc = svc_of("tcp", "192.0.2.20:80", "wlc");
+	assert_int_equal(vsconf_edit_svc(vc, &sc, NULL), 0);
+	got = &vc->vc_svc[0];
+	assert_string_equal(got->sc_sched, "wlc");
+	assert_int_equal(got->sc_timeout, 0);
+	assert_int_equal(got->sc_flags, 0);
+	assert_int_equal(got->sc_netmask, 0xffffffffU);
+	vsconf_free(vc);
+}
+
+static const struct {
+	uint32_t	 u, l;
+	int		 ret;
+	const char	*text;
+} thresh_cases[] = {
+	{ 0,	 0,	0,	NULL },
+	{ 10,	 0,	0,	NULL },
+	{ 10,	 5,	0,	NULL },
+	{ 10,	 10,	0,	NULL },
+	{ 0,	 5,	0,	NULL },		/* -y alone: harmless */
+	{ 65535, 65535,	0,	NULL },
+	{ 10,	 11,	-EINVAL, "lower threshold 11 above upper threshold 10" },
+	{ 65536, 0,	-EINVAL, "threshold 65536 out of range 0..65535" },
+	{ 0,	 65536,	-EINVAL, "threshold 65536 out of range" },
+};
+
+static void
+test_vsconf_threshold_cases(void **state)
+{
+	struct vs_conf	*vc;
+	struct rs_conf	 rc;
+	struct uvs_err	 err;
+	struct ep	 vip = ep_of("192.0.2.10:80");
+	size_t		 i;
+	int		 r, op;
+
+	for (i = 0; i < nitems(thresh_cases); i++) {
+		for (op = 0; op < 2; op++) {
+			vc = base_conf();
+			rc = rs_of(op == 0 ? "10.0.0.3:80" : "10.0.0.1:80",
+			    XMIT_DR, 1);
+			rc.rc_uthresh = thresh_cases[i].u;
+			rc.rc_lthresh = thresh_cases[i].l;
+			memset(&err, 0, sizeof(err));
+			r = op == 0 ?
+			    vsconf_add_rs(vc, IPPROTO_TCP, &vip, &rc, &err) :
+			    vsconf_edit_rs(vc, IPPROTO_TCP, &vip, &rc, &err);
+			if (r != thresh_cases[i].ret)
+				fail_msg("case %zu/%d: returned %d, want %d "
+				    "(%s)", i, op, r, thresh_cases[i].ret,
+				    err.e_text);
+			if (r != 0 && strstr(err.e_text,
+			    thresh_cases[i].text) == NULL)
+				fail_msg("case %zu: text '%s' lacks '%s'", i,
+				    err.e_text, thresh_cases[i].text);
+			vsconf_free(vc);
+		}
+	}
+}
+
+/* The snapshot carries what workers need; states get the thresholds. */
+static void
+test_table_snapshot_when_persistent(void **state)
+{
+	struct epoch	*e = epoch_new(0);
+	struct table_ctl *tc = table_ctl_new(e, NULL, NULL);
+	struct vs_conf	*vc = vsconf_dup(NULL);
+	struct svc_conf	 sc = svc_of("tcp", "192.0.2.10:80", "rr");
+	struct rs_conf	 rc = rs_of("10.0.0.1:80", XMIT_DR, 1);
+	const struct svc *svc;
+
+	sc.sc_timeout = 120;
+	sc.sc_netmask = mask_of("192.0.2.10:80", "255.255.255.0");
+	assert_int_equal(vsconf_add_svc(vc, &sc, NULL), 0);
+	rc.rc_uthresh = 100;
+	rc.rc_lthresh = 50;
+	assert_int_equal(vsconf_add_rs(vc, IPPROTO_TCP, &sc.sc_ep, &rc, NULL),
+	    0);
+	add_svc(vc, "tcp", "[2001:db8::10]:80", "rr");
+	assert_int_equal(table_commit(tc, vc, NULL), 0);
+	svc = &table_current(tc)->t_svc[0];
+	assert_int_equal(svc->svc_timeout, 120);
+	assert_int_equal(svc->svc_flags, SVC_F_PERSISTENT);
+	assert_int_equal(svc->svc_netmask, htonl(0xffffff00U));
+	assert_int_equal(svc->svc_rs[0].rs_uthresh, 100);
+	assert_int_equal(svc->svc_rs[0].rs_lthresh, 50);
+	assert_int_equal(svc->svc_rs[0].rs_st->rss_uthresh, 100);
+	assert_int_equal(svc->svc_rs[0].rs_st->rss_lthresh, 50);
+	svc = &table_current(tc)->t_svc[1];
+	assert_int_equal(svc->svc_timeout, 0);
+	assert_int_equal(svc->svc_flags, 0);
+	assert_int_equal(svc->svc_netmask, 128);
+	epoch_reclaim(e);
+	table_ctl_free(tc);
+	epoch_free(e);
+}
+
+/*
+ * -x/-y hysteresis (ip_vs_bind_dest/ip_vs_unbind_dest): overloaded once
+ * active + inactive reach u, taking connections again below l, or
+ * below 3/4 of u without l.
+ */
+static const struct {
+	uint32_t	 u, l;
+	int		 set_at;	/* connections when it sets, 0: never */
+	int		 clear_at;	/* connections left when it clears */
+} overload_cases[] = {
+	{ 10,	0,	10,	7 },	/* 7 * 4 < 30, 8 * 4 is not */
+	{ 10,	5,	10,	4 },
+	{ 4,	0,	4,	2 },
+	{ 1,	0,	1,	0 },
+	{ 2,	2,	2,	1 },
+	{ 0,	0,	0,	0 },
+};
+
+static void
+test_rs_overload_cases(void **state)
+{
+	struct rs_state	 rss;
+	struct rs	 rs = { .rs_st = &rss, .rs_weight = 1 };
+	size_t		 i;
+	int		 n, max;
+
+	for (i = 0; i < nitems(overload_cases); i++) {
+		memset(&rss, 0, sizeof(rss));
+		rss.rss_uthresh = overload_cases[i].u;
+		rss.rss_lthresh = overload_cases[i].l;
+		max = overload_cases[i].set_at > 0 ?
+		    overload_cases[i].set_at : 20;
+		for (n = 1; n <= max; n++) {
+			rs_state_conn_new(&rss);
+			if ((bool)rss.rss_overload !=
+			    (overload_cases[i].set_at > 0 &&
+			    n >= overload_cases[i].set_at))
+				fail_msg("case %zu: overload %u at %d conns",
+				    i, rss.rss_overload, n);
+			assert_int_equal(rs_available(&rs),
+			    !rss.rss_overload);
+		}
+		/* Half of them established, as the worker counts them. */
+		rss.rss_active = max / 2;
+		rss.rss_inactive = max - max / 2;
+		for (n = max - 1; n >= 0; n--) {
+			rs_state_conn_gone(&rss, n % 2 == 0 &&
+			    rss.rss_active > 0);
+			if ((bool)rss.rss_overload !=
+			    (overload_cases[i].set_at > 0 &&
+			    n > overload_cases[i].clear_at))
+				fail_msg("case %zu: overload %u at %d conns "
+				    "left", i, rss.rss_overload, n);
+		}
+		assert_int_equal(rss.rss_active + rss.rss_inactive, 0);
+	}
+}
+
+/* New thresholds: a higher or no -x lifts the overload (IPVS's edit). */
+static void
+test_rs_overload_when_thresholds_edited(void **state)
+{
+	static const struct {
+		uint32_t	 u;
+		bool		 still;
+	} steps[] = { { 5, true }, { 10, true }, { 20, false }, { 0, false } };
+	struct epoch	*e = epoch_new(0);
+	struct table_ctl *tc = table_ctl_new(e, NULL, NULL);
+	struct vs_conf	*vc;
+	struct rs_conf	 rc = rs_of("10.0.0.1:80", XMIT_DR, 1);
+	struct ep	 vip = ep_of("192.0.2.10:80");
+	struct rs_state	*rss;
+	size_t		 i;
+
+	vc = base_conf();
+	rc.rc_uthresh = 10;
+	assert_int_equal(vsconf_edit_rs(vc, IPPROTO_TCP, &vip, &rc, NULL), 0);
+	assert_int_equal(table_commit(tc, vc, NULL), 0);
+	rss = find_rs(tc, "10.0.0.1:80");
+	for (i = 0; i < nitems(steps); i++) {
+		rss->rss_overload = 1;
+		vc = vsconf_dup(table_conf(tc));
+		rc.rc_uthresh = steps[i].u;
+		assert_int_equal(vsconf_edit_rs(vc, IPPROTO_TCP, &vip, &rc,
+		    NULL), 0);
+		assert_int_equal(table_commit(tc, vc, NULL), 0);
+		assert_int_equal(rss->rss_overload, steps[i].still);
+		assert_int_equal(rss->rss_uthresh, steps[i].u);
+		/* Back to 10 for the next step's comparison. */
+		vc = vsconf_dup(table_conf(tc));
+		rc.rc_uthresh = 10;
+		assert_int_equal(vsconf_edit_rs(vc, IPPROTO_TCP, &vip, &rc,
+		    NULL), 0);
+		assert_int_equal(table_commit(tc, vc, NULL), 0);
+		epoch_reclaim(e);
+	}
+	table_ctl_free(tc);
+	epoch_free(e);
+}
+
 int
 main(void)
 {
@@ -658,6 +977,12 @@ main(void)
 		cmocka_unit_test(test_table_svc_state_when_service_deleted),
 		cmocka_unit_test(test_table_commit_when_refused),
 		cmocka_unit_test(test_table_slots_when_handed_out),
+		cmocka_unit_test(test_vsconf_persist_cases),
+		cmocka_unit_test(test_vsconf_edit_svc_when_persistence_dropped),
+		cmocka_unit_test(test_vsconf_threshold_cases),
+		cmocka_unit_test(test_table_snapshot_when_persistent),
+		cmocka_unit_test(test_rs_overload_cases),
+		cmocka_unit_test(test_rs_overload_when_thresholds_edited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,11 +2,12 @@
 /*
  * rr: round robin over the available real servers.
  *
- * init (control thread) lists the servers that may take connections when
- * the snapshot is built; schedule (workers) takes a ticket from a counter
- * shared by all workers and picks ticket mod n in that list.  Tickets are
- * handed out once each, so consecutive picks from any mix of workers
- * cycle exactly and every server's share is within one of the others'.
+ * init (control thread) lists the servers with a weight when the
+ * snapshot is built; schedule (workers) takes a ticket from a counter
+ * shared by all workers and picks ticket mod n in that list, or the next
+ * one that is not overloaded (-x).  Tickets are handed out once each, so
+ * consecutive picks from any mix of workers cycle exactly and every
+ * server's share is within one of the others'.
  */
 #include "config.h"
 
@@ -31,8 +32,9 @@ rr_init(struct svc *svc)
 	rd = calloc(1, sizeof(*rd) + svc->svc_nrs * sizeof(rd->rd_idx[0]));
 	if (rd == NULL)
 		return -ENOMEM;
+	/* Overload comes and goes in place: schedule probes it. */
 	for (i = 0; i < svc->svc_nrs; i++)
-		if (rs_available(&svc->svc_rs[i]))
+		if (svc->svc_rs[i].rs_weight > 0)
 			rd->rd_idx[rd->rd_n++] = i;
 	svc->svc_sched_data = rd;
 	return 0;
@@ -57,7 +59,7 @@ rr_schedule(const struct svc *svc, const struct tuple *t)
 	if (n == 0)
 		return NULL;
 	tk = __atomic_fetch_add(&rd->rd_ticket, 1, __ATOMIC_RELAXED);
-	/* The probe only matters once availability can change in place. */
+	/* Skip overloaded servers (-x), keeping the others' order. */
 	for (i = 0; i < n; i++) {
 		rs = &svc->svc_rs[rd->rd_idx[(tk + i) % n]];
 		if (rs_available(rs))

@@ -8,8 +8,9 @@
  * and get them first.  One full cycle is sum(w) / gcd picks.  init
  * (control thread) writes that cycle out once per snapshot; schedule
  * (workers) takes a ticket from a counter shared by all workers and picks
- * cycle[ticket mod length], so shares are exact over whole cycles no
- * matter which worker asks.  Weights whose cycle would be longer than
+ * cycle[ticket mod length] (or the next entry whose server is not
+ * overloaded), so shares are exact over whole cycles no matter which
+ * worker asks.  Weights whose cycle would be longer than
  * WRR_SEQ_MAX are scaled down in proportion first (none below 1).
  */
 #include "config.h"
@@ -72,8 +73,9 @@ wrr_init(struct svc *svc)
 	act = calloc(n + 1, sizeof(*act));
 	if (w == NULL || heavy == NULL || act == NULL)
 		goto out;
+	/* Overload comes and goes in place: schedule probes it. */
 	for (i = 0; i < n; i++) {
-		if (!rs_available(&svc->svc_rs[i]))
+		if (svc->svc_rs[i].rs_weight <= 0)
 			continue;
 		w[i] = (uint64_t)svc->svc_rs[i].rs_weight;
 		sum += w[i];
@@ -140,7 +142,7 @@ wrr_schedule(const struct svc *svc, const struct tuple *t)
 	if (len == 0)
 		return NULL;
 	tk = __atomic_fetch_add(&wd->wd_ticket, 1, __ATOMIC_RELAXED);
-	/* The probe only matters once availability can change in place. */
+	/* Skip overloaded servers (-x), keeping the others' order. */
 	for (i = 0; i < len; i++) {
 		rs = &svc->svc_rs[wd->wd_seq[(tk + i) % len]];
 		if (rs_available(rs))

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,6 +87,13 @@ fx_conns(struct fixture *f, unsigned i, int32_t active, int32_t inactive)
 	f->f_svc->svc_rs[i].rs_st->rss_inactive = inactive;
 }
 
+/* Real server <i> over (or back under) its -x threshold, in place. */
+static inline void
+fx_overload(struct fixture *f, unsigned i, bool on)
+{
+	f->f_svc->svc_rs[i].rs_st->rss_overload = on;
+}
+
 /* Index of the scheduler's pick, -1 for none. */
 static inline int
 fx_pick(struct fixture *f)
@@ -98,6 +106,43 @@ fx_pick(struct fixture *f)
 	assert_true(rs >= f->f_svc->svc_rs &&
 	    rs < f->f_svc->svc_rs + f->f_svc->svc_nrs);
 	return (int)(rs - f->f_svc->svc_rs);
+}
+
+/*
+ * Every scheduler: an overloaded server gets nothing while others can;
+ * all overloaded: none; and it comes back when the overload lifts,
+ * without a new snapshot (the flag changes in place).
+ */
+static inline void
+fx_check_overload(const char *sched)
+{
+	static const int32_t	 w[] = { 3, 2, 1 };
+	struct fixture		 f;
+	unsigned		 i, seen[3] = { 0 };
+	int			 p;
+
+	fx_setup(&f);
+	fx_commit(&f, sched, w, 3);
+	fx_overload(&f, 0, true);
+	for (i = 0; i < 60; i++) {
+		p = fx_pick(&f);
+		if (p <= 0)
+			fail_msg("%s: picked %d with server 0 overloaded",
+			    sched, p);
+		/* lc and wlc would stay on one idle server: load it. */
+		fx_conns(&f, (unsigned)p, 0, (int32_t)++seen[p]);
+	}
+	fx_overload(&f, 1, true);
+	fx_overload(&f, 2, true);
+	if ((p = fx_pick(&f)) != -1)
+		fail_msg("%s: picked %d with all overloaded", sched, p);
+	fx_overload(&f, 0, false);
+	fx_conns(&f, 0, 0, 0);
+	for (i = 0; i < 6; i++)
+		if ((p = fx_pick(&f)) != 0)
+			fail_msg("%s: picked %d, want 0 after the overload "
+			    "lifted", sched, p);
+	fx_teardown(&f);
 }
 
 #endif

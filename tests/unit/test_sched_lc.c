@@ -70,12 +70,19 @@ test_lc_counts_survive_reload(void **state)
 	fx_teardown(&f);
 }
 
+static void
+test_lc_skips_when_overloaded(void **state)
+{
+	fx_check_overload("lc");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lc_pick_cases),
 		cmocka_unit_test(test_lc_counts_survive_reload),
+		cmocka_unit_test(test_lc_skips_when_overloaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -102,6 +102,12 @@ test_rr_cycles_after_reload(void **state)
 	fx_teardown(&f);
 }
 
+static void
+test_rr_skips_when_overloaded(void **state)
+{
+	fx_check_overload("rr");
+}
+
 int
 main(void)
 {
@@ -110,6 +116,7 @@ main(void)
 		cmocka_unit_test(test_rr_order_when_cycling),
 		cmocka_unit_test(test_rr_null_when_none_available),
 		cmocka_unit_test(test_rr_cycles_after_reload),
+		cmocka_unit_test(test_rr_skips_when_overloaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,6 +89,12 @@ test_wlc_follows_weights_after_reload(void **state)
 	fx_teardown(&f);
 }
 
+static void
+test_wlc_skips_when_overloaded(void **state)
+{
+	fx_check_overload("wlc");
+}
+
 int
 main(void)
 {
@@ -96,6 +102,7 @@ main(void)
 		cmocka_unit_test(test_wlc_pick_cases),
 		cmocka_unit_test(test_wlc_is_the_default),
 		cmocka_unit_test(test_wlc_follows_weights_after_reload),
+		cmocka_unit_test(test_wlc_skips_when_overloaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,6 +132,12 @@ test_wrr_follows_weights_after_reload(void **state)
 	fx_teardown(&f);
 }
 
+static void
+test_wrr_skips_when_overloaded(void **state)
+{
+	fx_check_overload("wrr");
+}
+
 int
 main(void)
 {
@@ -140,6 +146,7 @@ main(void)
 		cmocka_unit_test(test_wrr_shares_when_weighted),
 		cmocka_unit_test(test_wrr_null_when_none_available),
 		cmocka_unit_test(test_wrr_follows_weights_after_reload),
+		cmocka_unit_test(test_wrr_skips_when_overloaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

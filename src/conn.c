@@ -474,8 +474,15 @@ conn_insert(struct conn_table *ct, unsigned shard, const struct tuple *in,
 void
 conn_touch(struct conn_table *ct, struct conn *c, uint32_t now)
 {
+	conn_touch_for(ct, c, now, conn_timeout_of(ct, c->c_state));
+}
+
+void
+conn_touch_for(struct conn_table *ct, struct conn *c, uint32_t now,
+    uint32_t timeout)
+{
 	struct conn_shard *sh;
-	uint32_t	 expires = now + conn_timeout_of(ct, c->c_state);
+	uint32_t	 expires = now + timeout;
 
 	/*
 	 * Later is the common case and costs one store; the reaper files
@@ -548,6 +555,16 @@ expire_shard(struct conn_table *ct, unsigned s, uint32_t now,
 					break;
 			}
 			wheel_unlink(sh, c);
+			/*
+			 * A template lives while it controls connections:
+			 * they may be in other shards, so c_nctl is atomic;
+			 * it only grows under this shard's lock, so 0 seen
+			 * here stays 0.
+			 */
+			if (c->c_expires <= now &&
+			    (c->c_flags & CONN_F_TEMPLATE) &&
+			    __atomic_load_n(&c->c_nctl, __ATOMIC_ACQUIRE) > 0)
+				c->c_expires = now + CONN_TPL_RECHECK;
 			if (c->c_expires <= now) {
 				conn_put(ct, sh, c, release, arg);
 				expired++;

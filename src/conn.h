@@ -43,6 +43,17 @@ enum {
 #define CONN_F_TEMPLATE	0x08	/* persistence template: c_tuple[CONN_IN] is
 				   (CIP & netmask):0 -> VIP:vport, no traffic */
 
+/*
+ * t_pad[0] of a template's tuple, so that no frame's tuple (pad zero)
+ * ever finds a template, even from client port 0.
+ */
+#define CONN_TPL_MARK	1
+/*
+ * A due template that still controls connections is looked at again
+ * this many seconds later (IPVS's ip_vs_conn_expire(): expire_later).
+ */
+#define CONN_TPL_RECHECK 60
+
 struct conn_link {
 	struct conn_link *cl_next;	/* bucket chain */
 };
@@ -62,6 +73,9 @@ struct conn {
 	uint8_t		 c_shard_pad;
 	struct rs_state	*c_rs;		/* holds a reference */
 	struct svc_state *c_svc;	/* holds a reference */
+	struct conn	*c_ctl;		/* the template that made it, or NULL */
+	uint32_t	 c_nctl;	/* template: connections whose c_ctl it
+					   is; atomic; never expires while > 0 */
 };
 
 struct conn_table;
@@ -113,6 +127,9 @@ struct conn *conn_insert(struct conn_table *ct, unsigned shard,
 	    uint32_t timeout);
 /* With the shard locked: set c_expires to now + the timeout of c_state. */
 void	 conn_touch(struct conn_table *ct, struct conn *c, uint32_t now);
+/* With the shard locked: set c_expires to <now> + <timeout> (templates). */
+void	 conn_touch_for(struct conn_table *ct, struct conn *c, uint32_t now,
+	    uint32_t timeout);
 /* The timeout in seconds of state <state> ("UDP" included). */
 uint32_t conn_timeout_of(const struct conn_table *ct, int state);
 /*
@@ -124,7 +141,8 @@ void	 conn_remove(struct conn_table *ct, unsigned shard, struct conn *c,
 
 /*
  * Expire entries whose c_expires <= <now>, calling <release> on each
- * before it goes back to the pool.  Takes each shard lock in turn and
+ * before it goes back to the pool; a template with c_nctl > 0 is kept
+ * CONN_TPL_RECHECK seconds more instead.  Takes each shard lock in turn and
  * handles at most <budget> entries per lock hold.  Returns how many
  * expired.  Safe from any one thread at a time.
  */

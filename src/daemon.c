@@ -197,6 +197,15 @@ on_reap(struct ev_loop *loop, ev_timer *t, int revents)
 	    NULL);
 }
 
+/* --rate: the kernel's estimator ticks every 2 seconds. */
+static void
+on_estimate(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct uvsd	*d = t->data;
+
+	stats_estimate(d->d_wstats, d->d_nworkers ? d->d_nworkers : 1);
+}
+
 static void
 on_housekeeping(struct ev_loop *loop, ev_timer *t, int revents)
 {
@@ -396,7 +405,7 @@ daemon_run(struct uvsd *d)
 {
 	struct uvs_err	 err = { .e_line = 0 };
 	ev_signal	 sig_term, sig_int, sig_hup;
-	ev_timer	 reap, hk;
+	ev_timer	 reap, hk, est;
 	ev_io		 nio;
 	unsigned	 i, nsvc, nrs;
 	int		 r, rc = 1;
@@ -455,6 +464,10 @@ daemon_run(struct uvsd *d)
 	ev_timer_init(&hk, on_housekeeping, 1.0, 1.0);
 	hk.data = d;
 	ev_timer_start(d->d_loop, &hk);
+	ev_timer_init(&est, on_estimate, STATS_EST_INTERVAL,
+	    STATS_EST_INTERVAL);
+	est.data = d;
+	ev_timer_start(d->d_loop, &est);
 	ev_io_init(&nio, on_neigh, neigh_event_fd(d->d_neigh), EV_READ);
 	nio.data = d;
 	ev_io_start(d->d_loop, &nio);

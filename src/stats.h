@@ -37,6 +37,8 @@ enum drop_reason {
 	DROP_TOO_BIG,		/* frame larger than the egress MTU, not GSO */
 	DROP_TX,		/* the kernel refused to send */
 	DROP_TX_FULL,		/* TX batch or TX ring full */
+	DROP_NODEST_CONN,	/* connection of a removed real server, ended
+				   (expire_nodest_conn) */
 	DROP__MAX
 };
 
@@ -83,7 +85,7 @@ struct rates {
 #define STATS_EST_INTERVAL	2	/* seconds between estimator ticks */
 
 /*
- * The estimator's tick for every slot in use (<used>(slot) says which),
+ * The estimator's tick for every slot handed out (stats_slot_alloc()),
  * every STATS_EST_INTERVAL seconds, as the kernel's ip_vs_est does.
  * Control thread.
  */
@@ -103,7 +105,11 @@ void	 stats_sum_slot(struct wstats *const *ws, unsigned n, uint32_t slot,
 /* Zero slot <slot> in every worker (only while no worker can write it). */
 void	 stats_zero_slot(struct wstats *const *ws, unsigned n, uint32_t slot);
 
-/* Slot allocator, control thread only. Returns a slot or -ENOSPC. */
+/*
+ * Slot allocator, control thread only.  Returns a slot or -ENOSPC; the
+ * slot's zero base and estimator start from nothing (the caller zeroes
+ * the workers' counters).
+ */
 int	 stats_slot_alloc(void);
 void	 stats_slot_free(uint32_t slot);
 

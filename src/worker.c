@@ -5,7 +5,10 @@
  * or schedule its connection, rewrite it for the real server) or it is a
  * nat real server's reply (find the connection by its reply tuple,
  * rewrite it for the client).  The connection's shard lock is held from
- * lookup to rewrite; nothing else is shared but counters the worker owns.
+ * lookup to rewrite; nothing else is shared but counters the worker owns
+ * and the real servers' connection counts.  A new flow of a persistent
+ * service first takes its template's shard lock alone (persist.c), then
+ * the connection's; a one-packet (-o) datagram makes no entry at all.
  */
 #include "config.h"
 
@@ -21,6 +24,7 @@
 #include "conn.h"
 #include "daemon.h"
 #include "epoch.h"
+#include "persist.h"
 #include "pkt.h"
 #include "sched/sched.h"
 #include "stats.h"
@@ -82,12 +86,15 @@ void
 worker_conn_release(struct conn *c, void *arg)
 {
 	(void)arg;
-	if (c->c_flags & CONN_F_ACTIVE)
-		__atomic_sub_fetch(&c->c_rs->rss_active, 1, __ATOMIC_RELAXED);
-	else
-		__atomic_sub_fetch(&c->c_rs->rss_inactive, 1, __ATOMIC_RELAXED);
+	if (c->c_flags & CONN_F_TEMPLATE) {
+		persist_release(c);
+		return;
+	}
+	rs_state_conn_gone(c->c_rs, c->c_flags & CONN_F_ACTIVE);
 	rs_state_put(c->c_rs);
 	svc_state_put(c->c_svc);
+	/* Last: the template may go as soon as it controls nobody. */
+	persist_unref(c->c_ctl);
 }
 
 /* A SYN for a connection that is closing starts a new one (IPVS conn_reuse_mode). */
@@ -109,48 +116,66 @@ conn_reusable(const struct conn *c, const struct pkt *p)
 	}
 }
 
-/* Create the connection for a new flow to <svc>. Shard locked. */
+/* The reply tuple of <p>'s flow to <rs>: real server -> client. */
+static void
+reply_tuple(const struct pkt *p, const struct rs *rs, struct tuple *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->t_src = rs->rs_ep.ep_addr.a;
+	ret->t_sport = rs->rs_ep.ep_port;
+	ret->t_dst = p->p_tuple.t_src;
+	ret->t_dport = p->p_tuple.t_sport;
+	ret->t_proto = p->p_tuple.t_proto;
+	ret->t_af = p->p_tuple.t_af;
+}
+
+/* What every new flow to <rs> sets, table entry or not. */
+static void
+conn_fill(struct conn *c, const struct svc *svc, const struct rs *rs,
+    const struct pkt *p, unsigned slot)
+{
+	c->c_method = rs->rs_method;
+	c->c_rs = rs->rs_st;
+	c->c_svc = svc->svc_st;
+	c->c_ciface = (uint8_t)slot;
+	memcpy(c->c_cmac, p->p_l2 + 6, 6);
+	c->c_state = p->p_tuple.t_proto == IPPROTO_TCP ? TCPS_NONE :
+	    CONN_STATE_UDP;
+}
+
+static void
+count_conn(struct wstats *ws, const struct svc *svc, const struct rs *rs)
+{
+	STAT_INC(ws->ws_slot[svc->svc_st->svs_slot].cn_conns);
+	STAT_INC(ws->ws_slot[rs->rs_st->rss_slot].cn_conns);
+}
+
+/*
+ * Create the connection of a new flow to <rs>, controlled by template
+ * <tpl> (may be NULL).  Shard locked.
+ */
 static int
-worker_schedule(struct worker *w, const struct svc *svc, struct pkt *p,
-    unsigned shard, unsigned slot, uint32_t now, struct conn **ret)
+worker_conn_new(struct worker *w, const struct svc *svc, struct rs *rs,
+    struct conn *tpl, struct pkt *p, unsigned shard, unsigned slot,
+    uint32_t now, struct conn **ret)
 {
 	struct conn_table	*ct = w->w_d->d_conns;
-	struct wstats		*ws = w->w_stats;
 	struct tuple		 out;
 	struct conn		*c;
-	struct rs		*rs;
 
-	if (p->p_tuple.t_proto == IPPROTO_TCP &&
-	    (p->p_tcpflags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_SYN)
-		return DROP_NOT_SYN;
-	if ((rs = svc->svc_sched->schedule(svc, &p->p_tuple)) == NULL)
-		return DROP_NO_DEST;
-	/* The reply tuple: real server -> client, as nat will see it. */
-	memset(&out, 0, sizeof(out));
-	out.t_src = rs->rs_ep.ep_addr.a;
-	out.t_sport = rs->rs_ep.ep_port;
-	out.t_dst = p->p_tuple.t_src;
-	out.t_dport = p->p_tuple.t_sport;
-	out.t_proto = p->p_tuple.t_proto;
-	out.t_af = p->p_tuple.t_af;
+	reply_tuple(p, rs, &out);
 	c = conn_insert(ct, shard, &p->p_tuple,
 	    rs->rs_method == XMIT_NAT ? &out : NULL, now,
 	    conn_timeout_of(ct, p->p_tuple.t_proto == IPPROTO_TCP ?
 	    TCPS_NONE : CONN_STATE_UDP));
 	if (c == NULL)
 		return DROP_CONN_FULL;
-	c->c_method = rs->rs_method;
-	c->c_rs = rs->rs_st;
-	c->c_svc = svc->svc_st;
+	conn_fill(c, svc, rs, p, slot);
+	c->c_ctl = tpl;
 	rs_state_hold(c->c_rs);
 	svc_state_hold(c->c_svc);
-	c->c_ciface = (uint8_t)slot;
-	memcpy(c->c_cmac, p->p_l2 + 6, 6);
-	c->c_state = p->p_tuple.t_proto == IPPROTO_TCP ? TCPS_NONE :
-	    CONN_STATE_UDP;
-	__atomic_add_fetch(&c->c_rs->rss_inactive, 1, __ATOMIC_RELAXED);
-	STAT_INC(ws->ws_slot[c->c_svc->svs_slot].cn_conns);
-	STAT_INC(ws->ws_slot[c->c_rs->rss_slot].cn_conns);
+	rs_state_conn_new(c->c_rs);
+	count_conn(w->w_stats, svc, rs);
 	*ret = c;
 	return DROP_NONE;
 }
@@ -174,6 +199,38 @@ count_out(struct wstats *ws, const struct conn *c, uint32_t len)
 }
 
 /*
+ * One-packet scheduling (-o, UDP): every datagram is scheduled anew and
+ * leaves no entry, as IPVS's IP_VS_CONN_F_ONE_PACKET; it counts as a
+ * connection.  Replies cannot find it, so it suits dr; a nat reply is
+ * dropped as one of no connection.  No lock held but a template's.
+ */
+static int
+worker_onepacket(struct worker *w, const struct svc *svc, struct pkt *p,
+    unsigned slot, uint32_t now, unsigned *ret_iface)
+{
+	struct conn	 c;
+	struct rs	*rs;
+	int		 r;
+
+	if (svc->svc_flags & SVC_F_PERSISTENT) {
+		r = persist_schedule(w->w_d->d_conns, svc, &p->p_tuple, now,
+		    false, &rs, NULL);
+		if (r != DROP_NONE)
+			return r;
+	} else if ((rs = svc->svc_sched->schedule(svc, &p->p_tuple)) == NULL)
+		return DROP_NO_DEST;
+	memset(&c, 0, sizeof(c));
+	c.c_tuple[CONN_IN] = p->p_tuple;
+	reply_tuple(p, rs, &c.c_tuple[CONN_OUT]);
+	conn_fill(&c, svc, rs, p, slot);
+	count_conn(w->w_stats, svc, rs);
+	if ((r = xmit_get(c.c_method)->in(p, &c, w->w_d->d_ifs,
+	    ret_iface)) == DROP_NONE)
+		count_in(w->w_stats, &c, p->p_l3len);
+	return r;
+}
+
+/*
  * Client -> virtual service.  Returns DROP_NONE with the egress slot, or
  * a reason.
  */
@@ -183,7 +240,8 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
 {
 	struct conn_table	*ct = w->w_d->d_conns;
 	const struct xmit_ops	*xo;
-	struct conn		*c;
+	struct conn		*c, *tpl = NULL;
+	struct rs		*rs;
 	unsigned		 shard;
 	int			 r;
 
@@ -194,9 +252,47 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
 		conn_remove(ct, shard, c, worker_conn_release, NULL);
 		c = NULL;
 	}
-	if (c == NULL &&
-	    (r = worker_schedule(w, svc, p, shard, slot, now, &c)) != DROP_NONE)
+	if (c != NULL && w->w_d->d_opts.o_expire_nodest_conn &&
+	    __atomic_load_n(&c->c_rs->rss_dead, __ATOMIC_RELAXED)) {
+		/* IPVS expire_nodest_conn=1: its server was removed. */
+		conn_remove(ct, shard, c, worker_conn_release, NULL);
+		r = DROP_NODEST_CONN;
 		goto out_unlock;
+	}
+	if (c != NULL)
+		goto found;
+	if (p->p_tuple.t_proto == IPPROTO_TCP &&
+	    (p->p_tcpflags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_SYN) {
+		r = DROP_NOT_SYN;
+		goto out_unlock;
+	}
+	if (svc->svc_flags & SVC_F_ONEPACKET) {
+		conn_unlock(ct, shard);
+		return worker_onepacket(w, svc, p, slot, now, ret_iface);
+	}
+	if (svc->svc_flags & SVC_F_PERSISTENT) {
+		/* The template's shard: never two shard locks at once. */
+		conn_unlock(ct, shard);
+		r = persist_schedule(ct, svc, &p->p_tuple, now, true, &rs,
+		    &tpl);
+		if (r != DROP_NONE)
+			return r;
+		conn_lock(ct, shard);
+		/* Another worker may have made it meanwhile. */
+		if ((c = conn_find(ct, shard, &p->p_tuple, CONN_IN)) != NULL) {
+			persist_unref(tpl);
+			goto found;
+		}
+	} else if ((rs = svc->svc_sched->schedule(svc, &p->p_tuple)) == NULL) {
+		r = DROP_NO_DEST;
+		goto out_unlock;
+	}
+	r = worker_conn_new(w, svc, rs, tpl, p, shard, slot, now, &c);
+	if (r != DROP_NONE) {
+		persist_unref(tpl);
+		goto out_unlock;
+	}
+found:
 	if (c->c_state != CONN_STATE_UDP)
 		conn_set_state(c, tcp_state_next(c->c_state,
 		    c->c_flags & CONN_F_OUTSEEN ? DIR_INPUT : DIR_INPUT_ONLY,

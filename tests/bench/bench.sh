@@ -6,6 +6,8 @@
 #   udp   64-byte UDP packets/s delivered: udpblast (udpblast.c, TX ring)
 #         in the client namespace, 256 flows, counted at the real servers
 #         by an nft netdev ingress counter (counter + drop, no receiver)
+#   udpmax  the highest 64-byte UDP rate delivered without loss (< 0.1 %),
+#         searched by doubling then bisecting (-T udpmax; slower)
 #   tcp   iperf3 Gbit/s to one real server, offloads on and off
 #   http  wrk requests/s, a new connection per request (Connection: close)
 # Variants (director namespace d):
@@ -215,6 +217,49 @@ measure_udp()
 	    awk '{ for (i = 1; i <= NF; i++) if ($i == "pps") print int($(i - 1)) }')"
 }
 
+# The highest offered rate of 64-byte UDP delivered with no loss (under
+# 0.1 %): double from 25 kpps until packets are lost, then bisect.  This
+# is the "no loss below that rate" figure, independent of how fast the
+# generator happens to be.
+udp_loss_at()
+{
+	local a b o sent
+
+	a=$(sink_total)
+	o=$(timeout --foreground $((SECS + 10)) ip netns exec "$NS_C" $GEN_CPU \
+	    "$TMPD/udpblast" -i c0 -d "$D0_MAC" -s "$C_IP" -D "$TARGET" \
+	    -p 9 -t "$SECS" -r "$1")
+	wait_until 5 0.1 false
+	b=$(sink_total)
+	sent=$(printf '%s\n' "$o" | awk '{ for (i = 1; i <= NF; i++)
+	    if ($i == "sent") print $(i + 1) }')
+	[ -n "$sent" ] || sent=$(($1 * SECS))
+	# Lost beyond 0.1 %, or the generator could not offer the rate.
+	awk -v s="$sent" -v r="$((b - a))" -v want="$(($1 * SECS))" \
+	    'BEGIN { exit !(r < s * 0.999 || s < want * 0.95) }'
+}
+
+measure_udpmax()
+{
+	local v=$1 ok=0 bad=0 r=25000 i
+
+	while [ $r -le 4000000 ]; do
+		if udp_loss_at "$r"; then
+			bad=$r
+			break
+		fi
+		ok=$r
+		r=$((r * 2))
+	done
+	if [ $bad -gt 0 ]; then
+		for i in 1 2 3 4 5; do
+			r=$(((ok + bad) / 2))
+			if udp_loss_at "$r"; then bad=$r; else ok=$r; fi
+		done
+	fi
+	record udp64-max-lossfree-pps "$v" "$ok"
+}
+
 set_offloads()
 {
 	local i
@@ -288,7 +333,7 @@ report()
 	echo "uvsd: ${UVSD_ARGS:---workers 2} ($([ -x "$UVSD" ] && echo "$UVSD" || echo none)); d0 rps_cpus: ${RPS:-none}; generator on ${GEN_CPU:-any CPU}"
 	printf '\n%-24s %-9s %12s %9s %9s   %s\n' test variant median \
 	    "/kernel" "/nft-dnat" runs
-	for t in udp64-pps udp64-offered tcp-gbps-offloads-on \
+	for t in udp64-pps udp64-offered udp64-max-lossfree-pps tcp-gbps-offloads-on \
 	    tcp-gbps-offloads-off http-close-rps; do
 		grep -q "^$t " "$RES" || continue
 		k=$(awk -v t="$t" '$1 == t && $2 == "kernel" { print $3 }' "$RES" | median)

@@ -25,6 +25,7 @@ enum {
 	OPT_BLOCK_SIZE,
 	OPT_BLOCKS,
 	OPT_QDISC_BYPASS,
+	OPT_SOCKET_GROUP,
 	OPT_VERSION,
 };
 
@@ -34,6 +35,7 @@ static const struct option longopts[] = {
 	{ "test",		no_argument,		NULL, 't' },
 	{ "workers",		required_argument,	NULL, 'w' },
 	{ "socket",		required_argument,	NULL, 's' },
+	{ "socket-group",	required_argument,	NULL, OPT_SOCKET_GROUP },
 	{ "foreground",		no_argument,		NULL, 'F' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "conn-max",		required_argument,	NULL, OPT_CONN_MAX },
@@ -58,6 +60,7 @@ usage(FILE *f)
 "  -i, --interface IFACE     serve IFACE (repeatable, at most %d)\n"
 "  -w, --workers N           worker threads (default: one per CPU, here %u)\n"
 "  -s, --socket PATH         admin socket (default: %s)\n"
+"      --socket-group GROUP  group allowed to use the admin socket (mode 0660)\n"
 "  -F, --foreground          do not detach; log to stderr\n"
 "  -v, --verbose             log debug messages\n"
 "      --conn-max N          connection table maximum (default: 1048576)\n"
@@ -110,7 +113,7 @@ apply_file(struct uvsd_opts *o, const struct cfg *c, const bool *given)
 		o->o_workers = c->cf_workers;
 	if (!given['s'] && c->cf_socket[0] != '\0')
 		o->o_socket = c->cf_socket;
-	if (c->cf_socket_group[0] != '\0')
+	if (!given[OPT_SOCKET_GROUP] && c->cf_socket_group[0] != '\0')
 		o->o_socket_group = c->cf_socket_group;
 	if (!given[OPT_CONN_MAX] && c->cf_conn_max > 0)
 		o->o_conn_max = c->cf_conn_max;
@@ -194,6 +197,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_QDISC_BYPASS:
 			d.d_opts.o_qdisc_bypass = true;
+			break;
+		case OPT_SOCKET_GROUP:
+			d.d_opts.o_socket_group = optarg;
 			break;
 		case OPT_VERSION:
 			printf("uvsd %s (admin protocol %d)\n", PACKAGE_VERSION,

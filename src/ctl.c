@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The admin socket (ctl.h).  Every client has a line buffer of
- * CTL_LINE_MAX bytes and a reply buffer; each complete line is run at
- * once with ctl_cmd_run() and its reply queued, and replies are written
- * as far as the socket takes them, the rest waiting for a write watcher.
- * So a client that sends and never reads costs memory up to CTL_OUT_MAX
- * and is then dropped, and one that stops half-way through a line is
- * dropped after CTL_IDLE_TIMEOUT: neither can stall the loop, which also
- * serves the timers that keep uvsd alive.  Control thread only.
+ * CTL_LINE_MAX bytes, a reply buffer and a session (its open batch);
+ * each complete line is run at once with ctl_cmd_run() and its reply
+ * queued, and replies are written as far as the socket takes them, the
+ * rest waiting for a write watcher.  A client whose unread replies pass
+ * CTL_OUT_PAUSE is not read from until they drain, so one that sends and
+ * never reads stops costing anything; one whose replies make no progress
+ * for CTL_IDLE_TIMEOUT, or that stops half-way through a line that long,
+ * is dropped.  No socket operation blocks, so no client can stall the
+ * loop, which also serves the timers that keep uvsd alive.
+ *
+ * Access: the socket has mode 0660 and, with --socket-group, that group;
+ * a peer is then checked by SO_PEERCRED (root, uvsd's own user, or a
+ * member of the socket's group) because the file mode alone does not
+ * cover a socket whose directory is more open than intended.  Control
+ * thread only.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +36,7 @@
 #include "ctl.h"
 #include "ctl_cmd.h"
 #include "ctl_proto.h"
+#include "daemon.h"
 #include "log.h"
 #include "rbuf.h"
 #include "util.h"
@@ -37,11 +48,14 @@ struct ctl_client {
 	int		 cl_fd;
 	ev_io		 cl_rio;
 	ev_io		 cl_wio;
-	ev_timer	 cl_idle;	/* runs while half a line waits */
+	ev_timer	 cl_idle;	/* half a line waits, or replies stall */
 	size_t		 cl_inlen;	/* bytes in cl_in */
 	struct rbuf	 cl_out;	/* replies not yet written */
 	size_t		 cl_outoff;	/* written part of cl_out */
 	bool		 cl_closing;	/* close once cl_out is written */
+	bool		 cl_paused;	/* not read until cl_out drains */
+	bool		 cl_eof;	/* the client sent all it will send */
+	struct ctl_session cl_session;
 	char		 cl_in[CTL_LINE_MAX];
 };
 
@@ -52,6 +66,8 @@ struct ctl {
 	ev_io		 c_lio;
 	ev_timer	 c_retry;	/* accept paused: out of descriptors */
 	char		*c_path;
+	gid_t		 c_gid;		/* the socket's group */
+	bool		 c_has_gid;	/* --socket-group was given */
 	struct ctl_client *c_clients;
 	unsigned	 c_nclients;
 };
@@ -72,6 +88,8 @@ client_drop(struct ctl_client *cl)
 	*cl->cl_pprev = cl->cl_next;
 	c->c_nclients--;
 	rbuf_free(&cl->cl_out);
+	/* Disconnecting mid-batch changes nothing. */
+	ctl_session_reset(&cl->cl_session);
 	free(cl);
 }
 
@@ -109,17 +127,46 @@ client_line(struct ctl_client *cl, char *line, size_t len)
 		rbuf_printf(&cl->cl_out,
 		    "ERR EINVAL request contains a NUL byte\n");
 	else
-		ctl_cmd_run(cl->cl_ctl->c_d, line, &cl->cl_out);
+		ctl_cmd_run(cl->cl_ctl->c_d, &cl->cl_session, line,
+		    &cl->cl_out);
+	/* A client of another protocol version gets its answer and goes. */
+	if (cl->cl_session.cs_close)
+		client_finish(cl);
 }
 
-/* Run every complete line in cl_in and keep the rest. */
+static size_t
+client_pending(const struct ctl_client *cl)
+{
+	return cl->cl_out.rb_len - cl->cl_outoff;
+}
+
+/*
+ * The timer runs while the client owes us the rest of a line or does
+ * not take its replies; any progress starts it again.
+ */
+static void
+client_timer(struct ctl_client *cl)
+{
+	struct ev_loop	*loop = cl->cl_ctl->c_loop;
+
+	if (client_pending(cl) > 0 ||
+	    (!cl->cl_closing && !cl->cl_paused && cl->cl_inlen > 0))
+		ev_timer_again(loop, &cl->cl_idle);
+	else
+		ev_timer_stop(loop, &cl->cl_idle);
+}
+
+/*
+ * Run every complete line in cl_in and keep the rest; stop early while
+ * too many replies wait to be read.
+ */
 static void
 client_lines(struct ctl_client *cl)
 {
 	char	*nl, *p = cl->cl_in;
 	size_t	 left = cl->cl_inlen;
 
-	while (!cl->cl_closing &&
+	while (!cl->cl_closing && client_pending(cl) <= CTL_OUT_PAUSE &&
 	    (nl = memchr(p, '\n', left)) != NULL) {
 		client_line(cl, p, (size_t)(nl - p));
 		left -= (size_t)(nl - p) + 1;
@@ -128,10 +175,30 @@ client_lines(struct ctl_client *cl)
 	if (p != cl->cl_in && left > 0)
 		memmove(cl->cl_in, p, left);
 	cl->cl_inlen = left;
-	if (!cl->cl_closing && left == sizeof(cl->cl_in)) {
+	if (!cl->cl_closing && left == sizeof(cl->cl_in) &&
+	    memchr(cl->cl_in, '\n', left) == NULL) {
 		rbuf_printf(&cl->cl_out, "ERR E2BIG request line too long\n");
 		client_finish(cl);
 	}
+}
+
+/*
+ * client_lines(), and after the client's end of file its last line even
+ * without a newline ("printf list | socat"); the client goes once all
+ * its lines ran.
+ */
+static void
+client_run(struct ctl_client *cl)
+{
+	client_lines(cl);
+	if (cl->cl_eof && !cl->cl_closing && cl->cl_inlen > 0 &&
+	    client_pending(cl) <= CTL_OUT_PAUSE &&
+	    memchr(cl->cl_in, '\n', cl->cl_inlen) == NULL) {
+		client_line(cl, cl->cl_in, cl->cl_inlen);
+		cl->cl_inlen = 0;
+	}
+	if (cl->cl_eof && cl->cl_inlen == 0)
+		client_finish(cl);
 }
 
 static void
@@ -140,7 +207,7 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct ctl_client	*cl = container_of(w, struct ctl_client, cl_rio);
 	ssize_t			 n;
 
-	(void)revents;
+	(void)loop, (void)revents;
 	n = recv(cl->cl_fd, cl->cl_in + cl->cl_inlen,
 	    sizeof(cl->cl_in) - cl->cl_inlen, MSG_DONTWAIT);
 	if (n == -1) {
@@ -151,21 +218,15 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	if (n == 0) {
-		/* "printf list | socat": a last line without its newline. */
-		if (cl->cl_inlen > 0) {
-			client_line(cl, cl->cl_in, cl->cl_inlen);
-			cl->cl_inlen = 0;
-		}
-		client_finish(cl);
+		/* Lines still waiting run as the replies drain. */
+		cl->cl_eof = true;
+		ev_io_stop(loop, &cl->cl_rio);
+		client_run(cl);
 		client_flush(cl);
 		return;
 	}
 	cl->cl_inlen += (size_t)n;
 	client_lines(cl);
-	if (cl->cl_closing || cl->cl_inlen == 0)
-		ev_timer_stop(loop, &cl->cl_idle);
-	else
-		ev_timer_again(loop, &cl->cl_idle);
 	client_flush(cl);
 }
 
@@ -182,19 +243,30 @@ client_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct ctl_client	*cl = container_of(w, struct ctl_client, cl_idle);
 
 	(void)loop, (void)revents;
-	log_info("ctl: client sent half a request and nothing for %.0fs, "
-	    "closing", CTL_IDLE_TIMEOUT);
+	if (client_pending(cl) > 0)
+		log_info("ctl: client read none of its %zu bytes of replies "
+		    "for %.0fs, closing", client_pending(cl),
+		    CTL_IDLE_TIMEOUT);
+	else
+		log_info("ctl: client sent half a request and nothing for "
+		    "%.0fs, closing", CTL_IDLE_TIMEOUT);
 	client_drop(cl);
 }
 
-/* Write what the socket takes; the write watcher does the rest. */
+/*
+ * Write what the socket takes; the write watcher does the rest.  Once
+ * the replies are out, a paused client is read again and the lines it
+ * already sent are run.
+ */
 static void
 client_flush(struct ctl_client *cl)
 {
 	struct ev_loop	*loop = cl->cl_ctl->c_loop;
 	struct rbuf	*out = &cl->cl_out;
 	ssize_t		 n;
+	bool		 progress = false;
 
+again:
 	if (out->rb_err != 0) {
 		log_warn("ctl: out of memory for a reply, dropping client");
 		client_drop(cl);
@@ -213,21 +285,27 @@ client_flush(struct ctl_client *cl)
 			return;
 		}
 		cl->cl_outoff += (size_t)n;
+		progress = true;
 	}
 	if (cl->cl_outoff == out->rb_len) {
 		rbuf_reset(out);
 		cl->cl_outoff = 0;
 		ev_io_stop(loop, &cl->cl_wio);
+		if (cl->cl_inlen > 0 && !cl->cl_closing) {
+			client_run(cl);
+			if (out->rb_len > 0)
+				goto again;
+		}
 		if (cl->cl_closing) {
 			client_discard(cl);
 			client_drop(cl);
+			return;
 		}
-		return;
-	}
-	if (out->rb_len - cl->cl_outoff > CTL_OUT_MAX) {
-		log_warn("ctl: client does not read its replies (%zu bytes "
-		    "waiting), dropping it", out->rb_len - cl->cl_outoff);
-		client_drop(cl);
+		if (cl->cl_paused && !cl->cl_eof) {
+			cl->cl_paused = false;
+			ev_io_start(loop, &cl->cl_rio);
+		}
+		client_timer(cl);
 		return;
 	}
 	/* Keep the buffer from growing by what was already written. */
@@ -237,21 +315,63 @@ client_flush(struct ctl_client *cl)
 		out->rb_len -= cl->cl_outoff;
 		cl->cl_outoff = 0;
 	}
+	if (client_pending(cl) > CTL_OUT_PAUSE && !cl->cl_paused) {
+		cl->cl_paused = true;
+		ev_io_stop(loop, &cl->cl_rio);
+	}
 	ev_io_start(loop, &cl->cl_wio);
+	if (progress || !ev_is_active(&cl->cl_idle))
+		client_timer(cl);
 }
 
-static void
-ctl_peer_log(int fd)
+/* <uid>'s supplementary groups include <gid> (getgrouplist()). */
+static bool
+ctl_user_in_group(uid_t uid, gid_t gid)
+{
+	struct passwd	 pw, *pwp = NULL;
+	gid_t		 groups[256];
+	char		 buf[4096];
+	int		 i, n = (int)nitems(groups);
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) != 0 || pwp == NULL)
+		return false;
+	if (pw.pw_gid == gid)
+		return true;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &n) == -1)
+		n = (int)nitems(groups);	/* the first ones are filled */
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/*
+ * Root, uvsd's own user, and members of the socket's group may talk to
+ * uvsd; the file mode says the same, this also holds when the socket's
+ * directory or mode were changed behind uvsd's back.
+ */
+static bool
+ctl_peer_allowed(const struct ctl *c, int fd)
 {
 	struct ucred	 cr;
 	socklen_t	 len = sizeof(cr);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1) {
-		log_errno(LOG_DEBUG, -errno, "ctl: SO_PEERCRED");
-		return;
+		log_errno(LOG_WARNING, -errno, "ctl: SO_PEERCRED, refusing "
+		    "the client");
+		return false;
 	}
-	log_debug("ctl: client pid %ld uid %ld gid %ld", (long)cr.pid,
+	if (cr.uid == 0 || cr.uid == geteuid() ||
+	    (c->c_has_gid && (cr.gid == c->c_gid ||
+	    ctl_user_in_group(cr.uid, c->c_gid)))) {
+		log_debug("ctl: client pid %ld uid %ld gid %ld", (long)cr.pid,
+		    (long)cr.uid, (long)cr.gid);
+		return true;
+	}
+	log_warn("ctl: refusing client pid %ld uid %ld gid %ld: not root, "
+	    "not uvsd's user and not in the socket's group", (long)cr.pid,
 	    (long)cr.uid, (long)cr.gid);
+	return false;
 }
 
 static void
@@ -267,6 +387,7 @@ static void
 ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	static const char	 busy[] = "ERR EBUSY too many clients\n";
+	static const char	 denied[] = "ERR EACCES permission denied\n";
 	struct ctl		*c = container_of(w, struct ctl, c_lio);
 	struct ctl_client	*cl;
 	int			 fd;
@@ -290,7 +411,13 @@ ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			ev_timer_start(loop, &c->c_retry);
 			return;
 		}
-		ctl_peer_log(fd);
+		if (!ctl_peer_allowed(c, fd)) {
+			if (send(fd, denied, sizeof(denied) - 1,
+			    MSG_DONTWAIT | MSG_NOSIGNAL) == -1)
+				log_errno(LOG_DEBUG, -errno, "ctl: write");
+			close(fd);
+			continue;
+		}
 		if (c->c_nclients >= CTL_CLIENTS_MAX) {
 			log_warn("ctl: %u clients already, refusing another",
 			    c->c_nclients);
@@ -370,7 +497,7 @@ ctl_stale(const struct sockaddr_un *sun)
 }
 
 static int
-ctl_listen(const char *path)
+ctl_listen(const char *path, const struct ctl *c)
 {
 	struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
 	int			 fd, r;
@@ -386,7 +513,9 @@ ctl_listen(const char *path)
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 		goto out_close;
 	/* Before listen(): nobody can connect while the mode is wrong. */
-	if (chmod(path, 0660) == -1 || listen(fd, CTL_BACKLOG) == -1)
+	if (chmod(path, 0660) == -1 ||
+	    (c->c_has_gid && chown(path, (uid_t)-1, c->c_gid) == -1) ||
+	    listen(fd, CTL_BACKLOG) == -1)
 		goto out_unlink;
 	return fd;
 out_unlink:
@@ -398,6 +527,28 @@ out_close:
 	r = -errno;
 	close(fd);
 	return r;
+}
+
+/* The gid of group <name> (a name or a number). */
+static int
+ctl_group(const char *name, gid_t *ret)
+{
+	struct group	 gr, *grp = NULL;
+	char		 buf[4096];
+	unsigned long	 v;
+	int		 r;
+
+	if ((r = getgrnam_r(name, &gr, buf, sizeof(buf), &grp)) == 0 &&
+	    grp != NULL) {
+		*ret = gr.gr_gid;
+		return 0;
+	}
+	if (parse_uint(name, 0, UINT32_MAX - 1, &v) == 0) {
+		*ret = (gid_t)v;
+		return 0;
+	}
+	log_err("ctl: socket group '%s' does not exist", name);
+	return r != 0 ? -r : -ENOENT;
 }
 
 struct ctl *
@@ -412,7 +563,11 @@ ctl_open(struct uvsd *d, struct ev_loop *loop, const char *path,
 		r = -ENOMEM;
 		goto out_free;
 	}
-	if ((r = ctl_listen(path)) < 0)
+	if (d->d_opts.o_socket_group != NULL &&
+	    (r = ctl_group(d->d_opts.o_socket_group, &c->c_gid)) < 0)
+		goto out_free;
+	c->c_has_gid = d->d_opts.o_socket_group != NULL;
+	if ((r = ctl_listen(path, c)) < 0)
 		goto out_free;
 	c->c_fd = r;
 	c->c_d = d;

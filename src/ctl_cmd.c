@@ -1,26 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The admin protocol's verbs (ctl_cmd.h, /tmp/proto.md, uvsd.8): one row
+ * The admin protocol's verbs (ctl_cmd.h, uvsd.8 ADMIN PROTOCOL): one row
  * in cmds[] and one handler each.  A request is split into words, checked
  * against its row's argument counts, and handed to the handler, which
  * writes data lines into the reply buffer and returns 0 or -errno with
  * the reason in a struct uvs_err.  ctl_cmd_run() then appends "OK", or
  * throws the data lines away and appends "ERR <errno name> <text>".
  *
- * Changing verbs never touch the running configuration: they edit a copy
- * (vsconf_dup()) and table_commit() it whole, so a request that fails
- * changes nothing.  Listings read the published snapshot and sum the
- * workers' counters.  Control thread only.
+ * Changing verbs never touch the running configuration: ctl_cmd_run()
+ * hands them a copy (vsconf_dup()) and table_commit()s it whole when
+ * they succeed, so a request that fails changes nothing.  Inside a batch
+ * ("begin") they edit the session's copy instead, and "commit" publishes
+ * that copy in one snapshot, or nothing if any of them failed.  Listings
+ * read the configuration that runs and the workers' counters.  Control
+ * thread only.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "addr.h"
@@ -35,44 +41,53 @@
 #include "util.h"
 #include "xmit/xmit.h"
 
-#define QUOTE_MAX	64	/* user input quoted back in errors */
+#define QUOTE_MAX	64		/* user input quoted back in errors */
+#define TIMEOUT_MAX	(86400 * 31)	/* ipvsadm's MAX_TIMEOUT */
+#define THRESH_MAX	65535
+
+/* What a handler works with. */
+struct cmd_ctx {
+	struct uvsd	*x_d;
+	struct ctl_session *x_s;	/* may be NULL */
+	struct vs_conf	*x_vc;		/* CMD_F_EDIT: the copy to edit */
+	struct rbuf	*x_out;
+	struct uvs_err	*x_err;
+};
+
+#define CMD_F_EDIT	0x01	/* changes the configuration */
+#define CMD_F_NOBATCH	0x02	/* refused inside a batch */
 
 struct ctl_cmd {
 	const char	*cc_name;
 	int		 cc_minargs;	/* words after the verb */
 	int		 cc_maxargs;
-	int		(*cc_fn)(struct uvsd *d, int argc, char **argv,
-			    struct rbuf *out, struct uvs_err *err);
+	unsigned	 cc_flags;	/* CMD_F_* */
+	int		(*cc_fn)(struct cmd_ctx *x, int argc, char **argv);
 	const char	*cc_usage;
 };
 
-/* Handlers: argv[0] is the verb; 0 or -errno with the reason in <err>. */
-static int	 cmd_version(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_hello(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_status(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_add_service(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_edit_service(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_del_service(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_clear(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_add_server(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_edit_server(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_del_server(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_list(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_stats(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
-static int	 cmd_help(struct uvsd *, int, char **, struct rbuf *,
-		    struct uvs_err *);
+/* Handlers: argv[0] is the verb; 0 or -errno with the reason in x_err. */
+static int	 cmd_version(struct cmd_ctx *, int, char **);
+static int	 cmd_hello(struct cmd_ctx *, int, char **);
+static int	 cmd_status(struct cmd_ctx *, int, char **);
+static int	 cmd_add_service(struct cmd_ctx *, int, char **);
+static int	 cmd_edit_service(struct cmd_ctx *, int, char **);
+static int	 cmd_del_service(struct cmd_ctx *, int, char **);
+static int	 cmd_clear(struct cmd_ctx *, int, char **);
+static int	 cmd_add_server(struct cmd_ctx *, int, char **);
+static int	 cmd_edit_server(struct cmd_ctx *, int, char **);
+static int	 cmd_del_server(struct cmd_ctx *, int, char **);
+static int	 cmd_list(struct cmd_ctx *, int, char **);
+static int	 cmd_stats(struct cmd_ctx *, int, char **);
+static int	 cmd_zero(struct cmd_ctx *, int, char **);
+static int	 cmd_timeout(struct cmd_ctx *, int, char **);
+static int	 cmd_set_timeout(struct cmd_ctx *, int, char **);
+static int	 cmd_connections(struct cmd_ctx *, int, char **);
+static int	 cmd_begin(struct cmd_ctx *, int, char **);
+static int	 cmd_commit(struct cmd_ctx *, int, char **);
+static int	 cmd_abort(struct cmd_ctx *, int, char **);
+static int	 cmd_reload(struct cmd_ctx *, int, char **);
+static int	 cmd_help(struct cmd_ctx *, int, char **);
 
 enum {
 	CMD_VERSION = 0,
@@ -87,30 +102,57 @@ enum {
 	CMD_DEL_SERVER,
 	CMD_LIST,
 	CMD_STATS,
+	CMD_ZERO,
+	CMD_TIMEOUT,
+	CMD_SET_TIMEOUT,
+	CMD_CONNECTIONS,
+	CMD_BEGIN,
+	CMD_COMMIT,
+	CMD_ABORT,
+	CMD_RELOAD,
 	CMD_HELP,
 	CMD__MAX
 };
 
+#define SVC_PARAMS	"[scheduler NAME] [persistent SECONDS] [netmask MASK] " \
+			"[flags LIST|none] [ops [on|off]]"
+#define RS_PARAMS	"[method dr|nat] [weight N] [uthreshold N] " \
+			"[lthreshold N]"
+
 static const struct ctl_cmd cmds[CMD__MAX] = {
-	[CMD_VERSION] = { "version", 0, 0, cmd_version, "version" },
-	[CMD_HELLO] = { "hello", 1, 1, cmd_hello, "hello PROTOCOL-VERSION" },
-	[CMD_STATUS] = { "status", 0, 0, cmd_status, "status" },
-	[CMD_ADD_SERVICE] = { "add-service", 2, 4, cmd_add_service,
-	    "add-service PROTO VIP:PORT [scheduler NAME]" },
-	[CMD_EDIT_SERVICE] = { "edit-service", 2, 4, cmd_edit_service,
-	    "edit-service PROTO VIP:PORT [scheduler NAME]" },
-	[CMD_DEL_SERVICE] = { "del-service", 2, 2, cmd_del_service,
-	    "del-service PROTO VIP:PORT" },
-	[CMD_CLEAR] = { "clear", 0, 0, cmd_clear, "clear" },
-	[CMD_ADD_SERVER] = { "add-server", 3, 7, cmd_add_server,
-	    "add-server PROTO VIP:PORT RIP[:PORT] [method dr|nat] [weight N]" },
-	[CMD_EDIT_SERVER] = { "edit-server", 3, 7, cmd_edit_server,
-	    "edit-server PROTO VIP:PORT RIP[:PORT] [method dr|nat] [weight N]" },
-	[CMD_DEL_SERVER] = { "del-server", 3, 3, cmd_del_server,
+	[CMD_VERSION] = { "version", 0, 0, 0, cmd_version, "version" },
+	[CMD_HELLO] = { "hello", 1, 1, 0, cmd_hello,
+	    "hello PROTOCOL-VERSION" },
+	[CMD_STATUS] = { "status", 0, 0, 0, cmd_status, "status" },
+	[CMD_ADD_SERVICE] = { "add-service", 2, 12, CMD_F_EDIT,
+	    cmd_add_service, "add-service PROTO VIP:PORT " SVC_PARAMS },
+	[CMD_EDIT_SERVICE] = { "edit-service", 2, 12, CMD_F_EDIT,
+	    cmd_edit_service, "edit-service PROTO VIP:PORT " SVC_PARAMS },
+	[CMD_DEL_SERVICE] = { "del-service", 2, 2, CMD_F_EDIT,
+	    cmd_del_service, "del-service PROTO VIP:PORT" },
+	[CMD_CLEAR] = { "clear", 0, 0, CMD_F_EDIT, cmd_clear, "clear" },
+	[CMD_ADD_SERVER] = { "add-server", 3, 11, CMD_F_EDIT, cmd_add_server,
+	    "add-server PROTO VIP:PORT RIP[:PORT] " RS_PARAMS },
+	[CMD_EDIT_SERVER] = { "edit-server", 3, 11, CMD_F_EDIT,
+	    cmd_edit_server, "edit-server PROTO VIP:PORT RIP[:PORT] "
+	    RS_PARAMS },
+	[CMD_DEL_SERVER] = { "del-server", 3, 3, CMD_F_EDIT, cmd_del_server,
 	    "del-server PROTO VIP:PORT RIP[:PORT]" },
-	[CMD_LIST] = { "list", 0, 2, cmd_list, "list [PROTO VIP:PORT]" },
-	[CMD_STATS] = { "stats", 0, 0, cmd_stats, "stats" },
-	[CMD_HELP] = { "help", 0, 0, cmd_help, "help" },
+	[CMD_LIST] = { "list", 0, 2, 0, cmd_list, "list [PROTO VIP:PORT]" },
+	[CMD_STATS] = { "stats", 0, 0, 0, cmd_stats, "stats" },
+	[CMD_ZERO] = { "zero", 0, 2, CMD_F_NOBATCH, cmd_zero,
+	    "zero [PROTO VIP:PORT]" },
+	[CMD_TIMEOUT] = { "timeout", 0, 0, 0, cmd_timeout, "timeout" },
+	[CMD_SET_TIMEOUT] = { "set-timeout", 3, 3, CMD_F_NOBATCH,
+	    cmd_set_timeout, "set-timeout TCP TCPFIN UDP" },
+	[CMD_CONNECTIONS] = { "connections", 0, 2, 0, cmd_connections,
+	    "connections [PROTO VIP:PORT]" },
+	[CMD_BEGIN] = { "begin", 0, 0, 0, cmd_begin, "begin" },
+	[CMD_COMMIT] = { "commit", 0, 0, 0, cmd_commit, "commit" },
+	[CMD_ABORT] = { "abort", 0, 0, 0, cmd_abort, "abort" },
+	[CMD_RELOAD] = { "reload", 0, 0, CMD_F_NOBATCH, cmd_reload,
+	    "reload" },
+	[CMD_HELP] = { "help", 0, 0, 0, cmd_help, "help" },
 };
 
 /*
@@ -194,27 +236,36 @@ parse_rip(const char *s, const struct ep *vip, struct ep *ret,
 
 /*
  * Keyword arguments "key value ..." in argv[0..argc-1] into the matching
- * <vals>[i] of <keys>[i]; every key at most once.  -EINVAL on anything
- * else (the caller answers with its usage).
+ * <vals>[i] of <keys>[i]; every key at most once.  A key in <bare> may
+ * also stand alone, or take "on" or "off": alone it reads "on".  -EINVAL
+ * on anything else (the caller answers with its usage).
  */
 static int
 parse_kw(int argc, char **argv, const char *const *keys, const char **vals,
-    size_t nkeys)
+    size_t nkeys, const char *bare)
 {
 	size_t	 k;
 	int	 i;
 
 	for (k = 0; k < nkeys; k++)
 		vals[k] = NULL;
-	if (argc % 2 != 0)
-		return -EINVAL;
-	for (i = 0; i < argc; i += 2) {
+	for (i = 0; i < argc; i++) {
 		for (k = 0; k < nkeys; k++)
 			if (strcmp(argv[i], keys[k]) == 0)
 				break;
 		if (k == nkeys || vals[k] != NULL)
 			return -EINVAL;
-		vals[k] = argv[i + 1];
+		if (bare != NULL && strcmp(keys[k], bare) == 0) {
+			if (i + 1 < argc && (strcmp(argv[i + 1], "on") == 0 ||
+			    strcmp(argv[i + 1], "off") == 0))
+				vals[k] = argv[++i];
+			else
+				vals[k] = "on";
+			continue;
+		}
+		if (i + 1 >= argc)
+			return -EINVAL;
+		vals[k] = argv[++i];
 	}
 	return 0;
 }
@@ -235,6 +286,94 @@ parse_sched(const char *s, char *ret, struct uvs_err *err)
 	}
 	memcpy(ret, s, n + 1);
 	return 0;
+}
+
+static int
+parse_num(const char *s, const char *what, unsigned long max, uint32_t *ret,
+    struct uvs_err *err)
+{
+	unsigned long	 v;
+	char		 q[QUOTE_MAX + 1];
+
+	if (parse_uint(s, 0, max, &v) != 0) {
+		uvs_err_set(err, "bad %s '%s' (0..%lu)", what,
+		    quote(s, q, sizeof(q)), max);
+		return -EINVAL;
+	}
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+/* A v4 mask must be contiguous: what persistence granularity means. */
+static int
+parse_netmask(const char *s, int af, uint32_t *ret, struct uvs_err *err)
+{
+	struct in_addr	 in;
+	unsigned long	 v;
+	uint32_t	 m;
+	char		 q[QUOTE_MAX + 1];
+
+	if (af == AF_INET6) {
+		if (parse_uint(s, 1, 128, &v) == 0) {
+			*ret = (uint32_t)v;
+			return 0;
+		}
+		uvs_err_set(err, "bad netmask '%s' (an IPv6 prefix length "
+		    "1..128)", quote(s, q, sizeof(q)));
+		return -EINVAL;
+	}
+	if (inet_pton(AF_INET, s, &in) == 1) {
+		m = ntohl(in.s_addr);
+		if ((m & (~m >> 1)) == 0 && m != 0) {
+			*ret = in.s_addr;
+			return 0;
+		}
+	}
+	uvs_err_set(err, "bad netmask '%s' (a contiguous IPv4 mask such as "
+	    "255.255.255.0)", quote(s, q, sizeof(q)));
+	return -EINVAL;
+}
+
+static const struct {
+	const char	*name;
+	uint32_t	 flag;
+} sched_flags[] = {
+	{ "flag-1", SVC_F_SCHED1 }, { "flag-2", SVC_F_SCHED2 },
+	{ "flag-3", SVC_F_SCHED3 },
+	{ "sh-fallback", SVC_F_SCHED1 }, { "sh-port", SVC_F_SCHED2 },
+	{ "mh-fallback", SVC_F_SCHED1 }, { "mh-port", SVC_F_SCHED2 },
+};
+
+static int
+parse_flags(const char *s, uint32_t *ret, struct uvs_err *err)
+{
+	char		 buf[128], q[QUOTE_MAX + 1], *w, *save;
+	uint32_t	 f = 0;
+	size_t		 i;
+
+	if (strcmp(s, "none") == 0) {
+		*ret = 0;
+		return 0;
+	}
+	if (strlen(s) >= sizeof(buf) || *s == '\0' || *s == ',')
+		goto bad;
+	memcpy(buf, s, strlen(s) + 1);
+	for (w = strtok_r(buf, ",", &save); w != NULL;
+	    w = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < nitems(sched_flags); i++)
+			if (strcmp(w, sched_flags[i].name) == 0)
+				break;
+		if (i == nitems(sched_flags))
+			goto bad;
+		f |= sched_flags[i].flag;
+	}
+	*ret = f;
+	return 0;
+bad:
+	uvs_err_set(err, "bad scheduler flags '%s' (comma list of flag-1, "
+	    "flag-2, flag-3, sh-fallback, sh-port, mh-fallback, mh-port, "
+	    "or none)", quote(s, q, sizeof(q)));
+	return -EINVAL;
 }
 
 static int
@@ -275,6 +414,30 @@ method_name(int m)
 	return x != NULL ? x->name : "?";
 }
 
+static unsigned
+nstats(const struct uvsd *d)
+{
+	return d->d_nworkers > 0 ? d->d_nworkers : 1;
+}
+
+/* The full mask: what a service without -M has. */
+static uint32_t
+netmask_default(int af)
+{
+	return af == AF_INET6 ? 128 : 0xffffffffu;
+}
+
+/* No snapshot, a missing state: zeros. */
+static void
+slot_get(struct uvsd *d, uint32_t slot, struct counters *ret,
+    struct rates *ret_rates)
+{
+	memset(ret, 0, sizeof(*ret));
+	memset(ret_rates, 0, sizeof(*ret_rates));
+	if (d->d_wstats != NULL && slot < STATS_SLOTS)
+		stats_get(d->d_wstats, nstats(d), slot, ret, ret_rates);
+}
+
 /*
  * Make <vc> what runs, or free it.  Either way the caller no longer owns
  * it.
@@ -293,51 +456,53 @@ commit(struct uvsd *d, struct vs_conf *vc, struct uvs_err *err)
 	return 0;
 }
 
-static struct vs_conf *
-conf_copy(struct uvsd *d, struct uvs_err *err)
+static uint64_t
+table_gen(struct uvsd *d)
 {
-	struct vs_conf	*vc;
+	const struct table	*t = table_current(d->d_tables);
 
-	if ((vc = vsconf_dup(table_conf(d->d_tables))) == NULL)
-		uvs_err_set(err, "out of memory");
-	return vc;
+	return t != NULL ? t->t_gen : 0;
 }
 
 static int
-cmd_version(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_version(struct cmd_ctx *x, int argc, char **argv)
 {
-	(void)d, (void)argc, (void)argv, (void)err;
-	return rbuf_printf(out, "uvsd %s protocol %d\n", PACKAGE_VERSION,
+	(void)argc, (void)argv;
+	return rbuf_printf(x->x_out, "uvsd %s protocol %d\n", PACKAGE_VERSION,
 	    CTL_PROTO_VERSION);
 }
 
+/*
+ * uvsadm parses "uvsd speaks protocol N" out of the refusal to tell its
+ * user which side is older: keep those words.
+ */
 static int
-cmd_hello(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_hello(struct cmd_ctx *x, int argc, char **argv)
 {
 	unsigned long	 v;
 
-	(void)d, (void)argc, (void)out;
+	(void)argc;
 	if (parse_uint(argv[1], 0, UINT32_MAX, &v) != 0)
-		return usage_err(&cmds[CMD_HELLO], err);
+		return usage_err(&cmds[CMD_HELLO], x->x_err);
 	if (v != CTL_PROTO_VERSION) {
-		uvs_err_set(err, "client speaks protocol %lu, uvsd speaks "
-		    "protocol %d", v, CTL_PROTO_VERSION);
+		uvs_err_set(x->x_err, "client speaks protocol %lu, uvsd "
+		    "speaks protocol %d", v, CTL_PROTO_VERSION);
+		if (x->x_s != NULL)
+			x->x_s->cs_close = true;
 		return -EPROTO;
 	}
 	return 0;
 }
 
 static int
-cmd_status(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_status(struct cmd_ctx *x, int argc, char **argv)
 {
-	const struct table	*t = table_current(d->d_tables);
-	time_t			 now = time(NULL);
-	unsigned		 i;
+	struct uvsd	*d = x->x_d;
+	struct rbuf	*out = x->x_out;
+	time_t		 now = time(NULL);
+	unsigned	 i;
 
-	(void)argc, (void)argv, (void)err;
+	(void)argc, (void)argv;
 	rbuf_printf(out, "uptime %lld\n", now > d->d_started ?
 	    (long long)(now - d->d_started) : 0LL);
 	rbuf_printf(out, "workers %u\n", d->d_nworkers);
@@ -349,283 +514,390 @@ cmd_status(struct uvsd *d, int argc, char **argv, struct rbuf *out,
 	    d->d_conns != NULL ? conn_count(d->d_conns) : 0,
 	    d->d_conns != NULL ? conn_max(d->d_conns) : 0);
 	rbuf_printf(out, "generation %llu\n",
-	    (unsigned long long)(t != NULL ? t->t_gen : 0));
-	return rbuf_printf(out, "commits %llu\n",
-	    (unsigned long long)d->d_commits);
+	    (unsigned long long)table_gen(d));
+	rbuf_printf(out, "commits %llu\n", (unsigned long long)d->d_commits);
+	rbuf_printf(out, "config %s\n", d->d_opts.o_config != NULL ?
+	    d->d_opts.o_config : "none");
+	if (d->d_reload_time == 0)
+		return rbuf_printf(out, "reload never\n");
+	if (d->d_reload_result == 0)
+		return rbuf_printf(out, "reload %lld ok\n",
+		    (long long)d->d_reload_time);
+	return rbuf_printf(out, "reload %lld failed %s\n",
+	    (long long)d->d_reload_time, d->d_reload_msg[0] != '\0' ?
+	    d->d_reload_msg : strerror(-d->d_reload_result));
+}
+
+static const char *const svc_keys[] = {
+	"scheduler", "persistent", "netmask", "flags", "ops",
+};
+
+enum { SK_SCHED = 0, SK_PERSIST, SK_NETMASK, SK_FLAGS, SK_OPS };
+
+/* Apply the parameters in <vals> (NULL: keep) to <sc>, checking each. */
+static int
+svc_params(struct svc_conf *sc, const char **vals, struct uvs_err *err)
+{
+	struct svc_conf	 n = *sc;
+	uint32_t	 v;
+	int		 r;
+
+	if (vals[SK_SCHED] != NULL &&
+	    (r = parse_sched(vals[SK_SCHED], n.sc_sched, err)) < 0)
+		return r;
+	if (vals[SK_PERSIST] != NULL) {
+		if ((r = parse_num(vals[SK_PERSIST], "persistence timeout",
+		    TIMEOUT_MAX, &v, err)) < 0)
+			return r;
+		n.sc_timeout = v;
+		if (v > 0)
+			n.sc_flags |= SVC_F_PERSISTENT;
+		else
+			n.sc_flags &= ~(uint32_t)SVC_F_PERSISTENT;
+	}
+	if (vals[SK_NETMASK] != NULL &&
+	    (r = parse_netmask(vals[SK_NETMASK], n.sc_ep.ep_addr.a_af,
+	    &n.sc_netmask, err)) < 0)
+		return r;
+	if (vals[SK_FLAGS] != NULL) {
+		if ((r = parse_flags(vals[SK_FLAGS], &v, err)) < 0)
+			return r;
+		n.sc_flags = (n.sc_flags & ~(uint32_t)(SVC_F_SCHED1 |
+		    SVC_F_SCHED2 | SVC_F_SCHED3)) | v;
+	}
+	if (vals[SK_OPS] != NULL) {
+		if (strcmp(vals[SK_OPS], "on") == 0)
+			n.sc_flags |= SVC_F_ONEPACKET;
+		else
+			n.sc_flags &= ~(uint32_t)SVC_F_ONEPACKET;
+	}
+	if ((n.sc_flags & SVC_F_ONEPACKET) && n.sc_proto != IPPROTO_UDP) {
+		uvs_err_set(err, "one-packet scheduling (ops) is for udp "
+		    "services only");
+		return -EINVAL;
+	}
+	*sc = n;
+	return 0;
 }
 
 /* add-service and edit-service share their syntax. */
 static int
-svc_request(struct uvsd *d, int argc, char **argv, bool add,
-    struct uvs_err *err)
+svc_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 {
-	static const char *const keys[] = { "scheduler" };
 	const struct ctl_cmd	*c = &cmds[add ? CMD_ADD_SERVICE :
 				    CMD_EDIT_SERVICE];
-	const struct svc_conf	*old;
-	struct svc_conf		 sc;
-	struct vs_conf		*vc;
-	const char		*vals[nitems(keys)];
+	struct svc_conf		 sc, *old;
+	const char		*vals[nitems(svc_keys)];
 	int			 proto, r;
 
 	memset(&sc, 0, sizeof(sc));
-	if (parse_kw(argc - 3, argv + 3, keys, vals, nitems(keys)) != 0)
-		return usage_err(c, err);
-	if ((r = parse_svc(argv, &proto, &sc.sc_ep, err)) < 0)
+	if (parse_kw(argc - 3, argv + 3, svc_keys, vals, nitems(svc_keys),
+	    "ops") != 0)
+		return usage_err(c, x->x_err);
+	if ((r = parse_svc(argv, &proto, &sc.sc_ep, x->x_err)) < 0)
 		return r;
 	sc.sc_proto = (uint8_t)proto;
 	snprintf(sc.sc_sched, sizeof(sc.sc_sched), "%s", SCHED_DEFAULT);
-	if (vals[0] != NULL && (r = parse_sched(vals[0], sc.sc_sched, err)) < 0)
-		return r;
-	if ((vc = conf_copy(d, err)) == NULL)
-		return -ENOMEM;
-	if (add)
-		r = vsconf_add_svc(vc, &sc, err);
-	else {
+	sc.sc_netmask = netmask_default(sc.sc_ep.ep_addr.a_af);
+	old = vsconf_find_svc(x->x_vc, sc.sc_proto, &sc.sc_ep);
+	if (!add && old != NULL) {
 		/* What the request leaves out stays as it is. */
-		old = vsconf_find_svc(vc, sc.sc_proto, &sc.sc_ep);
-		if (old != NULL) {
-			sc.sc_flags = old->sc_flags;
-			if (vals[0] == NULL)
-				memcpy(sc.sc_sched, old->sc_sched,
-				    sizeof(sc.sc_sched));
-		}
-		r = vsconf_edit_svc(vc, &sc, err);
+		memcpy(sc.sc_sched, old->sc_sched, sizeof(sc.sc_sched));
+		sc.sc_flags = old->sc_flags;
+		sc.sc_timeout = old->sc_timeout;
+		if (old->sc_netmask != 0)
+			sc.sc_netmask = old->sc_netmask;
 	}
-	if (r < 0) {
-		vsconf_free(vc);
+	if ((r = svc_params(&sc, vals, x->x_err)) < 0)
 		return r;
+	if (add)
+		return vsconf_add_svc(x->x_vc, &sc, x->x_err);
+	if ((r = vsconf_edit_svc(x->x_vc, &sc, x->x_err)) < 0)
+		return r;
+	/* vsconf_edit_svc() takes scheduler and flags; the rest is ours. */
+	if ((old = vsconf_find_svc(x->x_vc, sc.sc_proto, &sc.sc_ep)) != NULL) {
+		old->sc_timeout = sc.sc_timeout;
+		old->sc_netmask = sc.sc_netmask;
 	}
-	return commit(d, vc, err);
+	return 0;
 }
 
 static int
-cmd_add_service(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_add_service(struct cmd_ctx *x, int argc, char **argv)
 {
-	(void)out;
-	return svc_request(d, argc, argv, true, err);
+	return svc_request(x, argc, argv, true);
 }
 
 static int
-cmd_edit_service(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_edit_service(struct cmd_ctx *x, int argc, char **argv)
 {
-	(void)out;
-	return svc_request(d, argc, argv, false, err);
+	return svc_request(x, argc, argv, false);
 }
 
 static int
-cmd_del_service(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_del_service(struct cmd_ctx *x, int argc, char **argv)
 {
-	struct vs_conf	*vc;
 	struct ep	 vip;
 	int		 proto, r;
 
-	(void)argc, (void)out;
-	if ((r = parse_svc(argv, &proto, &vip, err)) < 0)
+	(void)argc;
+	if ((r = parse_svc(argv, &proto, &vip, x->x_err)) < 0)
 		return r;
-	if ((vc = conf_copy(d, err)) == NULL)
-		return -ENOMEM;
-	if ((r = vsconf_del_svc(vc, proto, &vip, err)) < 0) {
-		vsconf_free(vc);
-		return r;
-	}
-	return commit(d, vc, err);
+	return vsconf_del_svc(x->x_vc, proto, &vip, x->x_err);
 }
 
 static int
-cmd_clear(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_clear(struct cmd_ctx *x, int argc, char **argv)
 {
-	struct vs_conf	*vc;
-
-	(void)argc, (void)argv, (void)out;
-	if ((vc = conf_copy(d, err)) == NULL)
-		return -ENOMEM;
-	vsconf_clear(vc);
-	return commit(d, vc, err);
+	(void)argc, (void)argv;
+	vsconf_clear(x->x_vc);
+	return 0;
 }
+
+static const char *const rs_keys[] = {
+	"method", "weight", "uthreshold", "lthreshold",
+};
 
 /* add-server and edit-server share their syntax. */
 static int
-rs_request(struct uvsd *d, int argc, char **argv, bool add,
-    struct uvs_err *err)
+rs_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 {
-	static const char *const keys[] = { "method", "weight" };
 	const struct ctl_cmd	*c = &cmds[add ? CMD_ADD_SERVER :
 				    CMD_EDIT_SERVER];
 	const struct svc_conf	*sc;
 	const struct rs_conf	*old;
 	struct rs_conf		 rc;
-	struct vs_conf		*vc;
 	struct ep		 vip;
-	const char		*vals[nitems(keys)];
+	const char		*vals[nitems(rs_keys)];
 	int			 proto, r;
 
 	memset(&rc, 0, sizeof(rc));
-	if (parse_kw(argc - 4, argv + 4, keys, vals, nitems(keys)) != 0)
-		return usage_err(c, err);
-	if ((r = parse_svc(argv, &proto, &vip, err)) < 0 ||
-	    (r = parse_rip(argv[3], &vip, &rc.rc_ep, err)) < 0)
+	if (parse_kw(argc - 4, argv + 4, rs_keys, vals, nitems(rs_keys),
+	    NULL) != 0)
+		return usage_err(c, x->x_err);
+	if ((r = parse_svc(argv, &proto, &vip, x->x_err)) < 0 ||
+	    (r = parse_rip(argv[3], &vip, &rc.rc_ep, x->x_err)) < 0)
 		return r;
 	rc.rc_method = XMIT_DR;
 	rc.rc_weight = 1;
-	if ((vc = conf_copy(d, err)) == NULL)
-		return -ENOMEM;
-	if (!add && (sc = vsconf_find_svc(vc, proto, &vip)) != NULL &&
+	if (!add && (sc = vsconf_find_svc(x->x_vc, proto, &vip)) != NULL &&
 	    (old = vsconf_find_rs(sc, &rc.rc_ep)) != NULL) {
 		/* What the request leaves out stays as it is. */
 		rc.rc_method = old->rc_method;
 		rc.rc_weight = old->rc_weight;
+		rc.rc_uthresh = old->rc_uthresh;
+		rc.rc_lthresh = old->rc_lthresh;
 	}
 	if ((vals[0] != NULL &&
-	    (r = parse_method(vals[0], &rc.rc_method, err)) < 0) ||
+	    (r = parse_method(vals[0], &rc.rc_method, x->x_err)) < 0) ||
 	    (vals[1] != NULL &&
-	    (r = parse_weight(vals[1], &rc.rc_weight, err)) < 0)) {
-		vsconf_free(vc);
+	    (r = parse_weight(vals[1], &rc.rc_weight, x->x_err)) < 0) ||
+	    (vals[2] != NULL && (r = parse_num(vals[2], "upper threshold",
+	    THRESH_MAX, &rc.rc_uthresh, x->x_err)) < 0) ||
+	    (vals[3] != NULL && (r = parse_num(vals[3], "lower threshold",
+	    THRESH_MAX, &rc.rc_lthresh, x->x_err)) < 0))
 		return r;
-	}
 	if (add)
-		r = vsconf_add_rs(vc, proto, &vip, &rc, err);
-	else
-		r = vsconf_edit_rs(vc, proto, &vip, &rc, err);
-	if (r < 0) {
-		vsconf_free(vc);
-		return r;
-	}
-	return commit(d, vc, err);
+		return vsconf_add_rs(x->x_vc, proto, &vip, &rc, x->x_err);
+	return vsconf_edit_rs(x->x_vc, proto, &vip, &rc, x->x_err);
 }
 
 static int
-cmd_add_server(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_add_server(struct cmd_ctx *x, int argc, char **argv)
 {
-	(void)out;
-	return rs_request(d, argc, argv, true, err);
+	return rs_request(x, argc, argv, true);
 }
 
 static int
-cmd_edit_server(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_edit_server(struct cmd_ctx *x, int argc, char **argv)
 {
-	(void)out;
-	return rs_request(d, argc, argv, false, err);
+	return rs_request(x, argc, argv, false);
 }
 
 static int
-cmd_del_server(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_del_server(struct cmd_ctx *x, int argc, char **argv)
 {
-	struct vs_conf	*vc;
 	struct ep	 vip, rip;
 	int		 proto, r;
 
-	(void)argc, (void)out;
-	if ((r = parse_svc(argv, &proto, &vip, err)) < 0 ||
-	    (r = parse_rip(argv[3], &vip, &rip, err)) < 0)
+	(void)argc;
+	if ((r = parse_svc(argv, &proto, &vip, x->x_err)) < 0 ||
+	    (r = parse_rip(argv[3], &vip, &rip, x->x_err)) < 0)
 		return r;
-	if ((vc = conf_copy(d, err)) == NULL)
-		return -ENOMEM;
-	if ((r = vsconf_del_rs(vc, proto, &vip, &rip, err)) < 0) {
-		vsconf_free(vc);
-		return r;
+	return vsconf_del_rs(x->x_vc, proto, &vip, &rip, x->x_err);
+}
+
+/*
+ * The snapshot's entry for configured service <i>: the snapshot is built
+ * from the configuration in its order, so the same index, checked.
+ */
+static const struct svc *
+snap_svc(const struct table *t, unsigned i, const struct svc_conf *sc)
+{
+	const struct svc	*svc;
+
+	if (t == NULL || i >= t->t_nsvc)
+		return NULL;
+	svc = &t->t_svc[i];
+	if (svc->svc_proto != sc->sc_proto || !ep_eq(&svc->svc_ep, &sc->sc_ep))
+		return NULL;
+	return svc;
+}
+
+static struct svc_state *
+svc_state_of(struct uvsd *d, const struct svc *svc, const struct svc_conf *sc)
+{
+	if (svc != NULL && svc->svc_st != NULL)
+		return svc->svc_st;
+	return table_find_svc_state(d->d_tables, sc->sc_proto, &sc->sc_ep);
+}
+
+static struct rs_state *
+rs_state_of(struct uvsd *d, const struct svc *svc, unsigned i,
+    const struct svc_conf *sc, const struct rs_conf *rc)
+{
+	if (svc != NULL && i < svc->svc_nrs &&
+	    ep_eq(&svc->svc_rs[i].rs_ep, &rc->rc_ep) &&
+	    svc->svc_rs[i].rs_st != NULL)
+		return svc->svc_rs[i].rs_st;
+	return table_find_rs_state(d->d_tables, sc->sc_proto, &sc->sc_ep,
+	    &rc->rc_ep);
+}
+
+static void
+fmt_netmask(const struct svc_conf *sc, char *buf, size_t len)
+{
+	struct in_addr	 in;
+	uint32_t	 m = sc->sc_netmask;
+
+	if (m == 0)
+		m = netmask_default(sc->sc_ep.ep_addr.a_af);
+	if (sc->sc_ep.ep_addr.a_af == AF_INET6) {
+		snprintf(buf, len, "%u", m);
+		return;
 	}
-	return commit(d, vc, err);
+	in.s_addr = m;
+	if (inet_ntop(AF_INET, &in, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
 }
 
 static void
-sum_slot(struct uvsd *d, uint32_t slot, struct counters *ret)
+put_counters(struct rbuf *out, const struct counters *c,
+    const struct rates *rt)
 {
-	memset(ret, 0, sizeof(*ret));
-	if (d->d_wstats != NULL && slot < STATS_SLOTS)
-		stats_sum_slot(d->d_wstats,
-		    d->d_nworkers > 0 ? d->d_nworkers : 1, slot, ret);
+	rbuf_printf(out, " conns %llu inpkts %llu outpkts %llu inbytes %llu "
+	    "outbytes %llu cps %llu inpps %llu outpps %llu inbps %llu "
+	    "outbps %llu\n", (unsigned long long)c->cn_conns,
+	    (unsigned long long)c->cn_inpkts,
+	    (unsigned long long)c->cn_outpkts,
+	    (unsigned long long)c->cn_inbytes,
+	    (unsigned long long)c->cn_outbytes,
+	    (unsigned long long)rt->r_cps, (unsigned long long)rt->r_inpps,
+	    (unsigned long long)rt->r_outpps, (unsigned long long)rt->r_inbps,
+	    (unsigned long long)rt->r_outbps);
+}
+
+static int32_t
+load32(const int32_t *p)
+{
+	int32_t	 v = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+	/* A decrement seen before its increment reads as 0. */
+	return v > 0 ? v : 0;
 }
 
 static void
-list_svc(struct uvsd *d, const struct svc *svc, struct rbuf *out)
+list_svc(struct uvsd *d, const struct svc_conf *sc, const struct svc *svc,
+    struct rbuf *out)
 {
-	const struct rs	*rs;
-	struct counters	 c;
-	char		 vip[EP_STRLEN], rip[EP_STRLEN];
-	const char	*proto = proto_name(svc->svc_proto);
-	unsigned	 i;
+	const struct rs_conf	*rc;
+	struct svc_state	*svs;
+	struct rs_state		*rss;
+	struct counters		 c;
+	struct rates		 rt;
+	char			 vip[EP_STRLEN], rip[EP_STRLEN], mask[64];
+	const char		*proto = proto_name(sc->sc_proto);
+	unsigned		 i;
 
-	ep_fmt(&svc->svc_ep, vip, sizeof(vip));
-	sum_slot(d, svc->svc_st != NULL ? svc->svc_st->svs_slot : STATS_SLOTS,
-	    &c);
-	rbuf_printf(out, "service %s %s scheduler %s flags 0x%x conns %llu "
-	    "inpkts %llu outpkts %llu inbytes %llu outbytes %llu\n", proto,
-	    vip, svc->svc_sched != NULL ? svc->svc_sched->name : "?",
-	    svc->svc_flags, (unsigned long long)c.cn_conns,
-	    (unsigned long long)c.cn_inpkts, (unsigned long long)c.cn_outpkts,
-	    (unsigned long long)c.cn_inbytes,
-	    (unsigned long long)c.cn_outbytes);
-	for (i = 0; i < svc->svc_nrs; i++) {
-		int32_t	 act = 0, inact = 0;
+	ep_fmt(&sc->sc_ep, vip, sizeof(vip));
+	svs = svc_state_of(d, svc, sc);
+	slot_get(d, svs != NULL ? svs->svs_slot : STATS_SLOTS, &c, &rt);
+	fmt_netmask(sc, mask, sizeof(mask));
+	rbuf_printf(out, "service %s %s scheduler %.*s flags 0x%x persistent "
+	    "%u netmask %s", proto, vip, (int)sizeof(sc->sc_sched),
+	    sc->sc_sched, sc->sc_flags, (sc->sc_flags & SVC_F_PERSISTENT) ?
+	    sc->sc_timeout : 0, mask);
+	put_counters(out, &c, &rt);
+	for (i = 0; i < sc->sc_nrs; i++) {
+		int32_t	 act = 0, inact = 0, pers = 0;
 
-		rs = &svc->svc_rs[i];
-		if (rs->rs_st != NULL) {
-			act = __atomic_load_n(&rs->rs_st->rss_active,
-			    __ATOMIC_RELAXED);
-			inact = __atomic_load_n(&rs->rs_st->rss_inactive,
-			    __ATOMIC_RELAXED);
+		rc = &sc->sc_rs[i];
+		rss = rs_state_of(d, svc, i, sc, rc);
+		if (rss != NULL) {
+			act = load32(&rss->rss_active);
+			inact = load32(&rss->rss_inactive);
+			pers = load32(&rss->rss_persist);
 		}
-		sum_slot(d, rs->rs_st != NULL ? rs->rs_st->rss_slot :
-		    STATS_SLOTS, &c);
-		/* A decrement seen before its increment reads as 0. */
+		slot_get(d, rss != NULL ? rss->rss_slot : STATS_SLOTS, &c, &rt);
 		rbuf_printf(out, "server %s %s %s method %s weight %d "
-		    "active %d inactive %d conns %llu inpkts %llu "
-		    "outpkts %llu inbytes %llu outbytes %llu\n", proto, vip,
-		    ep_fmt(&rs->rs_ep, rip, sizeof(rip)),
-		    method_name(rs->rs_method), rs->rs_weight,
-		    act > 0 ? act : 0, inact > 0 ? inact : 0,
-		    (unsigned long long)c.cn_conns,
-		    (unsigned long long)c.cn_inpkts,
-		    (unsigned long long)c.cn_outpkts,
-		    (unsigned long long)c.cn_inbytes,
-		    (unsigned long long)c.cn_outbytes);
+		    "active %d inactive %d uthreshold %u lthreshold %u "
+		    "persistconns %d", proto, vip,
+		    ep_fmt(&rc->rc_ep, rip, sizeof(rip)),
+		    method_name(rc->rc_method), rc->rc_weight, act, inact,
+		    rc->rc_uthresh, rc->rc_lthresh, pers);
+		put_counters(out, &c, &rt);
 	}
+}
+
+/* The optional PROTO VIP:PORT of list, zero and connections. */
+static int
+svc_filter(struct cmd_ctx *x, const struct ctl_cmd *c, int argc,
+    char **argv, int *ret_proto, struct ep *ret_vip)
+{
+	if (argc == 1) {
+		*ret_proto = 0;
+		return 0;
+	}
+	if (argc != 3)
+		return usage_err(c, x->x_err);
+	return parse_svc(argv, ret_proto, ret_vip, x->x_err);
 }
 
 static int
-cmd_list(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+no_such_service(struct uvs_err *err, int proto, const struct ep *vip)
 {
-	const struct table	*t = table_current(d->d_tables);
-	const struct svc	*svc;
-	struct ep		 vip;
-	char			 buf[EP_STRLEN];
-	unsigned		 i, nsvc = t != NULL ? t->t_nsvc : 0;
-	int			 proto = 0, r;
+	char	 buf[EP_STRLEN];
 
-	if (argc != 1 && argc != 3)
-		return usage_err(&cmds[CMD_LIST], err);
-	if (argc == 3) {
-		if ((r = parse_svc(argv, &proto, &vip, err)) < 0)
-			return r;
-		for (i = 0; i < nsvc; i++)
-			if (t->t_svc[i].svc_proto == proto &&
-			    ep_eq(&t->t_svc[i].svc_ep, &vip))
-				break;
-		if (i == nsvc) {
-			uvs_err_set(err, "no such service '%s %s'",
-			    proto_name(proto), ep_fmt(&vip, buf, sizeof(buf)));
-			return -ESRCH;
-		}
-	}
-	rbuf_printf(out, "info version %s size %u connections %u\n",
+	uvs_err_set(err, "no such service '%s %s'", proto_name(proto),
+	    ep_fmt(vip, buf, sizeof(buf)));
+	return -ESRCH;
+}
+
+static int
+cmd_list(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct uvsd		*d = x->x_d;
+	const struct vs_conf	*vc = table_conf(d->d_tables);
+	const struct table	*t = table_current(d->d_tables);
+	const struct svc_conf	*sc;
+	struct ep		 vip;
+	unsigned		 i;
+	int			 proto, r;
+
+	if ((r = svc_filter(x, &cmds[CMD_LIST], argc, argv, &proto, &vip)) < 0)
+		return r;
+	if (proto != 0 && vsconf_find_svc(vc, proto, &vip) == NULL)
+		return no_such_service(x->x_err, proto, &vip);
+	rbuf_printf(x->x_out, "info version %s size %u connections %u\n",
 	    CTL_IPVS_VERSION,
 	    d->d_conns != NULL ? conn_hash_size(d->d_conns) : 0,
 	    d->d_conns != NULL ? conn_count(d->d_conns) : 0);
-	for (i = 0; i < nsvc; i++) {
-		svc = &t->t_svc[i];
-		if (argc == 3 && (svc->svc_proto != proto ||
-		    !ep_eq(&svc->svc_ep, &vip)))
+	for (i = 0; i < vc->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		if (proto != 0 && (sc->sc_proto != proto ||
+		    !ep_eq(&sc->sc_ep, &vip)))
 			continue;
-		list_svc(d, svc, out);
+		list_svc(d, sc, snap_svc(t, i, sc), x->x_out);
 	}
 	return 0;
 }
@@ -637,8 +909,7 @@ load64(const uint64_t *p)
 }
 
 static int
-cmd_stats(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_stats(struct cmd_ctx *x, int argc, char **argv)
 {
 	static const struct {
 		const char	*name;
@@ -653,13 +924,15 @@ cmd_stats(struct uvsd *d, int argc, char **argv, struct rbuf *out,
 		{ "ring-drops", offsetof(struct wstats, ws_ring_drops) },
 		{ "ring-freezes", offsetof(struct wstats, ws_ring_freezes) },
 	};
-	unsigned	 n = d->d_nworkers > 0 ? d->d_nworkers : 1;
+	struct uvsd	*d = x->x_d;
+	struct rbuf	*out = x->x_out;
+	unsigned	 n = nstats(d);
 	unsigned	 i, w;
 	uint64_t	 sum, drops;
 	size_t		 f;
 	int		 reason;
 
-	(void)argc, (void)argv, (void)err;
+	(void)argc, (void)argv;
 	if (d->d_wstats == NULL)
 		n = 0;
 	for (f = 0; f < nitems(fields); f++) {
@@ -689,6 +962,314 @@ cmd_stats(struct uvsd *d, int argc, char **argv, struct rbuf *out,
 	return 0;
 }
 
+static void
+zero_slot(struct uvsd *d, uint32_t slot)
+{
+	if (d->d_wstats != NULL && slot < STATS_SLOTS)
+		stats_zero(d->d_wstats, nstats(d), slot);
+}
+
+/* ipvsadm -Z: a service and its real servers, or all of them. */
+static int
+cmd_zero(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct uvsd		*d = x->x_d;
+	const struct vs_conf	*vc = table_conf(d->d_tables);
+	const struct table	*t = table_current(d->d_tables);
+	const struct svc_conf	*sc;
+	const struct svc	*svc;
+	struct svc_state	*svs;
+	struct rs_state		*rss;
+	struct ep		 vip;
+	unsigned		 i, j;
+	int			 proto, r;
+
+	if ((r = svc_filter(x, &cmds[CMD_ZERO], argc, argv, &proto, &vip)) < 0)
+		return r;
+	if (proto != 0 && vsconf_find_svc(vc, proto, &vip) == NULL)
+		return no_such_service(x->x_err, proto, &vip);
+	for (i = 0; i < vc->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		if (proto != 0 && (sc->sc_proto != proto ||
+		    !ep_eq(&sc->sc_ep, &vip)))
+			continue;
+		svc = snap_svc(t, i, sc);
+		if ((svs = svc_state_of(d, svc, sc)) != NULL)
+			zero_slot(d, svs->svs_slot);
+		for (j = 0; j < sc->sc_nrs; j++)
+			if ((rss = rs_state_of(d, svc, j, sc,
+			    &sc->sc_rs[j])) != NULL)
+				zero_slot(d, rss->rss_slot);
+	}
+	return 0;
+}
+
+static int
+cmd_timeout(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct conn_timeouts	 to;
+
+	(void)argc, (void)argv;
+	if (x->x_d->d_conns == NULL)
+		tcp_timeouts_default(&to);
+	else
+		conn_get_timeouts(x->x_d->d_conns, &to);
+	return rbuf_printf(x->x_out, "timeout tcp %u tcpfin %u udp %u\n",
+	    to.ct_tcp[TCPS_ESTABLISHED], to.ct_tcp[TCPS_FIN_WAIT], to.ct_udp);
+}
+
+/* ipvsadm --set: 0 keeps a value. */
+static int
+cmd_set_timeout(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct conn_timeouts	 to;
+	uint32_t		 v[3];
+	int			 i, r;
+
+	(void)argc;
+	for (i = 0; i < 3; i++)
+		if ((r = parse_num(argv[i + 1], "timeout", TIMEOUT_MAX, &v[i],
+		    x->x_err)) < 0)
+			return r;
+	if (x->x_d->d_conns == NULL) {
+		uvs_err_set(x->x_err, "no connection table");
+		return -ENODEV;
+	}
+	conn_get_timeouts(x->x_d->d_conns, &to);
+	if (v[0] != 0)
+		to.ct_tcp[TCPS_ESTABLISHED] = v[0];
+	if (v[1] != 0)
+		to.ct_tcp[TCPS_FIN_WAIT] = v[1];
+	if (v[2] != 0)
+		to.ct_udp = v[2];
+	conn_set_timeouts(x->x_d->d_conns, &to);
+	return 0;
+}
+
+struct conn_walk {
+	struct rbuf	*cw_out;
+	int		 cw_proto;	/* 0: every connection */
+	struct ep	 cw_vip;
+	uint32_t	 cw_now;
+};
+
+static void
+tuple_ep(const struct tuple *t, bool src, struct ep *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->ep_addr.a_af = t->t_af;
+	ret->ep_addr.a = src ? t->t_src : t->t_dst;
+	ret->ep_port = src ? t->t_sport : t->t_dport;
+}
+
+/* Under a shard lock: print, nothing else. */
+static int
+conn_line(const struct conn *c, void *arg)
+{
+	struct conn_walk	*cw = arg;
+	const struct tuple	*t = &c->c_tuple[CONN_IN];
+	struct ep		 cip, vip, rip;
+	char			 cs[EP_STRLEN], vs[EP_STRLEN], rs[EP_STRLEN];
+	const char		*state;
+	uint32_t		 exp;
+
+	tuple_ep(t, true, &cip);
+	tuple_ep(t, false, &vip);
+	if (cw->cw_proto != 0 && (t->t_proto != cw->cw_proto ||
+	    !ep_eq(&vip, &cw->cw_vip)))
+		return 0;
+	if (c->c_rs != NULL)
+		rip = c->c_rs->rss_ep;
+	else {
+		memset(&rip, 0, sizeof(rip));
+		rip.ep_addr.a_af = t->t_af;
+	}
+	exp = c->c_expires > cw->cw_now ? c->c_expires - cw->cw_now : 0;
+	if (c->c_flags & CONN_F_TEMPLATE) {
+		/* What IPVS shows for a template of either protocol. */
+		state = t->t_proto == IPPROTO_UDP ? "UDP" : "NONE";
+		cip.ep_port = 0;
+	} else
+		state = tcp_state_name(t->t_proto == IPPROTO_UDP ?
+		    CONN_STATE_UDP : c->c_state);
+	rbuf_printf(cw->cw_out, "%s %s %s %s %s %s %u\n",
+	    (c->c_flags & CONN_F_TEMPLATE) ? "template" : "conn",
+	    proto_name(t->t_proto), ep_fmt(&cip, cs, sizeof(cs)),
+	    ep_fmt(&vip, vs, sizeof(vs)), ep_fmt(&rip, rs, sizeof(rs)),
+	    state, exp);
+	return cw->cw_out->rb_err != 0 ? -ENOMEM : 0;
+}
+
+static int
+cmd_connections(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct conn_walk	 cw;
+	int			 r;
+
+	memset(&cw, 0, sizeof(cw));
+	if ((r = svc_filter(x, &cmds[CMD_CONNECTIONS], argc, argv,
+	    &cw.cw_proto, &cw.cw_vip)) < 0)
+		return r;
+	if (x->x_d->d_conns == NULL)
+		return 0;
+	cw.cw_out = x->x_out;
+	cw.cw_now = conn_now();
+	if ((r = conn_foreach(x->x_d->d_conns, conn_line, &cw)) < 0)
+		uvs_err_set(x->x_err, "out of memory");
+	return r;
+}
+
+void
+ctl_session_reset(struct ctl_session *s)
+{
+	if (s == NULL)
+		return;
+	vsconf_free(s->cs_conf);
+	s->cs_conf = NULL;
+	s->cs_nreq = 0;
+	s->cs_failed = 0;
+	s->cs_fail_r = 0;
+	s->cs_fail_text[0] = '\0';
+	rbuf_free(&s->cs_lines);
+}
+
+static int
+cmd_begin(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct ctl_session	*s = x->x_s;
+
+	(void)argc, (void)argv;
+	if (s == NULL) {
+		uvs_err_set(x->x_err, "batches need a connection");
+		return -ENOTSUP;
+	}
+	if (s->cs_conf != NULL) {
+		uvs_err_set(x->x_err, "a batch is already open (commit or "
+		    "abort it first)");
+		return -EBUSY;
+	}
+	if ((s->cs_conf = vsconf_dup(table_conf(x->x_d->d_tables))) == NULL) {
+		uvs_err_set(x->x_err, "out of memory");
+		return -ENOMEM;
+	}
+	s->cs_gen = table_gen(x->x_d);
+	return 0;
+}
+
+static int
+no_batch(struct uvs_err *err, const char *verb)
+{
+	uvs_err_set(err, "%s without a batch (begin first)", verb);
+	return -EINVAL;
+}
+
+static int	 run_edit(struct uvsd *d, struct ctl_session *s,
+		    struct vs_conf *vc, char *line, struct rbuf *out,
+		    struct uvs_err *err);
+
+/*
+ * The batch's requests again, on what runs now: somebody else committed
+ * since "begin", and a batch must not undo that.
+ */
+static int
+batch_replay(struct cmd_ctx *x, struct vs_conf **ret)
+{
+	struct ctl_session	*s = x->x_s;
+	struct vs_conf		*vc;
+	struct rbuf		 junk = { 0 };
+	char			*p, *nl;
+	unsigned		 n = 0;
+	int			 r = 0;
+
+	if ((vc = vsconf_dup(table_conf(x->x_d->d_tables))) == NULL) {
+		uvs_err_set(x->x_err, "out of memory");
+		return -ENOMEM;
+	}
+	for (p = s->cs_lines.rb_buf; p != NULL && *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		*nl = '\0';
+		n++;
+		r = run_edit(x->x_d, NULL, vc, p, &junk, x->x_err);
+		*nl = '\n';
+		if (r < 0) {
+			char	 text[sizeof(x->x_err->e_text)];
+
+			snprintf(text, sizeof(text), "%s", x->x_err->e_text);
+			uvs_err_set(x->x_err, "request %u: %s", n, text);
+			vsconf_free(vc);
+			rbuf_free(&junk);
+			return r;
+		}
+		rbuf_reset(&junk);
+	}
+	rbuf_free(&junk);
+	*ret = vc;
+	return 0;
+}
+
+static int
+cmd_commit(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct ctl_session	*s = x->x_s;
+	struct vs_conf		*vc;
+	int			 r;
+
+	(void)argc, (void)argv;
+	if (s == NULL || s->cs_conf == NULL)
+		return no_batch(x->x_err, "commit");
+	if (s->cs_failed != 0) {
+		uvs_err_set(x->x_err, "request %u: %s", s->cs_failed,
+		    s->cs_fail_text);
+		r = s->cs_fail_r;
+		ctl_session_reset(s);
+		return r;
+	}
+	if (s->cs_nreq == 0) {
+		ctl_session_reset(s);
+		return 0;
+	}
+	if (table_gen(x->x_d) == s->cs_gen) {
+		vc = s->cs_conf;
+		s->cs_conf = NULL;
+	} else if ((r = batch_replay(x, &vc)) < 0) {
+		ctl_session_reset(s);
+		return r;
+	}
+	ctl_session_reset(s);
+	return commit(x->x_d, vc, x->x_err);
+}
+
+static int
+cmd_abort(struct cmd_ctx *x, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	if (x->x_s == NULL || x->x_s->cs_conf == NULL)
+		return no_batch(x->x_err, "abort");
+	ctl_session_reset(x->x_s);
+	return 0;
+}
+
+static int
+cmd_reload(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct uvs_err	 e;
+	char		 text[sizeof(e.e_text)];
+	int		 r;
+
+	(void)argc, (void)argv;
+	memset(&e, 0, sizeof(e));
+	if ((r = daemon_reload(x->x_d, &e)) == 0)
+		return 0;
+	if (r == -ENOENT && e.e_text[0] == '\0' &&
+	    x->x_d->d_opts.o_config == NULL)
+		uvs_err_set(x->x_err, "uvsd runs without a configuration "
+		    "file (-f)");
+	else if (e.e_text[0] != '\0')
+		uvs_err_set(x->x_err, "%s", uvs_err_fmt(&e, text,
+		    sizeof(text)));
+	return r;
+}
+
 void
 ctl_cmd_usage(struct rbuf *out)
 {
@@ -699,11 +1280,10 @@ ctl_cmd_usage(struct rbuf *out)
 }
 
 static int
-cmd_help(struct uvsd *d, int argc, char **argv, struct rbuf *out,
-    struct uvs_err *err)
+cmd_help(struct cmd_ctx *x, int argc, char **argv)
 {
-	(void)d, (void)argc, (void)argv, (void)err;
-	ctl_cmd_usage(out);
+	(void)argc, (void)argv;
+	ctl_cmd_usage(x->x_out);
 	return 0;
 }
 
@@ -749,16 +1329,120 @@ reply_err(struct rbuf *out, int r, const struct uvs_err *err)
 	rbuf_printf(out, "ERR %s %s\n", errno_name(r), text);
 }
 
-void
-ctl_cmd_run(struct uvsd *d, const char *line, struct rbuf *out)
+/*
+ * Split <line> (changed in place) and find its verb.  Returns the verb's
+ * row, or NULL with the reason in <err> and *<ret_r>.
+ */
+static const struct ctl_cmd *
+lookup(char *line, int *ret_argc, char **argv, int *ret_r,
+    struct uvs_err *err)
 {
-	const struct ctl_cmd	*c = NULL;
-	struct uvs_err		 err;
-	char			 buf[CTL_LINE_MAX];
-	char			 q[QUOTE_MAX + 1];
+	char	 q[QUOTE_MAX + 1];
+	size_t	 i;
+	int	 argc;
+
+	if ((argc = split(line, argv, CTL_ARGS_MAX)) < 0) {
+		uvs_err_set(err, "too many words in request (at most %d)",
+		    CTL_ARGS_MAX);
+		*ret_r = argc;
+		return NULL;
+	}
+	if (argc == 0) {
+		uvs_err_set(err, "empty request");
+		*ret_r = -EINVAL;
+		return NULL;
+	}
+	argv[argc] = NULL;
+	*ret_argc = argc;
+	for (i = 0; i < nitems(cmds); i++)
+		if (strcmp(argv[0], cmds[i].cc_name) == 0)
+			return &cmds[i];
+	uvs_err_set(err, "unknown command '%s'", quote(argv[0], q, sizeof(q)));
+	*ret_r = -EINVAL;
+	return NULL;
+}
+
+/* Run <c> with its argument counts checked. */
+static int
+call(const struct ctl_cmd *c, struct cmd_ctx *x, int argc, char **argv)
+{
+	if (argc - 1 < c->cc_minargs || argc - 1 > c->cc_maxargs)
+		return usage_err(c, x->x_err);
+	return c->cc_fn(x, argc, argv);
+}
+
+/*
+ * A changing request <line> against <vc> (a batch replay): only
+ * CMD_F_EDIT verbs.
+ */
+static int
+run_edit(struct uvsd *d, struct ctl_session *s, struct vs_conf *vc,
+    char *line, struct rbuf *out, struct uvs_err *err)
+{
+	const struct ctl_cmd	*c;
+	struct cmd_ctx		 x = { d, s, vc, out, err };
 	char			*argv[CTL_ARGS_MAX + 1];
-	size_t			 mark = out->rb_len, n, i;
-	int			 argc, r;
+	int			 argc = 0, r = 0;
+
+	if ((c = lookup(line, &argc, argv, &r, err)) == NULL)
+		return r;
+	if (!(c->cc_flags & CMD_F_EDIT)) {
+		uvs_err_set(err, "%s cannot be replayed", c->cc_name);
+		return -EINVAL;
+	}
+	return call(c, &x, argc, argv);
+}
+
+/* Inside a batch: remember the request, its failure, and answer. */
+static int
+batch_run(const struct ctl_cmd *c, struct cmd_ctx *x, int argc, char **argv,
+    const char *line, size_t len)
+{
+	struct ctl_session	*s = x->x_s;
+	int			 r;
+
+	if (s->cs_lines.rb_len + len + 1 > CTL_BATCH_BYTES) {
+		uvs_err_set(x->x_err, "batch too large (at most %u bytes of "
+		    "requests)", CTL_BATCH_BYTES);
+		r = -E2BIG;
+	} else if (c->cc_flags & CMD_F_NOBATCH) {
+		uvs_err_set(x->x_err, "%s cannot be part of a batch",
+		    c->cc_name);
+		r = -EBUSY;
+	} else {
+		x->x_vc = s->cs_conf;
+		r = call(c, x, argc, argv);
+		if (r == 0 && (c->cc_flags & CMD_F_EDIT) &&
+		    (rbuf_add(&s->cs_lines, line, len) != 0 ||
+		    rbuf_add(&s->cs_lines, "\n", 1) != 0)) {
+			uvs_err_set(x->x_err, "out of memory");
+			r = -ENOMEM;
+		}
+	}
+	if (!(c->cc_flags & (CMD_F_EDIT | CMD_F_NOBATCH)))
+		return r;	/* queries do not count */
+	s->cs_nreq++;
+	if (r < 0 && s->cs_failed == 0) {
+		s->cs_failed = s->cs_nreq;
+		s->cs_fail_r = r;
+		snprintf(s->cs_fail_text, sizeof(s->cs_fail_text), "%s",
+		    x->x_err->e_text[0] != '\0' ? x->x_err->e_text :
+		    strerror(-r));
+	}
+	return r;
+}
+
+void
+ctl_cmd_run(struct uvsd *d, struct ctl_session *s, const char *line,
+    struct rbuf *out)
+{
+	const struct ctl_cmd	*c;
+	struct uvs_err		 err;
+	struct cmd_ctx		 x = { d, s, NULL, out, &err };
+	char			 buf[CTL_LINE_MAX];
+	char			*argv[CTL_ARGS_MAX + 1];
+	size_t			 mark = out->rb_len, n;
+	int			 argc = 0, r = 0;
 
 	memset(&err, 0, sizeof(err));
 	n = strlen(line);
@@ -771,31 +1455,21 @@ ctl_cmd_run(struct uvsd *d, const char *line, struct rbuf *out)
 	}
 	memcpy(buf, line, n);
 	buf[n] = '\0';
-	if ((argc = split(buf, argv, CTL_ARGS_MAX)) < 0) {
-		uvs_err_set(&err, "too many words in request (at most %d)",
-		    CTL_ARGS_MAX);
-		r = argc;
+	if ((c = lookup(buf, &argc, argv, &r, &err)) == NULL)
 		goto out;
-	}
-	if (argc == 0) {
-		uvs_err_set(&err, "empty request");
-		r = -EINVAL;
-		goto out;
-	}
-	argv[argc] = NULL;
-	for (i = 0; i < nitems(cmds); i++)
-		if (strcmp(argv[0], cmds[i].cc_name) == 0)
-			c = &cmds[i];
-	if (c == NULL) {
-		uvs_err_set(&err, "unknown command '%s'",
-		    quote(argv[0], q, sizeof(q)));
-		r = -EINVAL;
-		goto out;
-	}
-	if (argc - 1 < c->cc_minargs || argc - 1 > c->cc_maxargs)
-		r = usage_err(c, &err);
-	else
-		r = c->cc_fn(d, argc, argv, out, &err);
+	if (s != NULL && s->cs_conf != NULL && (c->cc_flags &
+	    (CMD_F_EDIT | CMD_F_NOBATCH)))
+		r = batch_run(c, &x, argc, argv, line, n);
+	else if (c->cc_flags & CMD_F_EDIT) {
+		if ((x.x_vc = vsconf_dup(table_conf(d->d_tables))) == NULL) {
+			uvs_err_set(&err, "out of memory");
+			r = -ENOMEM;
+		} else if ((r = call(c, &x, argc, argv)) < 0)
+			vsconf_free(x.x_vc);
+		else
+			r = commit(d, x.x_vc, &err);
+	} else
+		r = call(c, &x, argc, argv);
 	if (r == 0 && out->rb_err != 0) {
 		uvs_err_set(&err, "out of memory");
 		r = -ENOMEM;

@@ -44,7 +44,7 @@ run(const char *line, struct rbuf *out)
 	size_t		 n;
 
 	rbuf_reset(out);
-	ctl_cmd_run(&d, line, out);
+	ctl_cmd_run(&d, NULL, line, out);
 	if (out->rb_err != 0)
 		return;
 	/* The last line is the only final one. */

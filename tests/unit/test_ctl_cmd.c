@@ -3,7 +3,9 @@
  * The admin protocol's verbs (ctl_cmd.c) run against tables built by
  * daemon_init_tables(), without a socket and without workers: each
  * verb's reply byte for byte, each error with its errno name, and that a
- * failed request leaves the configuration and the commit count alone.
+ * failed request leaves the configuration and the commit count alone;
+ * batches that commit, fail, abort, lose their client or are replayed
+ * after somebody else's change.
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +33,7 @@
 
 static struct uvsd	 d;
 static struct rbuf	 reply;
+static struct ctl_session session;
 
 static int
 setup(void **state)
@@ -46,6 +50,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	ctl_session_reset(&session);
 	daemon_free_tables(&d);
 	rbuf_free(&reply);
 	return 0;
@@ -55,10 +60,16 @@ static const char *
 run(const char *line)
 {
 	rbuf_reset(&reply);
-	ctl_cmd_run(&d, line, &reply);
+	ctl_cmd_run(&d, &session, line, &reply);
 	assert_int_equal(reply.rb_err, 0);
 	return reply.rb_buf != NULL ? reply.rb_buf : "";
 }
+
+#define SVC_PARAMS	"[scheduler NAME] [persistent SECONDS] [netmask MASK] " \
+			"[flags LIST|none] [ops [on|off]]"
+#define ADD_SVC_USAGE	"add-service PROTO VIP:PORT " SVC_PARAMS
+#define ADD_RS_USAGE	"add-server PROTO VIP:PORT RIP[:PORT] [method dr|nat] " \
+			"[weight N] [uthreshold N] [lthreshold N]"
 
 /* The request and its whole reply; run in order, on one table. */
 static const struct {
@@ -94,11 +105,11 @@ static const struct {
 	{ "add-service tcp 192.0.2.11:80 scheduler averyveryverylongname",
 	    "ERR EINVAL bad scheduler name 'averyveryverylongname'\n" },
 	{ "add-service tcp 192.0.2.11:80 sched rr",
-	    "ERR EINVAL usage: add-service PROTO VIP:PORT [scheduler NAME]\n" },
+	    "ERR EINVAL usage: " ADD_SVC_USAGE "\n" },
 	{ "add-service tcp 192.0.2.11:80 scheduler",
-	    "ERR EINVAL usage: add-service PROTO VIP:PORT [scheduler NAME]\n" },
+	    "ERR EINVAL usage: " ADD_SVC_USAGE "\n" },
 	{ "add-service tcp",
-	    "ERR EINVAL usage: add-service PROTO VIP:PORT [scheduler NAME]\n" },
+	    "ERR EINVAL usage: " ADD_SVC_USAGE "\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.1",	"OK\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.2:8080 method nat weight 3",
 	    "OK\n" },
@@ -114,8 +125,7 @@ static const struct {
 	{ "add-server tcp 192.0.2.10:80 10.0.0.3 weight 2147483648",
 	    "ERR EINVAL bad weight '2147483648' (0..2147483647)\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.3 weight 1 weight 2",
-	    "ERR EINVAL usage: add-server PROTO VIP:PORT RIP[:PORT] "
-	    "[method dr|nat] [weight N]\n" },
+	    "ERR EINVAL usage: " ADD_RS_USAGE "\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.x",
 	    "ERR EINVAL bad address '10.0.0.x'\n" },
 	{ "add-server tcp 192.0.2.10:80 [2001:db8::1]",
@@ -158,6 +168,8 @@ test_ctl_cmd_cases(void **state)
 	}
 }
 
+#define NORATES	" cps 0 inpps 0 outpps 0 inbps 0 outbps 0"
+
 /* The listing of what test_ctl_cmd_cases left, counters included. */
 static void
 test_ctl_cmd_list_when_configured(void **state)
@@ -181,23 +193,26 @@ test_ctl_cmd_list_when_configured(void **state)
 	rss->rss_inactive = -1;		/* a decrement seen first */
 	snprintf(want, sizeof(want),
 	    "info version 1.2.1 size %u connections 0\n"
-	    "service tcp 192.0.2.10:80 scheduler rr flags 0x0 conns 7 "
-	    "inpkts 0 outpkts 0 inbytes 12345678901 outbytes 0\n"
+	    "service tcp 192.0.2.10:80 scheduler rr flags 0x0 persistent 0 "
+	    "netmask 255.255.255.255 conns 7 inpkts 0 outpkts 0 "
+	    "inbytes 12345678901 outbytes 0" NORATES "\n"
 	    "server tcp 192.0.2.10:80 10.0.0.1:80 method dr weight 1 "
-	    "active 0 inactive 0 conns 0 inpkts 0 outpkts 0 inbytes 0 "
-	    "outbytes 0\n"
+	    "active 0 inactive 0 uthreshold 0 lthreshold 0 persistconns 0 "
+	    "conns 0 inpkts 0 outpkts 0 inbytes 0 outbytes 0" NORATES "\n"
 	    "server tcp 192.0.2.10:80 10.0.0.2:8080 method nat weight 5 "
-	    "active 2 inactive 0 conns 0 inpkts 42 outpkts 0 inbytes 0 "
-	    "outbytes 0\n"
-	    "service udp 192.0.2.10:53 scheduler rr flags 0x0 conns 0 "
-	    "inpkts 0 outpkts 0 inbytes 0 outbytes 0\n"
+	    "active 2 inactive 0 uthreshold 0 lthreshold 0 persistconns 0 "
+	    "conns 0 inpkts 42 outpkts 0 inbytes 0 outbytes 0" NORATES "\n"
+	    "service udp 192.0.2.10:53 scheduler rr flags 0x0 persistent 0 "
+	    "netmask 255.255.255.255 conns 0 inpkts 0 outpkts 0 inbytes 0 "
+	    "outbytes 0" NORATES "\n"
 	    "OK\n", conn_hash_size(d.d_conns));
 	assert_string_equal(run("list"), want);
 	/* One service: the info line and that service only. */
 	snprintf(want, sizeof(want),
 	    "info version 1.2.1 size %u connections 0\n"
-	    "service udp 192.0.2.10:53 scheduler rr flags 0x0 conns 0 "
-	    "inpkts 0 outpkts 0 inbytes 0 outbytes 0\n"
+	    "service udp 192.0.2.10:53 scheduler rr flags 0x0 persistent 0 "
+	    "netmask 255.255.255.255 conns 0 inpkts 0 outpkts 0 inbytes 0 "
+	    "outbytes 0" NORATES "\n"
 	    "OK\n", conn_hash_size(d.d_conns));
 	assert_string_equal(run("list udp 192.0.2.10:53"), want);
 	rss->rss_active = rss->rss_inactive = 0;
@@ -242,7 +257,7 @@ test_ctl_cmd_err_when_buffer_not_empty(void **state)
 	(void)state;
 	rbuf_reset(&reply);
 	rbuf_printf(&reply, "earlier\n");
-	ctl_cmd_run(&d, "list tcp 192.0.2.99:80", &reply);
+	ctl_cmd_run(&d, NULL, "list tcp 192.0.2.99:80", &reply);
 	assert_string_equal(reply.rb_buf, "earlier\nERR ESRCH no such "
 	    "service 'tcp 192.0.2.99:80'\n");
 }
@@ -293,7 +308,8 @@ test_ctl_cmd_status_stats_help(void **state)
 	snprintf(want, sizeof(want), "\nconnections 0 max %u\n",
 	    conn_max(d.d_conns));
 	assert_non_null(strstr(s, want));
-	snprintf(want, sizeof(want), "\ngeneration %llu\ncommits %llu\nOK\n",
+	snprintf(want, sizeof(want), "\ngeneration %llu\ncommits %llu\n"
+	    "config none\nreload never\nOK\n",
 	    (unsigned long long)table_current(d.d_tables)->t_gen,
 	    (unsigned long long)d.d_commits);
 	assert_non_null(strstr(s, want));
@@ -302,7 +318,8 @@ test_ctl_cmd_status_stats_help(void **state)
 	d.d_wstats[0]->ws_drop[DROP_SHORT] = 3;
 	s = run("stats");
 	assert_memory_equal(s, stats_head, strlen(stats_head));
-	assert_non_null(strstr(s, "\ndrop tx-full 0\nOK\n"));
+	assert_non_null(strstr(s, "\ndrop tx-full 0\n"));
+	assert_string_equal(s + strlen(s) - 3, "OK\n");
 	assert_null(strstr(s, "drop none"));
 
 	ctl_cmd_usage(&usage);
@@ -338,6 +355,340 @@ test_ctl_cmd_clear_and_delete(void **state)
 	assert_int_equal(d.d_commits, commits + 6);
 }
 
+/* Service and server parameters, and the verbs beyond the table. */
+static const struct {
+	const char	*req;
+	const char	*reply;
+} pcases[] = {
+	{ "clear", "OK\n" },
+	{ "add-service tcp 192.0.2.20:80 persistent 600 netmask 255.255.255.0 "
+	    "flags flag-1,flag-3", "OK\n" },
+	{ "add-service udp 192.0.2.20:53 scheduler rr ops", "OK\n" },
+	{ "add-service udp 192.0.2.21:53 ops off persistent 0", "OK\n" },
+	{ "add-service tcp [2001:db8::20]:80 persistent 60 netmask 64", "OK\n" },
+	{ "add-service tcp 192.0.2.21:80 ops",
+	    "ERR EINVAL one-packet scheduling (ops) is for udp services "
+	    "only\n" },
+	{ "add-service tcp 192.0.2.21:80 persistent 2678401",
+	    "ERR EINVAL bad persistence timeout '2678401' (0..2678400)\n" },
+	{ "add-service tcp 192.0.2.21:80 netmask 255.0.255.0",
+	    "ERR EINVAL bad netmask '255.0.255.0' (a contiguous IPv4 mask "
+	    "such as 255.255.255.0)\n" },
+	{ "add-service tcp 192.0.2.21:80 netmask 24",
+	    "ERR EINVAL bad netmask '24' (a contiguous IPv4 mask such as "
+	    "255.255.255.0)\n" },
+	{ "add-service tcp [2001:db8::21]:80 netmask 129",
+	    "ERR EINVAL bad netmask '129' (an IPv6 prefix length 1..128)\n" },
+	{ "add-service tcp 192.0.2.21:80 flags flag-9",
+	    "ERR EINVAL bad scheduler flags 'flag-9' (comma list of flag-1, "
+	    "flag-2, flag-3, sh-fallback, sh-port, mh-fallback, mh-port, or "
+	    "none)\n" },
+	{ "add-service tcp 192.0.2.21:80 ops on off",
+	    "ERR EINVAL usage: " ADD_SVC_USAGE "\n" },
+	{ "add-service tcp 192.0.2.21:80 persistent",
+	    "ERR EINVAL usage: " ADD_SVC_USAGE "\n" },
+	/* edit-service keeps what it is not given */
+	{ "edit-service tcp 192.0.2.20:80 scheduler rr", "OK\n" },
+	{ "edit-service udp 192.0.2.20:53 ops off flags sh-port", "OK\n" },
+	{ "add-server tcp 192.0.2.20:80 10.0.0.1 uthreshold 100 lthreshold 50",
+	    "OK\n" },
+	{ "add-server tcp 192.0.2.20:80 10.0.0.2 uthreshold 65536",
+	    "ERR EINVAL bad upper threshold '65536' (0..65535)\n" },
+	{ "edit-server tcp 192.0.2.20:80 10.0.0.1 weight 4", "OK\n" },
+	{ "timeout", "timeout tcp 900 tcpfin 120 udp 300\nOK\n" },
+	{ "set-timeout 0 60 0", "OK\n" },
+	{ "timeout", "timeout tcp 900 tcpfin 60 udp 300\nOK\n" },
+	{ "set-timeout 1000 0 200", "OK\n" },
+	{ "timeout", "timeout tcp 1000 tcpfin 60 udp 200\nOK\n" },
+	{ "set-timeout 1 2", "ERR EINVAL usage: set-timeout TCP TCPFIN UDP\n" },
+	{ "set-timeout 1 2 2678401",
+	    "ERR EINVAL bad timeout '2678401' (0..2678400)\n" },
+	{ "set-timeout 900 120 300", "OK\n" },
+	{ "zero", "OK\n" },
+	{ "zero tcp 192.0.2.20:80", "OK\n" },
+	{ "zero tcp 192.0.2.99:80",
+	    "ERR ESRCH no such service 'tcp 192.0.2.99:80'\n" },
+	{ "zero tcp", "ERR EINVAL usage: zero [PROTO VIP:PORT]\n" },
+	{ "connections", "OK\n" },
+	{ "connections udp 192.0.2.20:53", "OK\n" },
+	{ "commit", "ERR EINVAL commit without a batch (begin first)\n" },
+	{ "abort", "ERR EINVAL abort without a batch (begin first)\n" },
+	{ "reload", "ERR ENOENT no configuration file: uvsd runs without "
+	    "-f\n" },
+	{ "hello 1", "OK\n" },
+};
+
+static void
+test_ctl_cmd_params_cases(void **state)
+{
+	size_t	 i;
+
+	(void)state;
+	session.cs_close = false;	/* "hello 2" of the cases above */
+	for (i = 0; i < nitems(pcases); i++) {
+		const char *got = run(pcases[i].req);
+
+		if (strcmp(got, pcases[i].reply) != 0)
+			fail_msg("'%s': got '%s', want '%s'", pcases[i].req,
+			    got, pcases[i].reply);
+	}
+	assert_false(session.cs_close);
+}
+
+/* What pcases left, as list shows it. */
+static void
+test_ctl_cmd_list_params(void **state)
+{
+	const char	*s;
+
+	(void)state;
+	s = run("list");
+	assert_non_null(strstr(s, "\nservice tcp 192.0.2.20:80 scheduler rr "
+	    "flags 0x29 persistent 600 netmask 255.255.255.0 conns 0 "));
+	assert_non_null(strstr(s, "\nservice udp 192.0.2.20:53 scheduler rr "
+	    "flags 0x10 persistent 0 netmask 255.255.255.255 conns 0 "));
+	assert_non_null(strstr(s, "\nservice udp 192.0.2.21:53 scheduler wlc "
+	    "flags 0x0 persistent 0 "));
+	assert_non_null(strstr(s, "\nservice tcp [2001:db8::20]:80 scheduler "
+	    "wlc flags 0x1 persistent 60 netmask 64 conns 0 "));
+	assert_non_null(strstr(s, "\nserver tcp 192.0.2.20:80 10.0.0.1:80 "
+	    "method dr weight 4 active 0 inactive 0 uthreshold 100 "
+	    "lthreshold 50 persistconns 0 conns 0 "));
+	/* Not persistent any more: the timeout goes, the mask stays. */
+	assert_string_equal(run("edit-service tcp 192.0.2.20:80 persistent "
+	    "0"), "OK\n");
+	assert_non_null(strstr(run("list tcp 192.0.2.20:80"), "flags 0x28 "
+	    "persistent 0 netmask 255.255.255.0 "));
+}
+
+/* Counters read 0 after zero, for the service and its servers. */
+static void
+test_ctl_cmd_zero_counters(void **state)
+{
+	struct svc_state	*svs;
+	struct rs_state		*rss;
+	struct ep		 vip, rip;
+
+	(void)state;
+	assert_int_equal(ep_parse("192.0.2.20:80", true, &vip), 0);
+	assert_int_equal(ep_parse("10.0.0.1:80", true, &rip), 0);
+	svs = table_find_svc_state(d.d_tables, IPPROTO_TCP, &vip);
+	rss = table_find_rs_state(d.d_tables, IPPROTO_TCP, &vip, &rip);
+	assert_non_null(svs);
+	assert_non_null(rss);
+	d.d_wstats[0]->ws_slot[svs->svs_slot].cn_conns += 9;
+	d.d_wstats[0]->ws_slot[rss->rss_slot].cn_inbytes += 77;
+	assert_non_null(strstr(run("list tcp 192.0.2.20:80"), " conns 9 "));
+	assert_non_null(strstr(run("list tcp 192.0.2.20:80"),
+	    " inbytes 77 "));
+	assert_string_equal(run("zero udp 192.0.2.20:53"), "OK\n");
+	assert_non_null(strstr(run("list tcp 192.0.2.20:80"), " conns 9 "));
+	assert_string_equal(run("zero tcp 192.0.2.20:80"), "OK\n");
+	assert_null(strstr(run("list tcp 192.0.2.20:80"), " conns 9 "));
+	assert_null(strstr(run("list tcp 192.0.2.20:80"), " inbytes 77 "));
+}
+
+/* A connection and a template, as the connections verb shows them. */
+static void
+test_ctl_cmd_connections(void **state)
+{
+	struct tuple	 t;
+	struct conn	*c, *tpl;
+	struct ep	 vip, rip;
+	unsigned	 sh, sh2;
+	uint32_t	 now = conn_now();
+	const char	*s;
+
+	(void)state;
+	assert_int_equal(ep_parse("192.0.2.20:80", true, &vip), 0);
+	assert_int_equal(ep_parse("10.0.0.1:80", true, &rip), 0);
+	memset(&t, 0, sizeof(t));
+	t.t_af = AF_INET;
+	t.t_proto = IPPROTO_TCP;
+	t.t_src.w[0] = htonl(0x0a000102);	/* 10.0.1.2 */
+	t.t_sport = htons(40000);
+	t.t_dst = vip.ep_addr.a;
+	t.t_dport = vip.ep_port;
+	sh = conn_shard(d.d_conns, &t, CONN_IN);
+	conn_lock(d.d_conns, sh);
+	c = conn_insert(d.d_conns, sh, &t, NULL, now, 75);
+	assert_non_null(c);
+	c->c_state = TCPS_ESTABLISHED;
+	c->c_rs = table_find_rs_state(d.d_tables, IPPROTO_TCP, &vip, &rip);
+	conn_unlock(d.d_conns, sh);
+	t.t_sport = 0;
+	sh2 = conn_shard(d.d_conns, &t, CONN_IN);
+	conn_lock(d.d_conns, sh2);
+	tpl = conn_insert(d.d_conns, sh2, &t, NULL, now, 600);
+	assert_non_null(tpl);
+	tpl->c_flags |= CONN_F_TEMPLATE;
+	tpl->c_rs = c->c_rs;
+	conn_unlock(d.d_conns, sh2);
+
+	s = run("connections");
+	assert_non_null(strstr(s, "conn tcp 10.0.1.2:40000 192.0.2.20:80 "
+	    "10.0.0.1:80 ESTABLISHED 75\n"));
+	assert_non_null(strstr(s, "template tcp 10.0.1.2:0 192.0.2.20:80 "
+	    "10.0.0.1:80 NONE 600\n"));
+	assert_string_equal(run("connections udp 192.0.2.20:53"), "OK\n");
+	assert_non_null(strstr(run("connections tcp 192.0.2.20:80"),
+	    "ESTABLISHED"));
+
+	conn_lock(d.d_conns, sh);
+	c->c_rs = NULL;
+	conn_remove(d.d_conns, sh, c, NULL, NULL);
+	conn_unlock(d.d_conns, sh);
+	conn_lock(d.d_conns, sh2);
+	tpl->c_rs = NULL;
+	conn_remove(d.d_conns, sh2, tpl, NULL, NULL);
+	conn_unlock(d.d_conns, sh2);
+}
+
+/* A batch that succeeds is one commit; its requests answer as usual. */
+static void
+test_ctl_cmd_batch_when_all_succeed(void **state)
+{
+	uint64_t	 commits = d.d_commits;
+	uint64_t	 gen = table_current(d.d_tables)->t_gen;
+
+	(void)state;
+	assert_string_equal(run("begin"), "OK\n");
+	assert_string_equal(run("begin"), "ERR EBUSY a batch is already open "
+	    "(commit or abort it first)\n");
+	assert_string_equal(run("clear"), "OK\n");
+	assert_string_equal(run("add-service tcp 192.0.2.30:80"), "OK\n");
+	assert_string_equal(run("add-server tcp 192.0.2.30:80 10.0.0.5"),
+	    "OK\n");
+	/* Queries see what runs, not the batch. */
+	assert_null(strstr(run("list"), "192.0.2.30"));
+	assert_non_null(strstr(run("list"), "192.0.2.20:80"));
+	assert_int_equal(table_current(d.d_tables)->t_gen, gen);
+	assert_string_equal(run("commit"), "OK\n");
+	assert_int_equal(d.d_commits, commits + 1);
+	assert_non_null(strstr(run("list"), "server tcp 192.0.2.30:80 "
+	    "10.0.0.5:80 "));
+	assert_null(strstr(run("list"), "192.0.2.20:80"));
+	/* An empty batch changes nothing. */
+	assert_string_equal(run("begin"), "OK\n");
+	assert_string_equal(run("commit"), "OK\n");
+	assert_int_equal(d.d_commits, commits + 1);
+}
+
+/* Any failure in a batch: commit names it and nothing changes. */
+static void
+test_ctl_cmd_batch_unchanged_when_one_fails(void **state)
+{
+	static const struct {
+		const char	*req;
+		const char	*reply;
+	} steps[] = {
+		{ "begin", "OK\n" },
+		{ "add-service tcp 192.0.2.31:80", "OK\n" },
+		{ "add-server tcp 192.0.2.31:80 10.0.0.6", "OK\n" },
+		{ "add-server tcp 192.0.2.31:80 10.0.0.6",
+		    "ERR EEXIST tcp 192.0.2.31:80: destination already exists "
+		    "'10.0.0.6:80'\n" },
+		{ "del-service tcp 192.0.2.30:80", "OK\n" },
+		{ "zero", "ERR EBUSY zero cannot be part of a batch\n" },
+		{ "commit", "ERR EEXIST request 3: tcp 192.0.2.31:80: "
+		    "destination already exists '10.0.0.6:80'\n" },
+		{ "commit", "ERR EINVAL commit without a batch (begin "
+		    "first)\n" },
+		/* abort, and a client that goes, change nothing either */
+		{ "begin", "OK\n" },
+		{ "clear", "OK\n" },
+		{ "abort", "OK\n" },
+		{ "begin", "OK\n" },
+		{ "clear", "OK\n" },
+		{ "set-timeout 1 1 1",
+		    "ERR EBUSY set-timeout cannot be part of a batch\n" },
+		{ "reload", "ERR EBUSY reload cannot be part of a batch\n" },
+		{ "commit", "ERR EBUSY request 2: set-timeout cannot be part "
+		    "of a batch\n" },
+		{ "begin", "OK\n" },
+		{ "clear", "OK\n" },
+	};
+	char		*before;
+	uint64_t	 commits = d.d_commits;
+	uint64_t	 gen = table_current(d.d_tables)->t_gen;
+	size_t		 i;
+
+	(void)state;
+	before = strdup(run("list"));
+	assert_non_null(before);
+	for (i = 0; i < nitems(steps); i++) {
+		const char *got = run(steps[i].req);
+
+		if (strcmp(got, steps[i].reply) != 0)
+			fail_msg("step %zu '%s': got '%s', want '%s'", i,
+			    steps[i].req, got, steps[i].reply);
+	}
+	ctl_session_reset(&session);	/* the client went mid-batch */
+	assert_null(session.cs_conf);
+	assert_string_equal(run("list"), before);
+	assert_int_equal(d.d_commits, commits);
+	assert_int_equal(table_current(d.d_tables)->t_gen, gen);
+	assert_string_equal(run("timeout"),
+	    "timeout tcp 900 tcpfin 120 udp 300\nOK\n");
+	free(before);
+}
+
+/*
+ * Another client commits between begin and commit: the batch is
+ * replayed on what runs then, so that change stays; a replay that no
+ * longer applies fails whole.
+ */
+static void
+test_ctl_cmd_batch_replayed_when_table_moved(void **state)
+{
+	struct ctl_session	 other;
+	const char		*s;
+
+	(void)state;
+	memset(&other, 0, sizeof(other));
+	assert_string_equal(run("begin"), "OK\n");
+	assert_string_equal(run("add-server tcp 192.0.2.30:80 10.0.0.7"),
+	    "OK\n");
+	rbuf_reset(&reply);
+	ctl_cmd_run(&d, NULL, "add-service udp 192.0.2.32:53", &reply);
+	assert_string_equal(reply.rb_buf, "OK\n");
+	assert_string_equal(run("commit"), "OK\n");
+	s = run("list");
+	assert_non_null(strstr(s, "192.0.2.32:53"));
+	assert_non_null(strstr(s, "10.0.0.7:80"));
+
+	assert_string_equal(run("begin"), "OK\n");
+	assert_string_equal(run("add-server udp 192.0.2.32:53 10.0.0.8"),
+	    "OK\n");
+	rbuf_reset(&reply);
+	ctl_cmd_run(&d, &other, "del-service udp 192.0.2.32:53", &reply);
+	assert_string_equal(reply.rb_buf, "OK\n");
+	assert_string_equal(run("commit"), "ERR ESRCH request 1: no such "
+	    "service 'udp 192.0.2.32:53'\n");
+	assert_null(strstr(run("list"), "10.0.0.8"));
+	ctl_session_reset(&other);
+}
+
+/* A client of another version is answered and must go. */
+static void
+test_ctl_cmd_hello_closes_when_refused(void **state)
+{
+	struct ctl_session	 s;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	rbuf_reset(&reply);
+	ctl_cmd_run(&d, &s, "hello 2", &reply);
+	assert_string_equal(reply.rb_buf, "ERR EPROTO client speaks protocol "
+	    "2, uvsd speaks protocol 1\n");
+	assert_true(s.cs_close);
+	/* Without a session batches are refused, never half-done. */
+	rbuf_reset(&reply);
+	ctl_cmd_run(&d, NULL, "begin", &reply);
+	assert_string_equal(reply.rb_buf, "ERR EOPNOTSUPP batches need a "
+	    "connection\n");
+}
+
 int
 main(void)
 {
@@ -349,6 +700,14 @@ main(void)
 		cmocka_unit_test(test_ctl_cmd_limits),
 		cmocka_unit_test(test_ctl_cmd_status_stats_help),
 		cmocka_unit_test(test_ctl_cmd_clear_and_delete),
+		cmocka_unit_test(test_ctl_cmd_params_cases),
+		cmocka_unit_test(test_ctl_cmd_list_params),
+		cmocka_unit_test(test_ctl_cmd_zero_counters),
+		cmocka_unit_test(test_ctl_cmd_connections),
+		cmocka_unit_test(test_ctl_cmd_batch_when_all_succeed),
+		cmocka_unit_test(test_ctl_cmd_batch_unchanged_when_one_fails),
+		cmocka_unit_test(test_ctl_cmd_batch_replayed_when_table_moved),
+		cmocka_unit_test(test_ctl_cmd_hello_closes_when_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

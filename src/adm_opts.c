@@ -38,10 +38,12 @@ enum arg {
 enum opt_id {
 	/* commands */
 	O_ADD_SVC = 1, O_EDIT_SVC, O_DEL_SVC, O_CLEAR, O_ADD_RS, O_EDIT_RS,
-	O_DEL_RS, O_LIST, O_HELP, O_VERSION,
+	O_DEL_RS, O_LIST, O_ZERO, O_SET, O_SAVE, O_RESTORE, O_HELP, O_VERSION,
 	/* options */
-	O_TCP, O_UDP, O_SCHED, O_REAL, O_GATE, O_MASQ, O_WEIGHT, O_NUMERIC,
-	O_STATS, O_EXACT, O_SORT, O_NOSORT, O_SOCKET,
+	O_TCP, O_UDP, O_SCHED, O_PERSIST, O_NETMASK, O_SCHED_FLAGS, O_OPS,
+	O_REAL, O_GATE, O_MASQ, O_WEIGHT, O_UTHRESH, O_LTHRESH, O_NUMERIC,
+	O_CONN, O_TIMEOUT, O_STATS, O_RATE, O_THRESHOLDS, O_PERSISTCONN,
+	O_TUN_INFO, O_EXACT, O_SORT, O_NOSORT, O_IPV6, O_SOCKET,
 	/* ipvsadm's, not implemented yet */
 	O_LATER,
 };
@@ -60,55 +62,55 @@ static const struct opt opts[] = {
 	{ "clear",		'C', ARG_NONE, O_CLEAR },
 	{ "list",		'L', ARG_NONE, O_LIST },
 	{ "list",		'l', ARG_NONE, O_LIST },
+	{ "zero",		'Z', ARG_NONE, O_ZERO },
 	{ "add-server",		'a', ARG_NONE, O_ADD_RS },
 	{ "edit-server",	'e', ARG_NONE, O_EDIT_RS },
 	{ "delete-server",	'd', ARG_NONE, O_DEL_RS },
+	{ "set",		0, ARG_NONE, O_SET },
 	{ "help",		'h', ARG_NONE, O_HELP },
 	{ "version",		'v', ARG_NONE, O_VERSION },
+	{ "restore",		'R', ARG_NONE, O_RESTORE },
+	{ "save",		'S', ARG_NONE, O_SAVE },
 	{ "tcp-service",	't', ARG_REQ, O_TCP },
 	{ "udp-service",	'u', ARG_REQ, O_UDP },
 	{ "scheduler",		's', ARG_REQ, O_SCHED },
+	{ "persistent",		'p', ARG_OPT, O_PERSIST },
+	{ "netmask",		'M', ARG_REQ, O_NETMASK },
+	{ "sched-flags",	'b', ARG_REQ, O_SCHED_FLAGS },
+	{ "ops",		'o', ARG_NONE, O_OPS },
 	{ "real-server",	'r', ARG_REQ, O_REAL },
 	{ "gatewaying",		'g', ARG_NONE, O_GATE },
 	{ "masquerading",	'm', ARG_NONE, O_MASQ },
 	{ "weight",		'w', ARG_REQ, O_WEIGHT },
+	{ "u-threshold",	'x', ARG_REQ, O_UTHRESH },
+	{ "l-threshold",	'y', ARG_REQ, O_LTHRESH },
 	{ "numeric",		'n', ARG_NONE, O_NUMERIC },
+	{ "connection",		'c', ARG_NONE, O_CONN },
+	{ "timeout",		0, ARG_NONE, O_TIMEOUT },
 	{ "stats",		0, ARG_NONE, O_STATS },
+	{ "rate",		0, ARG_NONE, O_RATE },
+	{ "thresholds",		0, ARG_NONE, O_THRESHOLDS },
+	{ "persistent-conn",	0, ARG_NONE, O_PERSISTCONN },
+	{ "tun-info",		0, ARG_NONE, O_TUN_INFO },
 	{ "exact",		'X', ARG_NONE, O_EXACT },
 	{ "sort",		0, ARG_NONE, O_SORT },
 	{ "nosort",		0, ARG_NONE, O_NOSORT },
+	{ "ipv6",		'6', ARG_NONE, O_IPV6 },
 	{ "socket",		0, ARG_REQ, O_SOCKET },
-	/* ipvsadm 1.31's others */
-	{ "zero",		'Z', ARG_NONE, O_LATER },
-	{ "set",		0, ARG_NONE, O_LATER },
-	{ "restore",		'R', ARG_NONE, O_LATER },
-	{ "save",		'S', ARG_NONE, O_LATER },
+	/* ipvsadm 1.31's others: fwmark, SCTP, tunnels, sync daemon */
+	{ "fwmark-service",	'f', ARG_REQ, O_LATER },
+	{ "sctp-service",	0, ARG_REQ, O_LATER },
+	{ "ipip",		'i', ARG_NONE, O_LATER },
+	{ "pe",			0, ARG_REQ, O_LATER },
 	{ "start-daemon",	0, ARG_REQ, O_LATER },
 	{ "stop-daemon",	0, ARG_REQ, O_LATER },
-	{ "sctp-service",	0, ARG_REQ, O_LATER },
-	{ "fwmark-service",	'f', ARG_REQ, O_LATER },
-	{ "persistent",		'p', ARG_OPT, O_LATER },
-	{ "netmask",		'M', ARG_REQ, O_LATER },
-	{ "ipip",		'i', ARG_NONE, O_LATER },
-	{ "u-threshold",	'x', ARG_REQ, O_LATER },
-	{ "l-threshold",	'y', ARG_REQ, O_LATER },
-	{ "connection",		'c', ARG_NONE, O_LATER },
+	{ "daemon",		0, ARG_NONE, O_LATER },
 	{ "mcast-interface",	0, ARG_REQ, O_LATER },
 	{ "syncid",		0, ARG_REQ, O_LATER },
-	{ "timeout",		0, ARG_NONE, O_LATER },
-	{ "daemon",		0, ARG_NONE, O_LATER },
-	{ "rate",		0, ARG_NONE, O_LATER },
-	{ "thresholds",		0, ARG_NONE, O_LATER },
-	{ "persistent-conn",	0, ARG_NONE, O_LATER },
-	{ "ipv6",		'6', ARG_NONE, O_LATER },
-	{ "ops",		'o', ARG_NONE, O_LATER },
-	{ "pe",			0, ARG_REQ, O_LATER },
-	{ "sched-flags",	'b', ARG_REQ, O_LATER },
 	{ "mcast-group",	0, ARG_REQ, O_LATER },
 	{ "mcast-port",		0, ARG_REQ, O_LATER },
 	{ "mcast-ttl",		0, ARG_REQ, O_LATER },
 	{ "sync-maxlen",	0, ARG_REQ, O_LATER },
-	{ "tun-info",		0, ARG_NONE, O_LATER },
 	{ "tun-type",		0, ARG_REQ, O_LATER },
 	{ "tun-port",		0, ARG_REQ, O_LATER },
 	{ "tun-nocsum",		0, ARG_NONE, O_LATER },
@@ -116,56 +118,82 @@ static const struct opt opts[] = {
 	{ "tun-remcsum",	0, ARG_NONE, O_LATER },
 };
 
-/* ipvsadm's option bits and names, for its checks and messages. */
+/* ipvsadm 1.31's option bits and names, for its checks and messages. */
 enum {
-	OPTC_NUMERIC = 0,
-	OPTC_SERVICE,
-	OPTC_SCHEDULER,
-	OPTC_SERVER,
-	OPTC_FORWARD,
-	OPTC_WEIGHT,
-	OPTC_STATS,
-	OPTC_NOSORT,
-	OPTC_EXACT,
+	OPTC_NUMERIC = 0, OPTC_CONNECTION, OPTC_SERVICE, OPTC_SCHEDULER,
+	OPTC_PERSISTENT, OPTC_NETMASK, OPTC_SERVER, OPTC_FORWARD,
+	OPTC_WEIGHT, OPTC_UTHRESHOLD, OPTC_LTHRESHOLD, OPTC_MCAST,
+	OPTC_TIMEOUT, OPTC_DAEMON, OPTC_STATS, OPTC_RATE, OPTC_THRESHOLDS,
+	OPTC_PERSISTENTCONN, OPTC_NOSORT, OPTC_SYNCID, OPTC_EXACT,
+	OPTC_ONEPACKET, OPTC_PERSISTENCE_ENGINE, OPTC_SCHED_FLAGS,
+	OPTC_MCAST_GROUP, OPTC_MCAST_PORT, OPTC_MCAST_TTL, OPTC_SYNC_MAXLEN,
+	OPTC_TUN_INFO, OPTC_TUN_TYPE, OPTC_TUN_PORT, OPTC_TUN_NOCSUM,
+	OPTC_TUN_CSUM, OPTC_TUN_REMCSUM,
 	OPTC__MAX
 };
 
 static const char *const optnames[OPTC__MAX] = {
-	"numeric", "service-address", "scheduler", "real-server",
-	"forwarding-method", "weight", "stats", "nosort", "exact",
+	"numeric", "connection", "service-address", "scheduler",
+	"persistent", "netmask", "real-server", "forwarding-method",
+	"weight", "u-threshold", "l-threshold", "mcast-interface",
+	"timeout", "daemon", "stats", "rate", "thresholds",
+	"persistent-conn", "nosort", "syncid", "exact", "ops", "pe",
+	"sched-flags", "mcast-group", "mcast-port", "mcast-ttl",
+	"sync-maxlen", "tun-info", "tun-type", "tun-port", "tun-nocsum",
+	"tun-csum", "tun-remcsum",
 };
 
-/* Indexed by ADM_* - 1, the commands that have a row in the matrix. */
-static const char *const cmdnames[] = {
-	"add-service", "edit-service", "delete-service", "flush",
-	"add-server", "edit-server", "delete-server", "list",
+/* ipvsadm's commands, in the order of its cmdnames[] and matrix rows. */
+enum {
+	ROW_ADD = 0, ROW_EDIT, ROW_DEL, ROW_FLUSH, ROW_LIST, ROW_ADDSRV,
+	ROW_DELSRV, ROW_EDITSRV, ROW_TIMEOUT, ROW_STARTD, ROW_STOPD,
+	ROW_RESTORE, ROW_SAVE, ROW_ZERO,
+	ROW__MAX
+};
+
+static const char *const cmdnames[ROW__MAX] = {
+	"add-service", "edit-service", "delete-service", "flush", "list",
+	"add-server", "delete-server", "edit-server", "set", "start-daemon",
+	"stop-daemon", "restore", "save", "zero",
 };
 
 /*
- * ipvsadm's commands_v_options[], the columns uvsadm implements:
- * '+' compulsory, 'x' illegal, ' ' optional.
+ * ipvsadm 1.31's commands_v_options[]: '+' compulsory, 'x' illegal,
+ * '1' exclusive (one of them at most), ' ' optional.
  */
-static const char cmd_opts[][OPTC__MAX] = {
-	/*		 -n   svc  -s   -r   fwd  -w   -st  srt  -ex */
-	/* ADD */	{ 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x' },
-	/* EDIT */	{ 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x' },
-	/* DEL */	{ 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x' },
-	/* FLUSH */	{ 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x' },
-	/* ADDSRV */	{ 'x', '+', 'x', '+', ' ', ' ', 'x', 'x', 'x' },
-	/* EDITSRV */	{ 'x', '+', 'x', '+', ' ', ' ', 'x', 'x', 'x' },
-	/* DELSRV */	{ 'x', '+', 'x', '+', 'x', 'x', 'x', 'x', 'x' },
-	/* LIST */	{ ' ', ' ', 'x', 'x', 'x', 'x', ' ', ' ', ' ' },
+static const char cmd_opts[ROW__MAX][OPTC__MAX + 1] = {
+	/*		 n c s s p M r f w x y m t d s r t p s s e o p b g p t s t t t n c r */
+	[ROW_ADD] =	"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx",
+	[ROW_EDIT] =	"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx",
+	[ROW_DEL] =	"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[ROW_FLUSH] =	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[ROW_LIST] =	" 11xxxxxxxxx11       xxxxxxx xxxxx",
+	[ROW_ADDSRV] =	"xx+xxx+    xxxxxxxxxxxxxxxxxx     ",
+	[ROW_DELSRV] =	"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[ROW_EDITSRV] =	"xx+xxx+    xxxxxxxxxxxxxxxxxx     ",
+	[ROW_TIMEOUT] =	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[ROW_STARTD] =	"xxxxxxxxxxx xxxxxxx xxxx    xxxxxx",
+	[ROW_STOPD] =	"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx",
+	[ROW_RESTORE] =	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[ROW_SAVE] =	" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[ROW_ZERO] =	"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 struct parse {
 	const struct adm_resolver *p_res;
 	struct adm_opts	*p_o;
-	unsigned	 p_optc;	/* 1 << OPTC_* given */
+	uint64_t	 p_optc;	/* 1 << OPTC_* given */
 	const char	*p_svc;		/* -t/-u argument */
 	const char	*p_rs;		/* -r argument */
 	const char	*p_weight;
+	const char	*p_persist;	/* -p argument, NULL: the default */
+	const char	*p_netmask;
+	const char	*p_sched_flags;
+	const char	*p_uthresh;
+	const char	*p_lthresh;
 	char		*p_err;
 	size_t		 p_errlen;
+	const char	*p_prefix;	/* "uvsadm: " */
 };
 
 static int
@@ -179,9 +207,9 @@ fail(struct parse *p, int r, const char *fmt, ...)
 
 	if (p->p_errlen == 0)
 		return r;
-	n = snprintf(p->p_err, p->p_errlen, "uvsadm: ");
+	n = snprintf(p->p_err, p->p_errlen, "%s", p->p_prefix);
 	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < p->p_errlen)
+	if (n >= 0 && (size_t)n < p->p_errlen)
 		vsnprintf(p->p_err + n, p->p_errlen - (size_t)n, fmt, ap);
 	va_end(ap);
 	return r;
@@ -199,6 +227,21 @@ str_to_num(const char *s, long min, long max)
 	if (end == s || *end != '\0' || errno == ERANGE || v < min || v > max)
 		return -1;
 	return v;
+}
+
+#define TIMEOUT_MAX	(86400 * 31)	/* ipvsadm's MAX_TIMEOUT */
+
+/* One of --set's values: ipvsadm's parse_timeout(buf, 0, MAX_TIMEOUT). */
+static bool
+set_value(struct parse *p, const char *s, uint32_t *ret)
+{
+	long	 v;
+
+	(void)p;
+	if ((v = str_to_num(s, 0, TIMEOUT_MAX)) == -1)
+		return false;
+	*ret = (uint32_t)v;
+	return true;
 }
 
 static bool
@@ -297,14 +340,14 @@ set_command(struct parse *p, int cmd)
 static int
 set_option(struct parse *p, int optc)
 {
-	if (p->p_optc & (1u << optc))
+	if (p->p_optc & (1ULL << optc))
 		return fail(p, -EINVAL, "multiple '%s' options specified",
 		    optnames[optc]);
-	p->p_optc |= 1u << optc;
+	p->p_optc |= 1ULL << optc;
 	return 0;
 }
 
-static int
+static bool
 sched_ok(const char *s)
 {
 	size_t	 i, n = strlen(s);
@@ -315,6 +358,38 @@ sched_ok(const char *s)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
 			return false;
 	return true;
+}
+
+/* A command: stop parsing after -h and -v (returns 1). */
+static int
+apply_command(struct parse *p, int id)
+{
+	static const struct { int id, cmd; } map[] = {
+		{ O_ADD_SVC, ADM_ADD_SVC }, { O_EDIT_SVC, ADM_EDIT_SVC },
+		{ O_DEL_SVC, ADM_DEL_SVC }, { O_CLEAR, ADM_CLEAR },
+		{ O_ADD_RS, ADM_ADD_RS }, { O_EDIT_RS, ADM_EDIT_RS },
+		{ O_DEL_RS, ADM_DEL_RS }, { O_LIST, ADM_LIST },
+		{ O_ZERO, ADM_ZERO }, { O_SET, ADM_SET }, { O_SAVE, ADM_SAVE },
+		{ O_RESTORE, ADM_RESTORE }, { O_HELP, ADM_HELP },
+		{ O_VERSION, ADM_VERSION },
+	};
+	size_t	 i;
+	int	 r;
+
+	for (i = 0; i < nitems(map); i++)
+		if (map[i].id == id)
+			break;
+	if ((r = set_command(p, map[i].cmd)) < 0)
+		return r;
+	return map[i].cmd == ADM_HELP || map[i].cmd == ADM_VERSION;
+}
+
+/* A listing format: its option bit and its ADM_FMT_* flag. */
+static int
+apply_format(struct parse *p, int optc, unsigned fmt)
+{
+	p->p_o->ao_fmt |= fmt;
+	return set_option(p, optc);
 }
 
 /*
@@ -328,31 +403,9 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 	struct adm_opts	*ao = p->p_o;
 	int		 r;
 
+	if (o->o_id >= O_ADD_SVC && o->o_id <= O_VERSION)
+		return apply_command(p, o->o_id);
 	switch (o->o_id) {
-	case O_ADD_SVC:
-		return set_command(p, ADM_ADD_SVC);
-	case O_EDIT_SVC:
-		return set_command(p, ADM_EDIT_SVC);
-	case O_DEL_SVC:
-		return set_command(p, ADM_DEL_SVC);
-	case O_CLEAR:
-		return set_command(p, ADM_CLEAR);
-	case O_ADD_RS:
-		return set_command(p, ADM_ADD_RS);
-	case O_EDIT_RS:
-		return set_command(p, ADM_EDIT_RS);
-	case O_DEL_RS:
-		return set_command(p, ADM_DEL_RS);
-	case O_LIST:
-		return set_command(p, ADM_LIST);
-	case O_HELP:
-		if ((r = set_command(p, ADM_HELP)) < 0)
-			return r;
-		return 1;
-	case O_VERSION:
-		if ((r = set_command(p, ADM_VERSION)) < 0)
-			return r;
-		return 1;
 	case O_TCP:
 	case O_UDP:
 		if ((r = set_option(p, OPTC_SERVICE)) < 0)
@@ -368,6 +421,21 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 			    "specified");
 		memcpy(ao->ao_sched, arg, strlen(arg) + 1);
 		return 0;
+	case O_PERSIST:
+		if ((r = set_option(p, OPTC_PERSISTENT)) < 0)
+			return r;
+		ao->ao_flags |= SVC_F_PERSISTENT;
+		p->p_persist = arg;
+		return 0;
+	case O_NETMASK:
+		p->p_netmask = arg;
+		return set_option(p, OPTC_NETMASK);
+	case O_SCHED_FLAGS:
+		p->p_sched_flags = arg;
+		return set_option(p, OPTC_SCHED_FLAGS);
+	case O_OPS:
+		ao->ao_flags |= SVC_F_ONEPACKET;
+		return set_option(p, OPTC_ONEPACKET);
 	case O_REAL:
 		if ((r = set_option(p, OPTC_SERVER)) < 0)
 			return r;
@@ -380,24 +448,42 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 		ao->ao_method = o->o_id == O_GATE ? XMIT_DR : XMIT_NAT;
 		return 0;
 	case O_WEIGHT:
-		if ((r = set_option(p, OPTC_WEIGHT)) < 0)
-			return r;
 		p->p_weight = arg;
-		return 0;
+		return set_option(p, OPTC_WEIGHT);
+	case O_UTHRESH:
+		p->p_uthresh = arg;
+		return set_option(p, OPTC_UTHRESHOLD);
+	case O_LTHRESH:
+		p->p_lthresh = arg;
+		return set_option(p, OPTC_LTHRESHOLD);
 	case O_NUMERIC:
-		ao->ao_fmt |= ADM_FMT_NUMERIC;
-		return set_option(p, OPTC_NUMERIC);
+		return apply_format(p, OPTC_NUMERIC, ADM_FMT_NUMERIC);
+	case O_CONN:
+		ao->ao_list = ADM_LIST_CONN;
+		return set_option(p, OPTC_CONNECTION);
+	case O_TIMEOUT:
+		ao->ao_list = ADM_LIST_TIMEOUT;
+		return set_option(p, OPTC_TIMEOUT);
 	case O_STATS:
-		ao->ao_fmt |= ADM_FMT_STATS;
-		return set_option(p, OPTC_STATS);
+		return apply_format(p, OPTC_STATS, ADM_FMT_STATS);
+	case O_RATE:
+		return apply_format(p, OPTC_RATE, ADM_FMT_RATE);
+	case O_THRESHOLDS:
+		return apply_format(p, OPTC_THRESHOLDS, ADM_FMT_THRESHOLDS);
+	case O_PERSISTCONN:
+		return apply_format(p, OPTC_PERSISTENTCONN,
+		    ADM_FMT_PERSISTENTCONN);
+	case O_TUN_INFO:
+		return apply_format(p, OPTC_TUN_INFO, ADM_FMT_TUN_INFO);
 	case O_EXACT:
-		ao->ao_fmt |= ADM_FMT_EXACT;
-		return set_option(p, OPTC_EXACT);
+		return apply_format(p, OPTC_EXACT, ADM_FMT_EXACT);
 	case O_NOSORT:
-		ao->ao_fmt |= ADM_FMT_NOSORT;
-		return set_option(p, OPTC_NOSORT);
+		return apply_format(p, OPTC_NOSORT, ADM_FMT_NOSORT);
 	case O_SORT:
 		return 0;	/* the default; ipvsadm keeps it for scripts */
+	case O_IPV6:
+		/* ipvsadm's own words: -6 only qualifies -f. */
+		return fail(p, -EINVAL, "-6 used before -f");
 	case O_SOCKET:
 		if (ao->ao_socket != NULL)
 			return fail(p, -EINVAL, "multiple '%s' options "
@@ -418,19 +504,27 @@ parse_argv(struct parse *p, int argc, char *const *argv)
 	const struct opt	*o;
 	const char		*a, *arg, *eq;
 	char			 spell[64];
-	int			 i, r;
+	int			 i, r, nset = 0;
 	size_t			 j;
 
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
 		if (strcmp(a, "--") == 0) {
-			if (i + 1 < argc)
-				return fail(p, -EINVAL, "unexpected argument "
-				    "%s", argv[i + 1]);
-			return 0;
+			i++;
+			break;
 		}
-		if (a[0] != '-' || a[1] == '\0')
+		if (a[0] != '-' || a[1] == '\0') {
+			/* --set's three values are its arguments. */
+			if (p->p_o->ao_cmd == ADM_SET && nset < 3) {
+				p->p_o->ao_set[nset] = 0;
+				if (!set_value(p, a, &p->p_o->ao_set[nset]))
+					return fail(p, -EINVAL, "invalid "
+					    "timeout value `%s' specified", a);
+				nset++;
+				continue;
+			}
 			return fail(p, -EINVAL, "unexpected argument %s", a);
+		}
 		if (a[1] == '-') {
 			eq = strchr(a + 2, '=');
 			o = find_long(a + 2, eq != NULL ? (size_t)(eq - a - 2) :
@@ -453,7 +547,9 @@ parse_argv(struct parse *p, int argc, char *const *argv)
 					return fail(p, -EINVAL, "%s: missing "
 					    "argument", spell);
 				arg = argv[++i];
-			}
+			} else if (o->o_arg == ARG_OPT && i + 1 < argc &&
+			    argv[i + 1][0] != '-')
+				arg = argv[++i];
 			if ((r = apply(p, o, spell, arg)) != 0)
 				return r;
 			continue;
@@ -467,12 +563,14 @@ parse_argv(struct parse *p, int argc, char *const *argv)
 			if (o->o_id == O_LATER)
 				return apply(p, o, spell, NULL);
 			arg = NULL;
-			if (o->o_arg == ARG_REQ) {
+			if (o->o_arg != ARG_NONE) {
+				/* popt: an optional value is not an option. */
 				if (a[j + 1] != '\0')
 					arg = a + j + 1;
-				else if (i + 1 < argc)
+				else if (i + 1 < argc && (o->o_arg == ARG_REQ ||
+				    argv[i + 1][0] != '-'))
 					arg = argv[++i];
-				else
+				else if (o->o_arg == ARG_REQ)
 					return fail(p, -EINVAL, "%s: missing "
 					    "argument", spell);
 			}
@@ -482,6 +580,21 @@ parse_argv(struct parse *p, int argc, char *const *argv)
 				break;
 		}
 	}
+	if (i < argc) {
+		if (p->p_o->ao_cmd == ADM_SET && nset < 3 && argc - i >= 3 - nset) {
+			for (; nset < 3; nset++, i++)
+				if (!set_value(p, argv[i], &p->p_o->ao_set[nset]))
+					return fail(p, -EINVAL, "invalid "
+					    "timeout value `%s' specified",
+					    argv[i]);
+		}
+		if (i < argc)
+			return fail(p, -EINVAL, "unexpected argument %s",
+			    argv[i]);
+	}
+	if (p->p_o->ao_cmd == ADM_SET && nset < 3)
+		return fail(p, -EINVAL, "--set option requires 3 timeout "
+		    "values");
 	return 0;
 }
 
@@ -489,30 +602,114 @@ parse_argv(struct parse *p, int argc, char *const *argv)
 static int
 check_matrix(struct parse *p)
 {
-	int	 cmd = p->p_o->ao_cmd, row, j;
+	static const int rows[] = {
+		[ADM_ADD_SVC] = ROW_ADD, [ADM_EDIT_SVC] = ROW_EDIT,
+		[ADM_DEL_SVC] = ROW_DEL, [ADM_CLEAR] = ROW_FLUSH,
+		[ADM_ADD_RS] = ROW_ADDSRV, [ADM_EDIT_RS] = ROW_EDITSRV,
+		[ADM_DEL_RS] = ROW_DELSRV, [ADM_LIST] = ROW_LIST,
+		[ADM_ZERO] = ROW_ZERO, [ADM_SET] = ROW_TIMEOUT,
+		[ADM_SAVE] = ROW_SAVE, [ADM_RESTORE] = ROW_RESTORE,
+	};
+	int	 cmd = p->p_o->ao_cmd, row, j, last = -1;
 
-	switch (cmd) {
-	case ADM_ADD_SVC: row = 0; break;
-	case ADM_EDIT_SVC: row = 1; break;
-	case ADM_DEL_SVC: row = 2; break;
-	case ADM_CLEAR: row = 3; break;
-	case ADM_ADD_RS: row = 4; break;
-	case ADM_EDIT_RS: row = 5; break;
-	case ADM_DEL_RS: row = 6; break;
-	case ADM_LIST: row = 7; break;
-	default: return 0;
-	}
+	if (cmd <= ADM_NONE || cmd > ADM_RESTORE)
+		return 0;
+	row = rows[cmd];
 	for (j = 0; j < OPTC__MAX; j++) {
-		bool	 given = (p->p_optc & (1u << j)) != 0;
+		bool	 given = (p->p_optc & (1ULL << j)) != 0;
+		char	 k = cmd_opts[row][j];
 
-		if (!given && cmd_opts[row][j] == '+')
+		if (!given && k == '+')
 			return fail(p, -EINVAL, "You need to supply the '%s' "
 			    "option for the '%s' command", optnames[j],
 			    cmdnames[row]);
-		if (given && cmd_opts[row][j] == 'x')
+		if (given && k == 'x')
 			return fail(p, -EINVAL, "Illegal '%s' option with the "
 			    "'%s' command", optnames[j], cmdnames[row]);
+		if (given && k == '1') {
+			if (last >= 0)
+				return fail(p, -EINVAL, "The option '%s' "
+				    "conflicts with the '%s' option in the "
+				    "'%s' command", optnames[j],
+				    optnames[last], cmdnames[row]);
+			last = j;
+		}
 	}
+	return 0;
+}
+
+/* ipvsadm's parse_sched_flags(), after every option: -s may follow -b. */
+static int
+sched_flags(struct parse *p, const char *sched, const char *arg,
+    uint32_t *ret)
+{
+	static const struct {
+		const char	*name;
+		const char	*only;	/* the scheduler it needs */
+		uint32_t	 flag;
+	} names[] = {
+		{ "flag-1", NULL, SVC_F_SCHED1 },
+		{ "flag-2", NULL, SVC_F_SCHED2 },
+		{ "flag-3", NULL, SVC_F_SCHED3 },
+		{ "sh-fallback", "sh", SVC_F_SCHED1 },
+		{ "sh-port", "sh", SVC_F_SCHED2 },
+		{ "mh-fallback", "mh", SVC_F_SCHED1 },
+		{ "mh-port", "mh", SVC_F_SCHED2 },
+	};
+	char		 buf[256], *w, *save;
+	uint32_t	 f = 0;
+	size_t		 i;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (w = strtok_r(buf, ",", &save); w != NULL;
+	    w = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < nitems(names); i++)
+			if (strcmp(w, names[i].name) == 0)
+				break;
+		if (i == nitems(names))
+			return fail(p, -EINVAL, "invalid scheduler flag `%s'",
+			    w);
+		if (names[i].only != NULL && strcmp(sched, names[i].only) != 0)
+			return fail(p, -EINVAL, "incompatible scheduler flag "
+			    "`%s'", w);
+		f |= names[i].flag;
+	}
+	if (f == 0)
+		return fail(p, -EINVAL, "invalid scheduler flag `%s'", arg);
+	*ret = f;
+	return 0;
+}
+
+/* ipvsadm's parse_netmask() (numeric) or an IPv6 prefix length. */
+static int
+netmask(struct parse *p, const char *arg, int af, uint32_t *ret)
+{
+	struct in_addr	 in;
+	long		 n;
+
+	if (af == AF_INET6) {
+		if ((n = str_to_num(arg, 1, 128)) == -1)
+			return fail(p, -EINVAL, "illegal ipv6 netmask "
+			    "specified");
+		*ret = (uint32_t)n;
+		return 0;
+	}
+	if (inet_aton(arg, &in) == 0)
+		return fail(p, -EINVAL, "illegal virtual server persistent "
+		    "mask specified");
+	*ret = in.s_addr;
+	return 0;
+}
+
+static int
+threshold(struct parse *p, const char *arg, const char *what,
+    uint32_t *ret)
+{
+	long	 n;
+
+	if ((n = str_to_num(arg, 0, 65535)) == -1)
+		return fail(p, -EINVAL, "illegal %s specified", what);
+	*ret = (uint32_t)n;
 	return 0;
 }
 
@@ -521,7 +718,7 @@ static int
 finish(struct parse *p)
 {
 	struct adm_opts	*ao = p->p_o;
-	int		 cmd = ao->ao_cmd;
+	int		 cmd = ao->ao_cmd, r;
 	long		 w;
 
 	if (p->p_svc != NULL &&
@@ -537,16 +734,50 @@ finish(struct parse *p)
 			return fail(p, -EINVAL, "illegal weight specified");
 		ao->ao_weight = (int32_t)w;
 	}
-	if (p->p_svc != NULL && ao->ao_svc.ep_port == 0) {
-		if (cmd == ADM_ADD_SVC || cmd == ADM_EDIT_SVC)
+	if (p->p_uthresh != NULL && (r = threshold(p, p->p_uthresh,
+	    "u_threshold", &ao->ao_uthresh)) < 0)
+		return r;
+	if (p->p_lthresh != NULL && (r = threshold(p, p->p_lthresh,
+	    "l_threshold", &ao->ao_lthresh)) < 0)
+		return r;
+	if (ao->ao_flags & SVC_F_PERSISTENT) {
+		ao->ao_timeout = SVC_PERSIST_DEFAULT;
+		if (p->p_persist != NULL &&
+		    (w = str_to_num(p->p_persist, 1, TIMEOUT_MAX)) == -1)
+			return fail(p, -EINVAL, "invalid timeout value `%s' "
+			    "specified", p->p_persist);
+		if (p->p_persist != NULL)
+			ao->ao_timeout = (uint32_t)w;
+	}
+	if (p->p_netmask != NULL) {
+		if ((r = netmask(p, p->p_netmask, ao->ao_svc.ep_addr.a_af,
+		    &ao->ao_netmask)) < 0)
+			return r;
+		ao->ao_has_netmask = 1;
+	}
+	if (cmd == ADM_ADD_SVC || cmd == ADM_EDIT_SVC) {
+		if (ao->ao_svc.ep_port == 0 &&
+		    !(ao->ao_flags & SVC_F_PERSISTENT))
 			return fail(p, -EINVAL, "Zero port specified for "
 			    "non-persistent service");
+		if ((ao->ao_flags & SVC_F_ONEPACKET) &&
+		    ao->ao_proto != IPPROTO_UDP)
+			return fail(p, -EINVAL, "One-Packet Scheduling is only "
+			    "for UDP virtual services");
+		if (ao->ao_sched[0] == '\0')
+			memcpy(ao->ao_sched, SCHED_DEFAULT,
+			    sizeof(SCHED_DEFAULT));
+		if (p->p_sched_flags != NULL) {
+			uint32_t	 f = 0;
+
+			if ((r = sched_flags(p, ao->ao_sched,
+			    p->p_sched_flags, &f)) < 0)
+				return r;
+			ao->ao_flags |= f;
+		}
+	} else if (p->p_svc != NULL && ao->ao_svc.ep_port == 0)
 		/* IPVS would look for a port 0 service: persistent only. */
 		return fail(p, -EINVAL, "Service not defined (zero port)");
-	}
-	if ((cmd == ADM_ADD_SVC || cmd == ADM_EDIT_SVC) &&
-	    ao->ao_sched[0] == '\0')
-		memcpy(ao->ao_sched, SCHED_DEFAULT, sizeof(SCHED_DEFAULT));
 	if (p->p_rs != NULL && ao->ao_rs.ep_port == 0)
 		ao->ao_rs.ep_port = ao->ao_svc.ep_port;
 	if (cmd == ADM_ADD_RS || cmd == ADM_EDIT_RS) {
@@ -557,12 +788,20 @@ finish(struct parse *p)
 			return fail(p, -EINVAL, "Different address family is "
 			    "allowed only for tunneling servers");
 	}
+	if (cmd == ADM_LIST &&
+	    (((p->p_optc & (1ULL << OPTC_CONNECTION | 1ULL << OPTC_TIMEOUT)) &&
+	    (p->p_optc & (1ULL << OPTC_STATS | 1ULL << OPTC_RATE |
+	    1ULL << OPTC_THRESHOLDS))) ||
+	    ((p->p_optc & (1ULL << OPTC_TIMEOUT)) &&
+	    (p->p_optc & (1ULL << OPTC_PERSISTENTCONN)))))
+		return fail(p, -EINVAL, "options conflicts in the list "
+		    "command");
 	return 0;
 }
 
-int
-adm_opts_parse(int argc, char *const *argv, const struct adm_resolver *res,
-    struct adm_opts *ret, char *errbuf, size_t errlen)
+static int
+parse_all(int argc, char *const *argv, const struct adm_resolver *res,
+    struct adm_opts *ret, char *errbuf, size_t errlen, const char *prefix)
 {
 	struct adm_opts	 ao;
 	struct parse	 p;
@@ -576,6 +815,7 @@ adm_opts_parse(int argc, char *const *argv, const struct adm_resolver *res,
 	p.p_o = &ao;
 	p.p_err = errbuf;
 	p.p_errlen = errlen;
+	p.p_prefix = prefix;
 	if (errlen > 0)
 		errbuf[0] = '\0';
 	if ((r = parse_argv(&p, argc, argv)) < 0)
@@ -591,16 +831,82 @@ adm_opts_parse(int argc, char *const *argv, const struct adm_resolver *res,
 	return 0;
 }
 
+int
+adm_opts_parse(int argc, char *const *argv, const struct adm_resolver *res,
+    struct adm_opts *ret, char *errbuf, size_t errlen)
+{
+	return parse_all(argc, argv, res, ret, errbuf, errlen, "uvsadm: ");
+}
+
 static const char *
 method_word(int m)
 {
 	return m == XMIT_NAT ? "nat" : "dr";
 }
 
+/* " flags a,b" for the SVC_F_SCHED* of <f>, "none" without. */
+static void
+flag_words(uint32_t f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s",
+	    (f & SVC_F_SCHED1) ? "flag-1," : "",
+	    (f & SVC_F_SCHED2) ? "flag-2," : "",
+	    (f & SVC_F_SCHED3) ? "flag-3," : "",
+	    (f & (SVC_F_SCHED1 | SVC_F_SCHED2 | SVC_F_SCHED3)) ? "" : "none");
+	if (buf[0] != '\0' && buf[strlen(buf) - 1] == ',')
+		buf[strlen(buf) - 1] = '\0';
+}
+
+static void
+mask_words(const struct adm_opts *o, char *buf, size_t len)
+{
+	struct in_addr	 in;
+	uint32_t	 m = o->ao_has_netmask ? o->ao_netmask :
+			    (o->ao_svc.ep_addr.a_af == AF_INET6 ? 128 :
+			    0xffffffffu);
+
+	if (o->ao_svc.ep_addr.a_af == AF_INET6)
+		snprintf(buf, len, "%u", m);
+	else {
+		in.s_addr = m;
+		if (inet_ntop(AF_INET, &in, buf, (socklen_t)len) == NULL)
+			snprintf(buf, len, "255.255.255.255");
+	}
+}
+
+/*
+ * -A says what differs from the defaults; -E says everything, because
+ * ipvsadm -E sets what it is not given back to the default.
+ */
+static int
+svc_request(const struct adm_opts *o, const char *proto, const char *vip,
+    char *buf, size_t len)
+{
+	char	 mask[64], flags[64], pers[32] = "";
+
+	mask_words(o, mask, sizeof(mask));
+	flag_words(o->ao_flags, flags, sizeof(flags));
+	if (o->ao_cmd == ADM_EDIT_SVC)
+		return snprintf(buf, len, "edit-service %s %s scheduler %s "
+		    "persistent %u netmask %s flags %s ops %s", proto, vip,
+		    o->ao_sched, (o->ao_flags & SVC_F_PERSISTENT) ?
+		    o->ao_timeout : 0, mask, flags,
+		    (o->ao_flags & SVC_F_ONEPACKET) ? "on" : "off");
+	if (o->ao_flags & SVC_F_PERSISTENT)
+		snprintf(pers, sizeof(pers), " persistent %u", o->ao_timeout);
+	return snprintf(buf, len, "add-service %s %s scheduler %s%s%s%s"
+	    "%s%s%s", proto, vip, o->ao_sched, pers,
+	    o->ao_has_netmask ? " netmask " : "",
+	    o->ao_has_netmask ? mask : "",
+	    strcmp(flags, "none") != 0 ? " flags " : "",
+	    strcmp(flags, "none") != 0 ? flags : "",
+	    (o->ao_flags & SVC_F_ONEPACKET) ? " ops" : "");
+}
+
 int
 adm_request(const struct adm_opts *o, char *buf, size_t len)
 {
-	char		 vip[EP_STRLEN], rip[EP_STRLEN];
+	char		 vip[EP_STRLEN], rip[EP_STRLEN], th[64] = "";
 	const char	*proto = proto_name(o->ao_proto);
 	int		 n;
 
@@ -609,9 +915,7 @@ adm_request(const struct adm_opts *o, char *buf, size_t len)
 	switch (o->ao_cmd) {
 	case ADM_ADD_SVC:
 	case ADM_EDIT_SVC:
-		n = snprintf(buf, len, "%s %s %s scheduler %s",
-		    o->ao_cmd == ADM_ADD_SVC ? "add-service" : "edit-service",
-		    proto, vip, o->ao_sched);
+		n = svc_request(o, proto, vip, buf, len);
 		break;
 	case ADM_DEL_SVC:
 		n = snprintf(buf, len, "del-service %s %s", proto, vip);
@@ -621,19 +925,44 @@ adm_request(const struct adm_opts *o, char *buf, size_t len)
 		break;
 	case ADM_ADD_RS:
 	case ADM_EDIT_RS:
-		/* Like ipvsadm: -e without -g/-m/-w means -g -w 1. */
-		n = snprintf(buf, len, "%s %s %s %s method %s weight %d",
+		/*
+		 * Like ipvsadm: -e without -g/-m/-w/-x/-y means -g -w 1
+		 * and no thresholds.
+		 */
+		if (o->ao_cmd == ADM_EDIT_RS || o->ao_uthresh != 0 ||
+		    o->ao_lthresh != 0)
+			snprintf(th, sizeof(th), " uthreshold %u lthreshold "
+			    "%u", o->ao_uthresh, o->ao_lthresh);
+		n = snprintf(buf, len, "%s %s %s %s method %s weight %d%s",
 		    o->ao_cmd == ADM_ADD_RS ? "add-server" : "edit-server",
-		    proto, vip, rip, method_word(o->ao_method), o->ao_weight);
+		    proto, vip, rip, method_word(o->ao_method), o->ao_weight,
+		    th);
 		break;
 	case ADM_DEL_RS:
 		n = snprintf(buf, len, "del-server %s %s %s", proto, vip, rip);
 		break;
 	case ADM_LIST:
-		if (o->ao_proto != 0)
+		if (o->ao_list == ADM_LIST_CONN)
+			n = snprintf(buf, len, "connections");
+		else if (o->ao_list == ADM_LIST_TIMEOUT)
+			n = snprintf(buf, len, "timeout");
+		else if (o->ao_proto != 0)
 			n = snprintf(buf, len, "list %s %s", proto, vip);
 		else
 			n = snprintf(buf, len, "list");
+		break;
+	case ADM_SAVE:
+		n = snprintf(buf, len, "list");
+		break;
+	case ADM_ZERO:
+		if (o->ao_proto != 0)
+			n = snprintf(buf, len, "zero %s %s", proto, vip);
+		else
+			n = snprintf(buf, len, "zero");
+		break;
+	case ADM_SET:
+		n = snprintf(buf, len, "set-timeout %u %u %u", o->ao_set[0],
+		    o->ao_set[1], o->ao_set[2]);
 		break;
 	default:
 		return -EINVAL;
@@ -641,4 +970,89 @@ adm_request(const struct adm_opts *o, char *buf, size_t len)
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return 0;
+}
+
+#define RESTORE_WORDS	64
+
+/* Words of one -R line, config_stream.c's way. */
+static int
+restore_split(char *line, char **words, int max)
+{
+	char	*r = line, *w = line, quote;
+	int	 n = 0;
+
+	for (;;) {
+		while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
+			r++;
+		if (*r == '\0' || *r == '#')
+			return n;
+		if (n == max)
+			return -E2BIG;
+		words[n++] = w;
+		quote = 0;
+		for (; *r != '\0'; r++) {
+			if (quote != 0 && *r == quote) {
+				quote = 0;
+				continue;
+			}
+			if (quote == 0 && (*r == '\'' || *r == '"')) {
+				quote = *r;
+				continue;
+			}
+			if (quote == 0 && (*r == ' ' || *r == '\t' ||
+			    *r == '\r' || *r == '\n'))
+				break;
+			*w++ = *r;
+		}
+		if (quote != 0)
+			return -EINVAL;
+		if (*r != '\0')
+			r++;
+		*w++ = '\0';
+	}
+}
+
+int
+adm_restore_line(char *line, const struct adm_resolver *res, char *req,
+    size_t reqlen, char *errbuf, size_t errlen)
+{
+	struct adm_opts	 o;
+	char		*argv[RESTORE_WORDS + 2];
+	int		 n, r;
+
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	if ((n = restore_split(line, argv + 1, RESTORE_WORDS)) < 0) {
+		snprintf(errbuf, errlen, n == -E2BIG ? "too many words" :
+		    "unbalanced quotes");
+		return -EINVAL;
+	}
+	if (n == 0)
+		return 0;
+	argv[0] = (char *)"uvsadm";
+	if (strcmp(argv[1], "ipvsadm") == 0 || strcmp(argv[1], "uvsadm") == 0) {
+		argv[1] = argv[0];
+		if (--n == 0) {
+			snprintf(errbuf, errlen, "no command");
+			return -EINVAL;
+		}
+		r = parse_all(n + 1, argv + 1, res, &o, errbuf, errlen, "");
+	} else
+		r = parse_all(n + 1, argv, res, &o, errbuf, errlen, "");
+	if (r < 0)
+		return r;
+	switch (o.ao_cmd) {
+	case ADM_ADD_SVC: case ADM_EDIT_SVC: case ADM_DEL_SVC: case ADM_CLEAR:
+	case ADM_ADD_RS: case ADM_EDIT_RS: case ADM_DEL_RS:
+		break;
+	default:
+		snprintf(errbuf, errlen, "only -A -E -D -C -a -e -d can be "
+		    "restored");
+		return -EINVAL;
+	}
+	if (adm_request(&o, req, reqlen) != 0) {
+		snprintf(errbuf, errlen, "request too long");
+		return -EINVAL;
+	}
+	return 1;
 }

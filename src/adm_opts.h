@@ -25,8 +25,19 @@ enum adm_cmd {
 	ADM_EDIT_RS,		/* -e */
 	ADM_DEL_RS,		/* -d */
 	ADM_LIST,		/* -L, -l, or no command at all */
+	ADM_ZERO,		/* -Z */
+	ADM_SET,		/* --set */
+	ADM_SAVE,		/* -S */
+	ADM_RESTORE,		/* -R */
 	ADM_HELP,		/* -h */
 	ADM_VERSION,		/* -v */
+};
+
+/* What -L lists. */
+enum adm_list {
+	ADM_LIST_TABLE = 0,	/* services and real servers */
+	ADM_LIST_CONN,		/* -c */
+	ADM_LIST_TIMEOUT,	/* --timeout */
 };
 
 /* Listing formats, adm_print.h takes them. */
@@ -34,6 +45,11 @@ enum adm_cmd {
 #define ADM_FMT_STATS	0x02	/* --stats */
 #define ADM_FMT_EXACT	0x04	/* --exact */
 #define ADM_FMT_NOSORT	0x08	/* --nosort */
+#define ADM_FMT_RATE	0x10	/* --rate */
+#define ADM_FMT_THRESHOLDS 0x20	/* --thresholds */
+#define ADM_FMT_PERSISTENTCONN 0x40 /* --persistent-conn */
+#define ADM_FMT_TUN_INFO 0x80	/* --tun-info */
+#define ADM_FMT_RULE	0x100	/* -S: the rules that -R reads */
 
 /* Name lookups for command line arguments; NULL: numbers only. */
 struct adm_resolver {
@@ -48,12 +64,20 @@ struct adm_resolver {
 struct adm_opts {
 	int		 ao_cmd;	/* ADM_* */
 	unsigned	 ao_fmt;	/* ADM_FMT_* */
+	int		 ao_list;	/* ADM_LIST_* */
 	int		 ao_proto;	/* IPPROTO_TCP/UDP; 0: no -t/-u */
 	struct ep	 ao_svc;	/* VIP:port */
 	char		 ao_sched[SCHED_NAME_MAX]; /* "" unless -s or implied */
+	uint32_t	 ao_flags;	/* SVC_F_*: -p, -o, -b */
+	uint32_t	 ao_timeout;	/* -p seconds */
+	uint32_t	 ao_netmask;	/* -M: as sc_netmask */
+	int		 ao_has_netmask;
 	struct ep	 ao_rs;		/* RIP:port (port filled in) */
 	int		 ao_method;	/* XMIT_DR or XMIT_NAT */
 	int32_t		 ao_weight;
+	uint32_t	 ao_uthresh;	/* -x */
+	uint32_t	 ao_lthresh;	/* -y */
+	uint32_t	 ao_set[3];	/* --set tcp tcpfin udp */
 	const char	*ao_socket;	/* --socket, points into argv; or NULL */
 };
 
@@ -62,7 +86,8 @@ struct adm_opts {
  * options, "-t ADDR", "-tADDR", "--tcp-service ADDR" and "=ADDR") and
  * check the combination the way ipvsadm does.  Names go through <res>
  * (may be NULL).  Returns 0, -EINVAL with a message in <errbuf>, or
- * -ENOTSUP for an ipvsadm option uvsadm does not implement yet.  On
+ * -ENOTSUP for an ipvsadm option uvsadm does not implement yet (fwmark,
+ * SCTP and tunnel services, persistence engines, the sync daemon).  On
  * -h/-v parsing stops there.
  */
 int	 adm_opts_parse(int argc, char *const *argv,
@@ -70,8 +95,18 @@ int	 adm_opts_parse(int argc, char *const *argv,
 	    char *errbuf, size_t errlen);
 /*
  * The protocol request (no newline) for <o> into <buf>.  0, -ENOSPC, or
- * -EINVAL for commands that need no request (-h, -v).
+ * -EINVAL for commands that need no single request (-h, -v, -R).
  */
 int	 adm_request(const struct adm_opts *o, char *buf, size_t len);
+/*
+ * One line of -R input (changed in place): words split on blanks, '...'
+ * and "..." quote, '#' starts a comment outside quotes, a leading
+ * "ipvsadm" (or "uvsadm") is dropped, and the rest is parsed as a
+ * command line that must change the table (-A -E -D -C -a -e -d).
+ * Returns 1 with its request in <req>, 0 for a blank or comment line, or
+ * -EINVAL/-ENOTSUP with the message (without "uvsadm: ") in <errbuf>.
+ */
+int	 adm_restore_line(char *line, const struct adm_resolver *res,
+	    char *req, size_t reqlen, char *errbuf, size_t errlen);
 
 #endif

@@ -34,13 +34,26 @@
 #define NAME_MAX_LEN	60	/* addrport_to_anyname()'s malloc(60) */
 #define SCHED_LEN	32
 
+/* Counters and rate estimates, in the reply's words. */
+enum {
+	K_CONNS = 0, K_INPKTS, K_OUTPKTS, K_INBYTES, K_OUTBYTES,
+	K_CPS, K_INPPS, K_OUTPPS, K_INBPS, K_OUTBPS,
+	K__MAX
+};
+
+static const char *const knames[K__MAX] = {
+	"conns", "inpkts", "outpkts", "inbytes", "outbytes",
+	"cps", "inpps", "outpps", "inbps", "outbps",
+};
+
 struct lsvc {
 	int		 s_proto;
 	struct ep	 s_ep;
 	char		 s_sched[SCHED_LEN];
 	unsigned long	 s_flags;
-	unsigned long long s_conns, s_inpkts, s_outpkts, s_inbytes,
-			 s_outbytes;
+	unsigned long	 s_timeout;	/* persistence */
+	uint32_t	 s_netmask;	/* v4: network order; v6: prefix */
+	unsigned long long s_k[K__MAX];
 	size_t		 s_first;	/* its servers in the server array */
 	size_t		 s_nrs;
 };
@@ -49,9 +62,9 @@ struct lrs {
 	struct ep	 d_ep;
 	char		 d_method[16];
 	long		 d_weight;
-	unsigned long	 d_active, d_inactive;
-	unsigned long long d_conns, d_inpkts, d_outpkts, d_inbytes,
-			 d_outbytes;
+	unsigned long	 d_active, d_inactive, d_persist;
+	unsigned long	 d_uthresh, d_lthresh;
+	unsigned long long d_k[K__MAX];
 };
 
 struct listing {
@@ -140,7 +153,32 @@ grow(void *pp, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-#define WORDS_MAX	40
+#define WORDS_MAX	60
+
+/* "255.255.255.0" for IPv4, "64" for IPv6; none: the full mask. */
+static int
+parse_netmask(const char *x, struct lsvc *s)
+{
+	struct in_addr		 in;
+	unsigned long long	 v;
+
+	if (s->s_ep.ep_addr.a_af == AF_INET6) {
+		s->s_netmask = 128;
+		if (x == NULL)
+			return 0;
+		if (num(x, &v) != 0 || v < 1 || v > 128)
+			return -EINVAL;
+		s->s_netmask = (uint32_t)v;
+		return 0;
+	}
+	s->s_netmask = 0xffffffffu;
+	if (x == NULL)
+		return 0;
+	if (inet_pton(AF_INET, x, &in) != 1)
+		return -EINVAL;
+	s->s_netmask = in.s_addr;
+	return 0;
+}
 
 static int
 parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
@@ -151,7 +189,7 @@ parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 	struct lrs		*d;
 	struct ep		 vip;
 	const char		*x;
-	int			 n = 0, proto;
+	int			 n = 0, proto, k;
 
 	for (sp = strtok_r(line, " \t", &save); sp != NULL && n < WORDS_MAX;
 	    sp = strtok_r(NULL, " \t", &save))
@@ -186,12 +224,15 @@ parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 		    num_base(x, 16, &v) != 0)
 			goto bad;
 		s->s_flags = x != NULL ? (unsigned long)v : 0;
-		if (kv_num(w, 3, n, "conns", &s->s_conns) != 0 ||
-		    kv_num(w, 3, n, "inpkts", &s->s_inpkts) != 0 ||
-		    kv_num(w, 3, n, "outpkts", &s->s_outpkts) != 0 ||
-		    kv_num(w, 3, n, "inbytes", &s->s_inbytes) != 0 ||
-		    kv_num(w, 3, n, "outbytes", &s->s_outbytes) != 0)
+		if (kv_num(w, 3, n, "persistent", &v) != 0 ||
+		    v > UINT32_MAX)
 			goto bad;
+		s->s_timeout = (unsigned long)v;
+		if (parse_netmask(kv(w, 3, n, "netmask"), s) != 0)
+			goto bad;
+		for (k = 0; k < K__MAX; k++)
+			if (kv_num(w, 3, n, knames[k], &s->s_k[k]) != 0)
+				goto bad;
 		s->s_first = l->l_nrs;
 		l->l_nsvc++;
 		return 0;
@@ -230,12 +271,18 @@ parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 		if (kv_num(w, 4, n, "inactive", &v) != 0)
 			goto bad;
 		d->d_inactive = (unsigned long)v;
-		if (kv_num(w, 4, n, "conns", &d->d_conns) != 0 ||
-		    kv_num(w, 4, n, "inpkts", &d->d_inpkts) != 0 ||
-		    kv_num(w, 4, n, "outpkts", &d->d_outpkts) != 0 ||
-		    kv_num(w, 4, n, "inbytes", &d->d_inbytes) != 0 ||
-		    kv_num(w, 4, n, "outbytes", &d->d_outbytes) != 0)
+		if (kv_num(w, 4, n, "persistconns", &v) != 0)
 			goto bad;
+		d->d_persist = (unsigned long)v;
+		if (kv_num(w, 4, n, "uthreshold", &v) != 0)
+			goto bad;
+		d->d_uthresh = (unsigned long)v;
+		if (kv_num(w, 4, n, "lthreshold", &v) != 0)
+			goto bad;
+		d->d_lthresh = (unsigned long)v;
+		for (k = 0; k < K__MAX; k++)
+			if (kv_num(w, 4, n, knames[k], &d->d_k[k]) != 0)
+				goto bad;
 		l->l_nrs++;
 		s->s_nrs++;
 		return 0;
@@ -354,10 +401,28 @@ largenum(struct rbuf *out, unsigned long long i, unsigned fmt)
 static void
 title(struct rbuf *out, unsigned fmt)
 {
+	if (fmt & ADM_FMT_RULE)
+		return;
 	if (fmt & ADM_FMT_STATS)
 		rbuf_printf(out, "%-33s %8s %8s %8s %8s %8s\n"
 		    "  -> RemoteAddress:Port\n", "Prot LocalAddress:Port",
 		    "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes");
+	else if (fmt & ADM_FMT_RATE)
+		rbuf_printf(out, "%-33s %8s %8s %8s %8s %8s\n"
+		    "  -> RemoteAddress:Port\n", "Prot LocalAddress:Port",
+		    "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS");
+	else if (fmt & ADM_FMT_THRESHOLDS)
+		rbuf_printf(out, "%-33s %-10s %-10s %-10s %-10s\n"
+		    "  -> RemoteAddress:Port\n", "Prot LocalAddress:Port",
+		    "Uthreshold", "Lthreshold", "ActiveConn", "InActConn");
+	else if (fmt & ADM_FMT_PERSISTENTCONN)
+		rbuf_printf(out, "%-33s %-9s %-11s %-10s %-10s\n"
+		    "  -> RemoteAddress:Port\n", "Prot LocalAddress:Port",
+		    "Weight", "PersistConn", "ActiveConn", "InActConn");
+	else if (fmt & ADM_FMT_TUN_INFO)
+		rbuf_printf(out, "Prot LocalAddress:Port Scheduler Flags\n"
+		    "  -> RemoteAddress:Port           Forward TunnelInfo    "
+		    "Weight ActiveConn InActConn\n");
 	else
 		rbuf_printf(out, "Prot LocalAddress:Port Scheduler Flags\n"
 		    "  -> RemoteAddress:Port           Forward Weight "
@@ -410,57 +475,155 @@ fwd_name(const char *m)
 	return "(null)";	/* what glibc prints for ipvsadm's NULL */
 }
 
+/* fwd_switch(): the -S spelling; Local saves as -g. */
+static const char *
+fwd_switch(const char *m)
+{
+	if (strcmp(m, "nat") == 0)
+		return "-m";
+	if (strcmp(m, "tun") == 0)
+		return "-i";
+	if (strcmp(m, "dr") == 0 || strcmp(m, "local") == 0)
+		return "-g";
+	return "(null)";
+}
+
+static bool
+sched_flagged(const struct lsvc *s)
+{
+	return (s->s_flags & (IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 |
+	    IP_VS_SVC_F_SCHED3)) != 0;
+}
+
+/* " -p 300 -M 255.255.255.0 -o -b flag-1" or " persistent 300 mask ..." */
+static void
+svc_params(struct rbuf *out, const struct lsvc *s, bool rule)
+{
+	struct in_addr	 in;
+
+	if (s->s_flags & IP_VS_SVC_F_PERSISTENT) {
+		rbuf_printf(out, rule ? " -p %lu" : " persistent %lu",
+		    s->s_timeout);
+		if (s->s_ep.ep_addr.a_af == AF_INET &&
+		    s->s_netmask != 0xffffffffu) {
+			in.s_addr = s->s_netmask;
+			rbuf_printf(out, rule ? " -M %s" : " mask %s",
+			    inet_ntoa(in));
+		}
+		if (s->s_ep.ep_addr.a_af == AF_INET6 && s->s_netmask != 128)
+			rbuf_printf(out, rule ? " -M %u" : " mask %u",
+			    s->s_netmask);
+	}
+	if (s->s_flags & IP_VS_SVC_F_ONEPACKET)
+		rbuf_printf(out, rule ? " -o" : " ops");
+	if (rule && sched_flagged(s)) {
+		rbuf_printf(out, " -b ");
+		sched_flags(out, s);
+	}
+}
+
+/* print_service_entry()'s service part */
+static void
+service_line(struct rbuf *out, const struct lsvc *s, const char *vname,
+    unsigned fmt)
+{
+	char	 svc_name[1024];
+	int	 k;
+
+	if (fmt & ADM_FMT_RULE) {
+		rbuf_printf(out, "-A %s %s -s %s",
+		    s->s_proto == IPPROTO_TCP ? "-t" : "-u", vname,
+		    s->s_sched);
+		svc_params(out, s, true);
+		rbuf_printf(out, "\n");
+		return;
+	}
+	snprintf(svc_name, sizeof(svc_name), "%-4s %s",
+	    s->s_proto == IPPROTO_TCP ? "TCP" : "UDP", vname);
+	if (s->s_ep.ep_addr.a_af != AF_INET6)
+		svc_name[33] = '\0';
+	if (fmt & (ADM_FMT_STATS | ADM_FMT_RATE)) {
+		rbuf_printf(out, "%-33s", svc_name);
+		for (k = 0; k < 5; k++)
+			largenum(out, s->s_k[(fmt & ADM_FMT_STATS) ? k :
+			    K_CPS + k], fmt);
+	} else {
+		rbuf_printf(out, "%s %s", svc_name, s->s_sched);
+		if (sched_flagged(s)) {
+			rbuf_printf(out, " (");
+			sched_flags(out, s);
+			rbuf_printf(out, ")");
+		}
+		svc_params(out, s, false);
+	}
+	rbuf_printf(out, "\n");
+}
+
+/* print_service_entry()'s real server part */
+static void
+server_line(struct rbuf *out, const struct lsvc *s, const struct lrs *d,
+    const char *vname, const char *dname, unsigned fmt)
+{
+	int	 k;
+
+	if (fmt & ADM_FMT_RULE) {
+		/* ipvsadm saves no thresholds; uvsadm does when set. */
+		rbuf_printf(out, "-a %s %s -r %s %s -w %ld",
+		    s->s_proto == IPPROTO_TCP ? "-t" : "-u", vname, dname,
+		    fwd_switch(d->d_method), d->d_weight);
+		if (d->d_uthresh != 0)
+			rbuf_printf(out, " -x %lu", d->d_uthresh);
+		if (d->d_lthresh != 0)
+			rbuf_printf(out, " -y %lu", d->d_lthresh);
+		rbuf_printf(out, "\n");
+	} else if (fmt & ADM_FMT_STATS) {
+		rbuf_printf(out, "  -> %-28s", dname);
+		for (k = K_CONNS; k <= K_OUTBYTES; k++)
+			largenum(out, d->d_k[k], fmt);
+		rbuf_printf(out, "\n");
+	} else if (fmt & ADM_FMT_RATE) {
+		rbuf_printf(out, "  -> %-28s %8llu %8llu %8llu", dname,
+		    d->d_k[K_CPS], d->d_k[K_INPPS], d->d_k[K_OUTPPS]);
+		largenum(out, d->d_k[K_INBPS], fmt);
+		largenum(out, d->d_k[K_OUTBPS], fmt);
+		rbuf_printf(out, "\n");
+	} else if (fmt & ADM_FMT_THRESHOLDS)
+		rbuf_printf(out, "  -> %-28s %-10lu %-10lu %-10lu %-10lu\n",
+		    dname, d->d_uthresh, d->d_lthresh, d->d_active,
+		    d->d_inactive);
+	else if (fmt & ADM_FMT_PERSISTENTCONN)
+		rbuf_printf(out, "  -> %-28s %-9ld %-11lu %-10lu %-10lu\n",
+		    dname, d->d_weight, d->d_persist, d->d_active,
+		    d->d_inactive);
+	else if (fmt & ADM_FMT_TUN_INFO)
+		/* Tunnel servers come later; the others show "n/a". */
+		rbuf_printf(out, "  -> %-28s %-7s %-13s %-6ld %-10lu %-10lu\n",
+		    dname, fwd_name(d->d_method), "n/a", d->d_weight,
+		    d->d_active, d->d_inactive);
+	else
+		rbuf_printf(out, "  -> %-28s %-7s %-6ld %-10lu %-10lu\n",
+		    dname, fwd_name(d->d_method), d->d_weight, d->d_active,
+		    d->d_inactive);
+}
+
 /* print_service_entry() */
 static void
 service(struct rbuf *out, const struct listing *l, const struct lsvc *s,
     unsigned fmt, const struct adm_names *nm)
 {
-	char		 vname[NAME_MAX_LEN], svc_name[1024], dname[NAME_MAX_LEN];
+	char		 vname[NAME_MAX_LEN], dname[NAME_MAX_LEN];
 	const struct lrs *d;
 	size_t		 i;
 
 	addrport_name(&s->s_ep, s->s_proto, fmt, nm, vname, sizeof(vname));
-	snprintf(svc_name, sizeof(svc_name), "%-4s %s",
-	    s->s_proto == IPPROTO_TCP ? "TCP" : "UDP", vname);
-	if (s->s_ep.ep_addr.a_af != AF_INET6)
-		svc_name[33] = '\0';
-	if (fmt & ADM_FMT_STATS) {
-		rbuf_printf(out, "%-33s", svc_name);
-		largenum(out, s->s_conns, fmt);
-		largenum(out, s->s_inpkts, fmt);
-		largenum(out, s->s_outpkts, fmt);
-		largenum(out, s->s_inbytes, fmt);
-		largenum(out, s->s_outbytes, fmt);
-	} else {
-		rbuf_printf(out, "%s %s", svc_name, s->s_sched);
-		if (s->s_flags & (IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 |
-		    IP_VS_SVC_F_SCHED3)) {
-			rbuf_printf(out, " (");
-			sched_flags(out, s);
-			rbuf_printf(out, ")");
-		}
-		if (s->s_flags & IP_VS_SVC_F_ONEPACKET)
-			rbuf_printf(out, " ops");
-	}
-	rbuf_printf(out, "\n");
+	service_line(out, s, vname, fmt);
 	for (i = 0; i < s->s_nrs; i++) {
 		d = &l->l_rs[s->s_first + i];
 		addrport_name(&d->d_ep, s->s_proto, fmt, nm, dname,
 		    sizeof(dname));
-		if (d->d_ep.ep_addr.a_af != AF_INET6)
+		if (!(fmt & ADM_FMT_RULE) && d->d_ep.ep_addr.a_af != AF_INET6)
 			dname[28] = '\0';
-		if (fmt & ADM_FMT_STATS) {
-			rbuf_printf(out, "  -> %-28s", dname);
-			largenum(out, d->d_conns, fmt);
-			largenum(out, d->d_inpkts, fmt);
-			largenum(out, d->d_outpkts, fmt);
-			largenum(out, d->d_inbytes, fmt);
-			largenum(out, d->d_outbytes, fmt);
-			rbuf_printf(out, "\n");
-		} else
-			rbuf_printf(out, "  -> %-28s %-7s %-6ld %-10lu %-10lu\n",
-			    dname, fwd_name(d->d_method), d->d_weight,
-			    d->d_active, d->d_inactive);
+		server_line(out, s, d, vname, dname, fmt);
 	}
 }
 
@@ -498,7 +661,7 @@ adm_print_list(const char *reply, unsigned fmt, bool one_service,
 		if (l.l_nsvc > 1)
 			qsort(l.l_svc, l.l_nsvc, sizeof(*l.l_svc), cmp_svc);
 	}
-	if (!one_service)
+	if (!one_service && !(fmt & ADM_FMT_RULE))
 		rbuf_printf(out, "IP Virtual Server version %s (size=%lu)\n",
 		    l.l_version, l.l_size);
 	title(out, fmt);
@@ -511,4 +674,109 @@ out:
 	free(l.l_rs);
 	free(copy);
 	return r;
+}
+
+/* An endpoint whose port may be 0 (a template's client). */
+static int
+ep_parse_any(const char *s, struct ep *ret)
+{
+	char	 buf[EP_STRLEN];
+	size_t	 n = strlen(s);
+
+	if (n > 2 && n < sizeof(buf) && strcmp(s + n - 2, ":0") == 0) {
+		memcpy(buf, s, n - 2);
+		buf[n - 2] = '\0';
+		memset(ret, 0, sizeof(*ret));
+		return addr_parse(buf, &ret->ep_addr);
+	}
+	return ep_parse(s, true, ret);
+}
+
+/* print_conn() for one "conn" or "template" line. */
+static int
+conn_line(struct rbuf *out, char *line, unsigned fmt,
+    const struct adm_names *nm)
+{
+	char			*w[8], *sp, *save;
+	char			 names[3][NAME_MAX_LEN], expire[24];
+	struct ep		 ep[3];
+	unsigned long long	 exp;
+	int			 n = 0, proto, i;
+
+	for (sp = strtok_r(line, " \t", &save); sp != NULL && n < 8;
+	    sp = strtok_r(NULL, " \t", &save))
+		w[n++] = sp;
+	if (n == 0)
+		return 0;
+	if (strcmp(w[0], "conn") != 0 && strcmp(w[0], "template") != 0)
+		return 0;	/* a newer uvsd's line */
+	if (n < 7 || (proto = proto_parse(w[1])) < 0 ||
+	    num(w[6], &exp) != 0 || exp > UINT32_MAX || strlen(w[5]) > 15)
+		return -EINVAL;
+	for (i = 0; i < 3; i++) {
+		if (ep_parse_any(w[2 + i], &ep[i]) != 0)
+			return -EINVAL;
+		addrport_name(&ep[i], proto, fmt, nm, names[i],
+		    sizeof(names[i]));
+	}
+	snprintf(expire, sizeof(expire), "%02u:%02u",
+	    (unsigned)(exp / 60), (unsigned)(exp % 60));
+	rbuf_printf(out, "%-3s %-6s %-11s %-18s %-18s %s\n",
+	    proto == IPPROTO_TCP ? "TCP" : "UDP", expire, w[5], names[0],
+	    names[1], names[2]);
+	return 0;
+}
+
+int
+adm_print_conns(const char *reply, unsigned fmt,
+    const struct adm_names *names, struct rbuf *out, char *errbuf,
+    size_t errlen)
+{
+	char	*copy, *line, *next;
+	int	 r = 0;
+
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	if ((copy = strdup(reply != NULL ? reply : "")) == NULL)
+		return perr(errbuf, errlen, "out of memory");
+	rbuf_printf(out, "IPVS connection entries\n");
+	if (fmt & ADM_FMT_PERSISTENTCONN)
+		rbuf_printf(out, "pro expire %-11s %-18s %-18s %-18s %-16s "
+		    "%s\n", "state", "source", "virtual", "destination",
+		    "pe name", "pe_data");
+	else
+		rbuf_printf(out, "pro expire %-11s %-18s %-18s %s\n",
+		    "state", "source", "virtual", "destination");
+	for (line = copy; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (conn_line(out, line, fmt, names) != 0) {
+			r = perr(errbuf, errlen, "unexpected reply line from "
+			    "uvsd: '%.60s'", line);
+			break;
+		}
+	}
+	if (r == 0 && out->rb_err != 0)
+		r = perr(errbuf, errlen, "out of memory");
+	free(copy);
+	return r;
+}
+
+int
+adm_print_timeout(const char *reply, struct rbuf *out, char *errbuf,
+    size_t errlen)
+{
+	unsigned long	 tcp, fin, udp;
+	char		 end;
+
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	if (reply == NULL || sscanf(reply, "timeout tcp %lu tcpfin %lu udp %lu%c",
+	    &tcp, &fin, &udp, &end) != 4 || end != '\n' ||
+	    tcp > INT32_MAX || fin > INT32_MAX || udp > INT32_MAX)
+		return perr(errbuf, errlen, "unexpected reply from uvsd to "
+		    "timeout");
+	return rbuf_printf(out, "Timeout (tcp tcpfin udp): %d %d %d\n",
+	    (int)tcp, (int)fin, (int)udp) < 0 ?
+	    perr(errbuf, errlen, "out of memory") : 0;
 }

@@ -29,12 +29,20 @@ struct adm_names {
 
 /*
  * Print <reply>, the data lines of a "list" reply (without "OK"), into
- * <out> with ADM_FMT_* <fmt>.  <one_service>: the listing of -L -t ...,
- * which ipvsadm prints without its version line.  0, or -EPROTO with
- * the reason in <errbuf> when the reply does not parse.
+ * <out> with ADM_FMT_* <fmt>: -L's listings, or with ADM_FMT_RULE what
+ * -S saves.  <one_service>: the listing of -L -t ..., which ipvsadm
+ * prints without its version line.  0, or -EPROTO with the reason in
+ * <errbuf> when the reply does not parse.
  */
 int	 adm_print_list(const char *reply, unsigned fmt, bool one_service,
 	    const struct adm_names *names, struct rbuf *out, char *errbuf,
+	    size_t errlen);
+/* -L -c from a "connections" reply; as adm_print_list(). */
+int	 adm_print_conns(const char *reply, unsigned fmt,
+	    const struct adm_names *names, struct rbuf *out, char *errbuf,
+	    size_t errlen);
+/* -L --timeout from a "timeout" reply; as adm_print_list(). */
+int	 adm_print_timeout(const char *reply, struct rbuf *out, char *errbuf,
 	    size_t errlen);
 
 #endif

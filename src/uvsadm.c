@@ -3,10 +3,12 @@
  * uvsadm: ipvsadm's command line for uvsd.  The options are parsed by
  * adm_opts.c into one admin protocol request, which goes over uvsd's
  * Unix socket after a "hello"; listings come back as data lines and are
- * printed by adm_print.c exactly as ipvsadm prints them.  This file
- * holds what is not pure: name resolution, the socket, stdout/stderr and
- * exit statuses (0 done, 1 uvsd refused or cannot be reached, 2 bad
- * command line).  Single-threaded.
+ * printed by adm_print.c exactly as ipvsadm prints them.  -R checks all
+ * its input first and sends it as one batch, so it applies whole or not
+ * at all.  This file holds what is not pure: name resolution, the
+ * socket, stdin/stdout/stderr and exit statuses (0 done, 1 uvsd refused
+ * or cannot be reached, 2 bad command line, unsupported option or bad -R
+ * input).  Single-threaded.
  */
 #include "config.h"
 
@@ -27,9 +29,11 @@
 #include "adm_print.h"
 #include "ctl_proto.h"
 #include "rbuf.h"
+#include "sched/sched.h"
 #include "util.h"
 
 #define REPLY_TIMEOUT	30	/* s to wait for uvsd's answer */
+#define RESTORE_LINE_MAX 4096
 
 static void
 usage(FILE *f)
@@ -37,12 +41,16 @@ usage(FILE *f)
 	fprintf(f,
 	    "uvsadm %s (ipvsadm 1.31 compatible)\n"
 	    "Usage:\n"
-	    "  uvsadm -A|E virtual-service [-s scheduler]\n"
+	    "  uvsadm -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [-b sched-flags] [-o]\n"
 	    "  uvsadm -D virtual-service\n"
 	    "  uvsadm -C\n"
-	    "  uvsadm -a|e virtual-service -r server-address [-g|m] [-w weight]\n"
+	    "  uvsadm -R\n"
+	    "  uvsadm -S [-n]\n"
+	    "  uvsadm -a|e virtual-service -r server-address [-g|m] [-w weight] [-x upper-threshold] [-y lower-threshold]\n"
 	    "  uvsadm -d virtual-service -r server-address\n"
-	    "  uvsadm -L|l [virtual-service] [-n] [--stats] [--exact] [--nosort]\n"
+	    "  uvsadm -L|l [virtual-service] [options]\n"
+	    "  uvsadm -Z [virtual-service]\n"
+	    "  uvsadm --set tcp tcpfin udp\n"
 	    "  uvsadm -h\n\n", PACKAGE_VERSION);
 	fprintf(f,
 	    "Commands:\n"
@@ -51,10 +59,14 @@ usage(FILE *f)
 	    "  --edit-service    -E        edit virtual service with options\n"
 	    "  --delete-service  -D        delete virtual service\n"
 	    "  --clear           -C        clear the whole table\n"
+	    "  --restore         -R        restore rules from stdin, all or none\n"
+	    "  --save            -S        save rules to stdout\n"
 	    "  --add-server      -a        add real server with options\n"
 	    "  --edit-server     -e        edit real server with options\n"
 	    "  --delete-server   -d        delete real server\n"
 	    "  --list            -L|-l     list the table\n"
+	    "  --zero            -Z        zero counters in a service or all services\n"
+	    "  --set tcp tcpfin udp        set connection timeout values\n"
 	    "  --help            -h        display this help message\n"
 	    "  --version         -v        display the version\n\n");
 	fprintf(f,
@@ -64,20 +76,39 @@ usage(FILE *f)
 	fprintf(f,
 	    "Options:\n"
 	    "  --scheduler    -s scheduler         one of rr|wrr|lc|wlc,\n"
-	    "                                      the default scheduler is wlc.\n"
+	    "                                      the default scheduler is %s.\n"
+	    "  --persistent   -p [timeout]         persistent service\n"
+	    "  --netmask      -M netmask           persistent granularity mask\n"
+	    "  --sched-flags  -b flags             scheduler flags (comma-separated)\n"
+	    "  --ops          -o                   one-packet scheduling (udp)\n"
 	    "  --real-server  -r server-address    server-address is host (and port)\n"
 	    "  --gatewaying   -g                   gatewaying (direct routing) (default)\n"
 	    "  --masquerading -m                   masquerading (NAT)\n"
 	    "  --weight       -w weight            capacity of real server\n"
+	    "  --u-threshold  -x uthreshold        upper threshold of connections\n"
+	    "  --l-threshold  -y lthreshold        lower threshold of connections\n"
+	    "  --connection   -c                   output of current connections\n"
+	    "  --timeout                           output of timeout (tcp tcpfin udp)\n"
 	    "  --stats                             output of statistics information\n"
+	    "  --rate                              output of rate information\n"
 	    "  --exact                             expand numbers (display exact values)\n"
+	    "  --thresholds                        output of thresholds information\n"
+	    "  --persistent-conn                   output of persistent connection info\n"
+	    "  --tun-info                          output of tunnel information\n"
 	    "  --nosort                            disable sorting output of service/server entries\n"
 	    "  --sort                              does nothing, for backwards compatibility\n"
 	    "  --numeric      -n                   numeric output of addresses and ports\n"
 	    "  --socket       path                 uvsd's socket (default %s,\n"
-	    "                                      or $UVSADM_SOCKET)\n\n"
-	    "Other ipvsadm options are recognised and refused: not supported yet.\n",
-	    CTL_DEFAULT_SOCKET);
+	    "                                      or $UVSADM_SOCKET)\n\n",
+	    SCHED_DEFAULT, CTL_DEFAULT_SOCKET);
+	fprintf(f,
+	    "Not supported yet (refused with exit status 2):\n"
+	    "  --fwmark-service -f fwmark, --ipv6 -6, --sctp-service service-address,\n"
+	    "  --ipip -i, --tun-type type, --tun-port port, --tun-nocsum, --tun-csum,\n"
+	    "  --tun-remcsum, --pe engine, --start-daemon state, --stop-daemon state,\n"
+	    "  --daemon, --mcast-interface interface, --syncid sid,\n"
+	    "  --mcast-group address, --mcast-port port, --mcast-ttl ttl,\n"
+	    "  --sync-maxlen length\n");
 }
 
 static int
@@ -185,17 +216,25 @@ connect_uvsd(const char *path)
 	return fd;
 }
 
+/* The connection to uvsd and what it sent that was not read yet. */
+struct client {
+	int		 c_fd;
+	const char	*c_path;
+	struct rbuf	 c_in;
+	size_t		 c_pos;		/* first unread byte of c_in */
+};
+
 static int
-send_all(int fd, const char *buf, size_t len)
+send_all(struct client *c, const char *buf, size_t len)
 {
 	ssize_t	 n;
 
 	while (len > 0) {
-		n = send(fd, buf, len, MSG_NOSIGNAL);
+		n = send(c->c_fd, buf, len, MSG_NOSIGNAL);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			return -errno;
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
 		buf += n;
 		len -= (size_t)n;
 	}
@@ -209,60 +248,53 @@ is_final(const char *line)
 }
 
 /*
- * Read until <nreplies> replies have ended into <in>, as NUL-separated
- * lines.  0 or -errno (-ECONNRESET: uvsd closed the connection first).
+ * The next reply: its data lines into <data>, its last line into
+ * <final>.  0 or -errno (-ECONNRESET: uvsd closed the connection first).
  */
 static int
-read_replies(int fd, struct rbuf *in, int nreplies)
+next_reply(struct client *c, struct rbuf *data, char *final, size_t flen)
 {
-	char	 chunk[65536];
-	size_t	 scan = 0;
+	char	 chunk[65536], *line, *nl;
 	ssize_t	 n;
-	int	 seen = 0;
 
-	while (seen < nreplies) {
-		n = recv(fd, chunk, sizeof(chunk), 0);
+	for (;;) {
+		while (c->c_pos < c->c_in.rb_len &&
+		    (nl = memchr(c->c_in.rb_buf + c->c_pos, '\n',
+		    c->c_in.rb_len - c->c_pos)) != NULL) {
+			line = c->c_in.rb_buf + c->c_pos;
+			*nl = '\0';
+			c->c_pos = (size_t)(nl - c->c_in.rb_buf) + 1;
+			if (is_final(line)) {
+				snprintf(final, flen, "%s", line);
+				return 0;
+			}
+			if (rbuf_printf(data, "%s\n", line) < 0)
+				return -ENOMEM;
+		}
+		if (c->c_pos > 0) {
+			memmove(c->c_in.rb_buf, c->c_in.rb_buf + c->c_pos,
+			    c->c_in.rb_len - c->c_pos + 1);
+			c->c_in.rb_len -= c->c_pos;
+			c->c_pos = 0;
+		}
+		n = recv(c->c_fd, chunk, sizeof(chunk), 0);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			return errno == EAGAIN ? -ETIMEDOUT : -errno;
 		if (n == 0)
 			return -ECONNRESET;
-		if (rbuf_add(in, chunk, (size_t)n) != 0)
+		if (rbuf_add(&c->c_in, chunk, (size_t)n) != 0)
 			return -ENOMEM;
-		for (; scan < in->rb_len; scan++) {
-			char	*nl = memchr(in->rb_buf + scan, '\n',
-			    in->rb_len - scan);
-			char	*line = in->rb_buf + scan;
-
-			if (nl == NULL)
-				break;
-			*nl = '\0';
-			if (is_final(line) && ++seen == nreplies)
-				break;
-			scan = (size_t)(nl - in->rb_buf);
-		}
 	}
-	return 0;
 }
 
-/*
- * The reply starting at *<pos> in <in>: its data lines joined with
- * newlines into <data>, its final line returned.
- */
-static const char *
-next_reply(const struct rbuf *in, size_t *pos, struct rbuf *data)
+static void
+comm_error(const struct client *c, int r)
 {
-	const char	*line;
-
-	while (*pos < in->rb_len) {
-		line = in->rb_buf + *pos;
-		*pos += strlen(line) + 1;
-		if (is_final(line))
-			return line;
-		rbuf_printf(data, "%s\n", line);
-	}
-	return "ERR EPROTO reply cut short";
+	fprintf(stderr, "uvsadm: %s: %s\n", c->c_path,
+	    r == -ECONNRESET ? "uvsd closed the connection" :
+	    r == -ETIMEDOUT ? "uvsd does not answer" : strerror(-r));
 }
 
 /* "ERR <NAME> <text>" -> "<text>" */
@@ -272,6 +304,217 @@ err_text(const char *final)
 	const char	*sp = strchr(final + 4, ' ');
 
 	return sp != NULL ? sp + 1 : final;
+}
+
+/*
+ * The reply to "hello": OK, or a refusal that names the versions on
+ * both sides.  0 or 1 (the exit status).
+ */
+static int
+check_hello(const struct client *c, const char *final)
+{
+	const char	*p;
+
+	if (strcmp(final, "OK") == 0)
+		return 0;
+	if (strncmp(final, "ERR EPROTO ", 11) == 0 &&
+	    (p = strstr(final, "uvsd speaks protocol ")) != NULL)
+		fprintf(stderr, "uvsadm: uvsadm speaks admin protocol %d, "
+		    "uvsd at %s speaks %s\n", CTL_PROTO_VERSION, c->c_path,
+		    p + strlen("uvsd speaks protocol "));
+	else
+		fprintf(stderr, "uvsadm: %s: %s\n", c->c_path,
+		    err_text(final));
+	return 1;
+}
+
+/* One request after "hello"; its data lines into <data>.  Exit status. */
+static int
+request(struct client *c, const char *req, struct rbuf *data)
+{
+	char	 msg[CTL_LINE_MAX + 32], final[CTL_LINE_MAX];
+	int	 r;
+
+	snprintf(msg, sizeof(msg), "hello %d\n%s\n", CTL_PROTO_VERSION, req);
+	if ((r = send_all(c, msg, strlen(msg))) < 0 ||
+	    (r = next_reply(c, data, final, sizeof(final))) < 0) {
+		comm_error(c, r);
+		return 1;
+	}
+	if ((r = check_hello(c, final)) != 0)
+		return r;
+	rbuf_reset(data);
+	if ((r = next_reply(c, data, final, sizeof(final))) < 0) {
+		comm_error(c, r);
+		return 1;
+	}
+	if (strcmp(final, "OK") != 0) {
+		fprintf(stderr, "uvsadm: %s\n", err_text(final));
+		return 1;
+	}
+	return 0;
+}
+
+/* A request of -R and the input line it came from. */
+struct restore_req {
+	unsigned	 rr_line;
+	char		*rr_req;
+};
+
+/*
+ * Read the whole of -R's input and check every line before uvsd sees
+ * any: a bad line is named and nothing changes.  Exit status 0 or 2.
+ */
+static int
+restore_read(FILE *in, const struct adm_resolver *res,
+    struct restore_req **ret, size_t *ret_n)
+{
+	struct restore_req	*rq = NULL, *nrq;
+	char			 line[RESTORE_LINE_MAX + 2], err[512];
+	char			 req[CTL_LINE_MAX];
+	size_t			 n = 0, cap = 0, len;
+	unsigned		 lineno = 0;
+	int			 r;
+
+	while (fgets(line, sizeof(line), in) != NULL) {
+		lineno++;
+		len = strlen(line);
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+			fprintf(stderr, "uvsadm: line %u: line too long\n",
+			    lineno);
+			goto fail;
+		}
+		if ((r = adm_restore_line(line, res, req, sizeof(req), err,
+		    sizeof(err))) < 0) {
+			fprintf(stderr, "uvsadm: line %u: %s\n", lineno, err);
+			goto fail;
+		}
+		if (r == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nrq = reallocarray(rq, cap, sizeof(*rq))) == NULL)
+				goto nomem;
+			rq = nrq;
+		}
+		rq[n].rr_line = lineno;
+		if ((rq[n].rr_req = strdup(req)) == NULL)
+			goto nomem;
+		n++;
+	}
+	if (ferror(in)) {
+		fprintf(stderr, "uvsadm: stdin: %s\n", strerror(errno));
+		goto fail;
+	}
+	*ret = rq;
+	*ret_n = n;
+	return 0;
+nomem:
+	fprintf(stderr, "uvsadm: out of memory\n");
+fail:
+	while (n > 0)
+		free(rq[--n].rr_req);
+	free(rq);
+	return 2;
+}
+
+/*
+ * -R, all or nothing: "begin", every request (one at a time, so a
+ * refusal names its line), "commit".  Leaving without "commit" changes
+ * nothing: uvsd drops a batch whose client goes.
+ */
+static int
+restore(struct client *c, const struct adm_resolver *res)
+{
+	struct restore_req	*rq = NULL;
+	struct rbuf		 data = { 0 };
+	char			 msg[CTL_LINE_MAX + 32], final[CTL_LINE_MAX];
+	const char		*t;
+	size_t			 n = 0, i;
+	unsigned long		 k;
+	int			 r, rc = 1;
+
+	if ((rc = restore_read(stdin, res, &rq, &n)) != 0)
+		return rc;
+	rc = 1;
+	snprintf(msg, sizeof(msg), "hello %d\nbegin\n", CTL_PROTO_VERSION);
+	if ((r = send_all(c, msg, strlen(msg))) < 0 ||
+	    (r = next_reply(c, &data, final, sizeof(final))) < 0)
+		goto comm;
+	if (check_hello(c, final) != 0)
+		goto out;
+	if ((r = next_reply(c, &data, final, sizeof(final))) < 0)
+		goto comm;
+	if (strcmp(final, "OK") != 0) {
+		fprintf(stderr, "uvsadm: begin: %s\n", err_text(final));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(msg, sizeof(msg), "%s\n", rq[i].rr_req);
+		if ((r = send_all(c, msg, strlen(msg))) < 0 ||
+		    (r = next_reply(c, &data, final, sizeof(final))) < 0)
+			goto comm;
+		if (strcmp(final, "OK") != 0) {
+			fprintf(stderr, "uvsadm: line %u: %s\n",
+			    rq[i].rr_line, err_text(final));
+			goto out;
+		}
+	}
+	if ((r = send_all(c, "commit\n", 7)) < 0 ||
+	    (r = next_reply(c, &data, final, sizeof(final))) < 0)
+		goto comm;
+	if (strcmp(final, "OK") != 0) {
+		/* "request N: text" when a request failed after all. */
+		t = err_text(final);
+		if (sscanf(t, "request %lu:", &k) == 1 && k >= 1 && k <= n &&
+		    (t = strchr(t, ':')) != NULL)
+			fprintf(stderr, "uvsadm: line %u:%s\n",
+			    rq[k - 1].rr_line, t + 1);
+		else
+			fprintf(stderr, "uvsadm: commit: %s\n", t);
+		goto out;
+	}
+	rc = 0;
+	goto out;
+comm:
+	comm_error(c, r);
+out:
+	for (i = 0; i < n; i++)
+		free(rq[i].rr_req);
+	free(rq);
+	rbuf_free(&data);
+	return rc;
+}
+
+/* The listing or saved rules of <o> from <data>.  Exit status. */
+static int
+print_reply(const struct adm_opts *o, const char *data,
+    const struct adm_names *names)
+{
+	struct rbuf	 out = { 0 };
+	char		 err[512];
+	int		 r, rc = 1;
+
+	if (o->ao_cmd == ADM_SAVE)
+		r = adm_print_list(data, (o->ao_fmt & ADM_FMT_NUMERIC) |
+		    ADM_FMT_RULE, false, names, &out, err, sizeof(err));
+	else if (o->ao_list == ADM_LIST_CONN)
+		r = adm_print_conns(data, o->ao_fmt, names, &out, err,
+		    sizeof(err));
+	else if (o->ao_list == ADM_LIST_TIMEOUT)
+		r = adm_print_timeout(data, &out, err, sizeof(err));
+	else
+		r = adm_print_list(data, o->ao_fmt, o->ao_proto != 0, names,
+		    &out, err, sizeof(err));
+	if (r < 0)
+		fprintf(stderr, "uvsadm: %s\n", err);
+	else if (out.rb_len > 0 &&
+	    fwrite(out.rb_buf, 1, out.rb_len, stdout) != out.rb_len)
+		fprintf(stderr, "uvsadm: stdout: %s\n", strerror(errno));
+	else
+		rc = 0;
+	rbuf_free(&out);
+	return rc;
 }
 
 int
@@ -284,13 +527,13 @@ main(int argc, char **argv)
 		.an_host = name_host, .an_port = name_port,
 	};
 	struct adm_opts	 o;
-	struct rbuf	 in = { 0 }, data = { 0 }, out = { 0 };
-	const char	*path, *final;
-	char		 err[512], req[CTL_LINE_MAX], msg[CTL_LINE_MAX + 16];
-	size_t		 pos = 0;
-	int		 fd, r, rc = 1;
+	struct client	 c = { .c_fd = -1 };
+	struct rbuf	 data = { 0 };
+	char		 err[512], req[CTL_LINE_MAX];
+	int		 fd, rc;
 
-	if (adm_opts_parse(argc, argv, &res, &o, err, sizeof(err)) < 0) {
+	if ((rc = adm_opts_parse(argc, argv, &res, &o, err,
+	    sizeof(err))) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
@@ -299,60 +542,35 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (o.ao_cmd == ADM_VERSION) {
-		printf("uvsadm %s (ipvsadm 1.31 compatible)\n",
-		    PACKAGE_VERSION);
+		printf("uvsadm %s (ipvsadm 1.31 compatible, admin protocol "
+		    "%d)\n", PACKAGE_VERSION, CTL_PROTO_VERSION);
 		return 0;
 	}
-	if (adm_request(&o, req, sizeof(req)) != 0) {
+	if (o.ao_cmd != ADM_RESTORE && adm_request(&o, req, sizeof(req)) != 0) {
 		fprintf(stderr, "uvsadm: request too long\n");
 		return 2;
 	}
-	if ((path = o.ao_socket) == NULL &&
-	    ((path = getenv("UVSADM_SOCKET")) == NULL || *path == '\0'))
-		path = CTL_DEFAULT_SOCKET;
-	if ((fd = connect_uvsd(path)) < 0) {
+	if ((c.c_path = o.ao_socket) == NULL &&
+	    ((c.c_path = getenv("UVSADM_SOCKET")) == NULL ||
+	    *c.c_path == '\0'))
+		c.c_path = CTL_DEFAULT_SOCKET;
+	if ((fd = connect_uvsd(c.c_path)) < 0) {
 		fprintf(stderr, "uvsadm: cannot connect to uvsd at %s: %s\n",
-		    path, strerror(-fd));
+		    c.c_path, strerror(-fd));
 		return 1;
 	}
-	snprintf(msg, sizeof(msg), "hello %d\n%s\n", CTL_PROTO_VERSION, req);
-	if ((r = send_all(fd, msg, strlen(msg))) < 0 ||
-	    (r = read_replies(fd, &in, 2)) < 0) {
-		fprintf(stderr, "uvsadm: %s: %s\n", path,
-		    r == -ECONNRESET ? "uvsd closed the connection" :
-		    r == -ETIMEDOUT ? "uvsd does not answer" : strerror(-r));
-		goto out;
-	}
-	final = next_reply(&in, &pos, &data);
-	if (strcmp(final, "OK") != 0) {
-		fprintf(stderr, "uvsadm: %s\n", err_text(final));
-		goto out;
-	}
-	rbuf_reset(&data);
-	final = next_reply(&in, &pos, &data);
-	if (strcmp(final, "OK") != 0) {
-		fprintf(stderr, "uvsadm: %s\n", err_text(final));
-		goto out;
-	}
-	if (o.ao_cmd == ADM_LIST) {
-		if (adm_print_list(data.rb_buf, o.ao_fmt, o.ao_proto != 0,
-		    &names, &out, err, sizeof(err)) < 0) {
-			fprintf(stderr, "uvsadm: %s\n", err);
-			goto out;
-		}
-		if (out.rb_len > 0 &&
-		    fwrite(out.rb_buf, 1, out.rb_len, stdout) != out.rb_len)
-			goto out;
-	}
-	if (fflush(stdout) == EOF) {
+	c.c_fd = fd;
+	if (o.ao_cmd == ADM_RESTORE)
+		rc = restore(&c, &res);
+	else if ((rc = request(&c, req, &data)) == 0 &&
+	    (o.ao_cmd == ADM_LIST || o.ao_cmd == ADM_SAVE))
+		rc = print_reply(&o, data.rb_buf, &names);
+	if (rc == 0 && fflush(stdout) == EOF) {
 		fprintf(stderr, "uvsadm: stdout: %s\n", strerror(errno));
-		goto out;
+		rc = 1;
 	}
-	rc = 0;
-out:
 	close(fd);
-	rbuf_free(&in);
+	rbuf_free(&c.c_in);
 	rbuf_free(&data);
-	rbuf_free(&out);
 	return rc;
 }

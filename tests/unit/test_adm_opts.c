@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * uvsadm's command line (adm_opts.c): ipvsadm command lines and the
- * protocol request each becomes, ipvsadm's refusals with its messages,
- * and every ipvsadm option uvsadm does not implement yet refused as
- * such rather than ignored.
+ * protocol request each becomes, ipvsadm's refusals with its messages
+ * (its command/option matrix included), every ipvsadm option uvsadm does
+ * not implement yet refused as such rather than ignored, and the lines
+ * -R reads.
  */
 #include "config.h"
 
@@ -111,7 +112,57 @@ static const struct {
 	{ "-A -t 127.1:80",	"add-service tcp 127.0.0.1:80 scheduler wlc", 0 },
 	{ "-A -t [2001:db8::1]:443",
 	    "add-service tcp [2001:db8::1]:443 scheduler wlc", 0 },
-	{ "-E -u 192.0.2.1:53",	"edit-service udp 192.0.2.1:53 scheduler wlc", 0 },
+	{ "-E -u 192.0.2.1:53",	"edit-service udp 192.0.2.1:53 scheduler wlc "
+	    "persistent 0 netmask 255.255.255.255 flags none ops off", 0 },
+	{ "-E -u 192.0.2.1:53 -s rr -p 60 -M 255.255.0.0 -o -b flag-2",
+	    "edit-service udp 192.0.2.1:53 scheduler rr persistent 60 "
+	    "netmask 255.255.0.0 flags flag-2 ops on", 0 },
+	{ "-E -t [2001:db8::1]:80 -p",
+	    "edit-service tcp [2001:db8::1]:80 scheduler wlc persistent 300 "
+	    "netmask 128 flags none ops off", 0 },
+	{ "-A -t 192.0.2.1:80 -p",
+	    "add-service tcp 192.0.2.1:80 scheduler wlc persistent 300", 0 },
+	{ "-A -t 192.0.2.1:80 -p 60 -s rr",
+	    "add-service tcp 192.0.2.1:80 scheduler rr persistent 60", 0 },
+	{ "-A -t 192.0.2.1:80 -p60",
+	    "add-service tcp 192.0.2.1:80 scheduler wlc persistent 60", 0 },
+	{ "-A -t 192.0.2.1:80 --persistent=2678400",
+	    "add-service tcp 192.0.2.1:80 scheduler wlc persistent 2678400", 0 },
+	{ "-A -t 192.0.2.1:80 -p -M 255.255.255.0",
+	    "add-service tcp 192.0.2.1:80 scheduler wlc persistent 300 "
+	    "netmask 255.255.255.0", 0 },
+	{ "-A -t 192.0.2.1:0 -p",	/* port 0 is for persistent ones */
+	    "add-service tcp 192.0.2.1:0 scheduler wlc persistent 300", 0 },
+	{ "-A -t [2001:db8::1]:80 -p -M 64",
+	    "add-service tcp [2001:db8::1]:80 scheduler wlc persistent 300 "
+	    "netmask 64", 0 },
+	{ "-A -u 192.0.2.1:53 -o --sched-flags flag-1,flag-3",
+	    "add-service udp 192.0.2.1:53 scheduler wlc flags flag-1,flag-3 "
+	    "ops", 0 },
+	{ "-A -t 192.0.2.1:80 -b sh-port,sh-fallback -s sh",
+	    "add-service tcp 192.0.2.1:80 scheduler sh flags flag-1,flag-2", 0 },
+	{ "-A -t 192.0.2.1:80 -s mh -b mh-port",
+	    "add-service tcp 192.0.2.1:80 scheduler mh flags flag-2", 0 },
+	{ "-Z",			"zero", 0 },
+	{ "--zero -t 192.0.2.1:80", "zero tcp 192.0.2.1:80", 0 },
+	{ "--set 900 120 300",	"set-timeout 900 120 300", 0 },
+	{ "--set 0 0 2678400",	"set-timeout 0 0 2678400", 0 },
+	{ "-S",			"list", 0 },
+	{ "--save -n",		"list", ADM_FMT_NUMERIC },
+	{ "-L -c",		"connections", 0 },
+	{ "-Lcn",		"connections", ADM_FMT_NUMERIC },
+	{ "-L -c --persistent-conn", "connections", ADM_FMT_PERSISTENTCONN },
+	{ "-L --timeout",	"timeout", 0 },
+	{ "-L --rate --exact",	"list", ADM_FMT_RATE | ADM_FMT_EXACT },
+	{ "-L --thresholds",	"list", ADM_FMT_THRESHOLDS },
+	{ "-L --persistent-conn", "list", ADM_FMT_PERSISTENTCONN },
+	{ "-L --tun-info -n",	"list", ADM_FMT_TUN_INFO | ADM_FMT_NUMERIC },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -x 100 -y 50",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method dr weight 1 "
+	    "uthreshold 100 lthreshold 50", 0 },
+	{ "-e -t 192.0.2.1:80 -r 10.0.0.1 --u-threshold=65535",
+	    "edit-server tcp 192.0.2.1:80 10.0.0.1:80 method dr weight 1 "
+	    "uthreshold 65535 lthreshold 0", 0 },
 	{ "-D -t 192.0.2.1:80",	"del-service tcp 192.0.2.1:80", 0 },
 	{ "--delete-service -t [2001:db8::1]:443",
 	    "del-service tcp [2001:db8::1]:443", 0 },
@@ -137,9 +188,11 @@ static const struct {
 	    "add-server tcp [2001:db8::1]:80 [2001:db8::2]:80 method dr "
 	    "weight 1", 0 },
 	{ "-e -t 192.0.2.1:80 -r 10.0.0.1 -w 0",
-	    "edit-server tcp 192.0.2.1:80 10.0.0.1:80 method dr weight 0", 0 },
+	    "edit-server tcp 192.0.2.1:80 10.0.0.1:80 method dr weight 0 "
+	    "uthreshold 0 lthreshold 0", 0 },
 	{ "--edit-server -t 192.0.2.1:80 -r 10.0.0.1:81 -m",
-	    "edit-server tcp 192.0.2.1:80 10.0.0.1:81 method nat weight 1", 0 },
+	    "edit-server tcp 192.0.2.1:80 10.0.0.1:81 method nat weight 1 "
+	    "uthreshold 0 lthreshold 0", 0 },
 	{ "-d -t 192.0.2.1:80 -r 10.0.0.1:8080",
 	    "del-server tcp 192.0.2.1:80 10.0.0.1:8080", 0 },
 	{ "-d -t 192.0.2.1:80 -r 10.0.0.1",
@@ -255,6 +308,58 @@ static const struct {
 	{ "--tcp",	"--tcp: unknown option" },
 	{ "-Q",		"-Q: unknown option" },
 	{ "-LQ",	"-Q: unknown option" },
+	{ "-A -t 192.0.2.1:80 -p x", "invalid timeout value `x' specified" },
+	{ "-A -t 192.0.2.1:80 -p 0", "invalid timeout value `0' specified" },
+	{ "-A -t 192.0.2.1:80 -p 2678401",
+			"invalid timeout value `2678401' specified" },
+	{ "-A -t 192.0.2.1:80 -p -p", "multiple 'persistent' options "
+			"specified" },
+	{ "-A -t 192.0.2.1:80 -M 255.255.255.x", "illegal virtual server "
+			"persistent mask specified" },
+	{ "-A -t [2001:db8::1]:80 -M 129", "illegal ipv6 netmask specified" },
+	{ "-A -t 192.0.2.1:80 -o", "One-Packet Scheduling is only for UDP "
+			"virtual services" },
+	{ "-A -t 192.0.2.1:80 -b flag-4", "invalid scheduler flag `flag-4'" },
+	{ "-A -t 192.0.2.1:80 -b sh-port", "incompatible scheduler flag "
+			"`sh-port'" },
+	{ "-A -t 192.0.2.1:80 -s sh -b mh-port", "incompatible scheduler "
+			"flag `mh-port'" },
+	{ "-A -t 192.0.2.1:80 -b ,", "invalid scheduler flag `,'" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -x 65536",
+			"illegal u_threshold specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -y -1",
+			"illegal l_threshold specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -p", "Illegal 'persistent' option "
+			"with the 'add-server' command" },
+	{ "-D -t 192.0.2.1:80 -o", "Illegal 'ops' option with the "
+			"'delete-service' command" },
+	{ "-L -o", "Illegal 'ops' option with the 'list' command" },
+	{ "-L -c -t 192.0.2.1:80", "The option 'service-address' conflicts "
+			"with the 'connection' option in the 'list' command" },
+	{ "-L -c --timeout", "The option 'timeout' conflicts with the "
+			"'connection' option in the 'list' command" },
+	{ "-L -c --stats", "options conflicts in the list command" },
+	{ "-L --timeout --rate", "options conflicts in the list command" },
+	{ "-L --timeout --persistent-conn", "options conflicts in the list "
+			"command" },
+	{ "-L -x 1", "Illegal 'u-threshold' option with the 'list' command" },
+	{ "-Z -n", "Illegal 'numeric' option with the 'zero' command" },
+	{ "-Z -t 192.0.2.1:80 -r 10.0.0.1", "Illegal 'real-server' option "
+			"with the 'zero' command" },
+	{ "-S --stats", "Illegal 'stats' option with the 'save' command" },
+	{ "-S -t 192.0.2.1:80", "Illegal 'service-address' option with the "
+			"'save' command" },
+	{ "-R -n", "Illegal 'numeric' option with the 'restore' command" },
+	{ "--set 1 2", "--set option requires 3 timeout values" },
+	{ "--set", "--set option requires 3 timeout values" },
+	{ "--set 1 2 x", "invalid timeout value `x' specified" },
+	{ "--set 1 2 2678401", "invalid timeout value `2678401' specified" },
+	{ "--set 1 2 3 4", "unexpected argument 4" },
+	{ "--set 1 2 3 -n", "Illegal 'numeric' option with the 'set' "
+			"command" },
+	{ "-L -6", "-6 used before -f" },
+	{ "-Z -L", "multiple commands specified" },
+	{ "-S -R", "multiple commands specified" },
 };
 
 static void
@@ -280,15 +385,10 @@ test_adm_opts_bad(void **state)
 
 /* Every ipvsadm 1.31 option uvsadm does not implement yet. */
 static const char *const later[] = {
-	"-Z", "--zero", "--set", "-R", "--restore", "-S", "--save",
 	"--start-daemon", "--stop-daemon", "--sctp-service", "-f",
-	"--fwmark-service", "-p", "--persistent", "-M", "--netmask", "-i",
-	"--ipip", "-x", "--u-threshold", "-y", "--l-threshold", "-c",
-	"--connection", "--mcast-interface", "--syncid", "--timeout",
-	"--daemon", "--rate", "--thresholds", "--persistent-conn", "-6",
-	"--ipv6", "-o", "--ops", "--pe", "-b", "--sched-flags",
-	"--mcast-group", "--mcast-port", "--mcast-ttl", "--sync-maxlen",
-	"--tun-info", "--tun-type", "--tun-port", "--tun-nocsum",
+	"--fwmark-service", "-i", "--ipip", "--mcast-interface", "--syncid",
+	"--daemon", "--pe", "--mcast-group", "--mcast-port", "--mcast-ttl",
+	"--sync-maxlen", "--tun-type", "--tun-port", "--tun-nocsum",
 	"--tun-csum", "--tun-remcsum",
 };
 
@@ -316,11 +416,14 @@ test_adm_opts_not_yet(void **state)
 			    -ENOTSUP);
 		}
 	}
-	assert_int_equal(parse("-Lc", &o, err, sizeof(err)), -ENOTSUP);
-	assert_string_equal(err, "uvsadm: -c: not supported yet");
-	assert_int_equal(parse("-A -t 192.0.2.1:80 -p 300", &o, err,
+	assert_int_equal(parse("-Lf 1", &o, err, sizeof(err)), -ENOTSUP);
+	assert_string_equal(err, "uvsadm: -f: not supported yet");
+	assert_int_equal(parse("-a -t 192.0.2.1:80 -r 10.0.0.1 -i", &o, err,
 	    sizeof(err)), -ENOTSUP);
-	assert_string_equal(err, "uvsadm: -p: not supported yet");
+	assert_string_equal(err, "uvsadm: -i: not supported yet");
+	assert_int_equal(parse("--start-daemon=master", &o, err,
+	    sizeof(err)), -ENOTSUP);
+	assert_string_equal(err, "uvsadm: --start-daemon: not supported yet");
 }
 
 static void
@@ -335,6 +438,8 @@ test_adm_opts_help_version_socket(void **state)
 		{ "-h --bogus",		ADM_HELP },	/* stops at -h */
 		{ "-v",			ADM_VERSION },
 		{ "--version",		ADM_VERSION },
+		{ "-R",			ADM_RESTORE },
+		{ "--restore",		ADM_RESTORE },
 	};
 	struct adm_opts	 o;
 	char		 err[256], req[256];
@@ -379,6 +484,82 @@ test_adm_opts_numeric_when_no_resolver(void **state)
 	assert_int_equal(adm_opts_parse(4, argv2, NULL, &o, err, 0), -EINVAL);
 }
 
+/* -R's lines: what each becomes, or why it is refused. */
+static const struct {
+	const char	*line;
+	int		 r;
+	const char	*out;		/* the request, or the message */
+} restore[] = {
+	{ "",					0, "" },
+	{ "   \t  \n",				0, "" },
+	{ "# a comment\n",			0, "" },
+	{ "   # indented comment",		0, "" },
+	{ "-A -t 192.0.2.1:80 -s rr\n",		1,
+	    "add-service tcp 192.0.2.1:80 scheduler rr" },
+	{ "ipvsadm -A -t 192.0.2.1:80 -s rr",	1,
+	    "add-service tcp 192.0.2.1:80 scheduler rr" },
+	{ "uvsadm -C",				1, "clear" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 3 # trailing comment", 1,
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method nat weight 3" },
+	{ "-A -t \"192.0.2.1:80\" -s 'rr'\r\n",	1,
+	    "add-service tcp 192.0.2.1:80 scheduler rr" },
+	{ "-A -u 192.0.2.1:53 -s wlc -p 300 -M 255.255.255.0 -o -b flag-1", 1,
+	    "add-service udp 192.0.2.1:53 scheduler wlc persistent 300 "
+	    "netmask 255.255.255.0 flags flag-1 ops" },
+	{ "-d -t 192.0.2.1:80 -r 10.0.0.1",	1,
+	    "del-server tcp 192.0.2.1:80 10.0.0.1:80" },
+	{ "ipvsadm",				-EINVAL, "no command" },
+	{ "-A -t \"192.0.2.1:80",		-EINVAL, "unbalanced quotes" },
+	{ "-L -n",				-EINVAL,
+	    "only -A -E -D -C -a -e -d can be restored" },
+	{ "-S",					-EINVAL,
+	    "only -A -E -D -C -a -e -d can be restored" },
+	{ "-R",					-EINVAL,
+	    "only -A -E -D -C -a -e -d can be restored" },
+	{ "--set 1 2 3",			-EINVAL,
+	    "only -A -E -D -C -a -e -d can be restored" },
+	{ "-A -t 192.0.2.1",			-EINVAL,
+	    "Zero port specified for non-persistent service" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i",	-ENOTSUP,
+	    "-i: not supported yet" },
+	{ "-A -f 1",				-ENOTSUP,
+	    "-f: not supported yet" },
+	{ "garbage",				-EINVAL,
+	    "unexpected argument garbage" },
+};
+
+static void
+test_adm_opts_restore_lines(void **state)
+{
+	char	 line[512], req[512], err[256];
+	size_t	 i;
+	int	 r;
+
+	(void)state;
+	for (i = 0; i < nitems(restore); i++) {
+		snprintf(line, sizeof(line), "%s", restore[i].line);
+		req[0] = '\0';
+		r = adm_restore_line(line, &fake, req, sizeof(req), err,
+		    sizeof(err));
+		if (r != restore[i].r)
+			fail_msg("'%s': returned %d, want %d (%s)",
+			    restore[i].line, r, restore[i].r, err);
+		if (r == 1 && strcmp(req, restore[i].out) != 0)
+			fail_msg("'%s': got '%s', want '%s'", restore[i].line,
+			    req, restore[i].out);
+		if (r < 0 && strcmp(err, restore[i].out) != 0)
+			fail_msg("'%s': got '%s', want '%s'", restore[i].line,
+			    err, restore[i].out);
+	}
+	/* Too many words for one line. */
+	line[0] = '\0';
+	for (i = 0; i < 70; i++)
+		strcat(line, "-n ");
+	assert_int_equal(adm_restore_line(line, NULL, req, sizeof(req), err,
+	    sizeof(err)), -EINVAL);
+	assert_string_equal(err, "too many words");
+}
+
 int
 main(void)
 {
@@ -388,6 +569,7 @@ main(void)
 		cmocka_unit_test(test_adm_opts_not_yet),
 		cmocka_unit_test(test_adm_opts_help_version_socket),
 		cmocka_unit_test(test_adm_opts_numeric_when_no_resolver),
+		cmocka_unit_test(test_adm_opts_restore_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

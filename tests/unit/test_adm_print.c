@@ -4,7 +4,9 @@
  * texts were written from ipvsadm 1.31's printf formats (print_title(),
  * print_service_entry(), print_largenum()), trailing blanks and all:
  * sorting and --nosort, IPv6, names cut at 33 and 28 columns, counters
- * abbreviated K/M/G/T or --exact, and replies that do not parse.
+ * abbreviated K/M/G/T or --exact, --rate, --thresholds,
+ * --persistent-conn, --tun-info, persistence and flags, -S's rules, -c's
+ * connections, --timeout, and replies that do not parse.
  */
 #include "config.h"
 
@@ -84,6 +86,31 @@ static const char flags[] = INFO
     "server udp 192.0.2.12:53 10.0.0.1:53 method tun weight 1 active 0 "
     "inactive 0\n"
     "future line a newer uvsd may send\n";
+
+/* Persistence, masks, ops and scheduler flags; thresholds on a server. */
+static const char params[] = INFO
+    "service tcp [2001:db8::1]:443 scheduler sh flags 0x19 persistent 600 "
+    "netmask 64\n"
+    "server tcp [2001:db8::1]:443 [2001:db8::2]:443 method dr weight 1 "
+    "active 0 inactive 0 uthreshold 10 lthreshold 5\n"
+    "service udp 192.0.2.10:53 scheduler rr flags 0x5 persistent 60 "
+    "netmask 255.255.255.255\n"
+    "service tcp 192.0.2.10:80 scheduler wlc flags 0x1 persistent 300 "
+    "netmask 255.255.255.0\n";
+
+/* Rates, thresholds and persistent connections of one server. */
+static const char rates[] = INFO
+    "service tcp 192.0.2.10:80 scheduler wlc flags 0x0 persistent 0 "
+    "netmask 255.255.255.255 conns 1 inpkts 2 outpkts 3 inbytes 4 "
+    "outbytes 5 cps 5 inpps 100 outpps 90 inbps 123456789 outbps 5000\n"
+    "server tcp 192.0.2.10:80 10.0.0.11:80 method dr weight 1 active 3 "
+    "inactive 4 uthreshold 100 lthreshold 75 persistconns 7 conns 1 "
+    "inpkts 2 outpkts 3 inbytes 4 outbytes 5 cps 2 inpps 40 outpps 30 "
+    "inbps 100000000 outbps 12\n";
+
+#define RTITLE	"Prot LocalAddress:Port                 CPS    InPPS   OutPPS" \
+		"    InBPS   OutBPS\n" \
+		"  -> RemoteAddress:Port\n"
 
 static const char *
 fake_host(const struct addr *a, char *buf, size_t len, void *arg)
@@ -182,6 +209,52 @@ static const struct {
 	    VLINE TITLE
 	    "TCP  200.0.0.1:80 wlc\n"
 	    "TCP  10.0.0.1:80 wlc\n" },
+	{ "persistence", params, ADM_FMT_NUMERIC, false, NULL,
+	    VLINE TITLE
+	    "TCP  192.0.2.10:80 wlc persistent 300 mask 255.255.255.0\n"
+	    "UDP  192.0.2.10:53 rr persistent 60 ops\n"
+	    "TCP  [2001:db8::1]:443 sh (sh-fallback,sh-port) persistent 600 mask 64\n"
+	    "  -> [2001:db8::2]:443            Route   1      0          0         \n" },
+	{ "save -n", params, ADM_FMT_NUMERIC | ADM_FMT_RULE, false, NULL,
+	    "-A -t 192.0.2.10:80 -s wlc -p 300 -M 255.255.255.0\n"
+	    "-A -u 192.0.2.10:53 -s rr -p 60 -o\n"
+	    "-A -t [2001:db8::1]:443 -s sh -p 600 -M 64 -b sh-fallback,sh-port\n"
+	    "-a -t [2001:db8::1]:443 -r [2001:db8::2]:443 -g -w 1 -x 10 -y 5\n" },
+	{ "save", basic, ADM_FMT_RULE, false, &names,
+	    "-A -t a-very-long-host-name.example.com:http -s wlc\n"
+	    "-a -t a-very-long-host-name.example.com:http -r another-long-real-server-name.example.com:http -g -w 1\n"
+	    "-a -t a-very-long-host-name.example.com:http -r 10.0.0.12:8080 -m -w 3\n"
+	    "-A -t 192.0.2.20:http -s rr\n"
+	    "-A -u a-very-long-host-name.example.com:domain -s wrr\n"
+	    "-a -u a-very-long-host-name.example.com:domain -r 10.0.0.21:domain -g -w 0\n" },
+	{ "rate", rates, ADM_FMT_RATE, false, NULL,
+	    VLINE RTITLE
+	    "TCP  192.0.2.10:80                       5      100       90  123456K     5000\n"
+	    "  -> 10.0.0.11:80                        2       40       30  100000K       12\n" },
+	{ "rate --exact", rates, ADM_FMT_RATE | ADM_FMT_EXACT, true, NULL,
+	    RTITLE
+	    "TCP  192.0.2.10:80                       5      100       90 123456789     5000\n"
+	    "  -> 10.0.0.11:80                        2       40       30 100000000       12\n" },
+	{ "thresholds", rates, ADM_FMT_THRESHOLDS, true, NULL,
+	    "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+	    "  -> RemoteAddress:Port\n"
+	    "TCP  192.0.2.10:80 wlc\n"
+	    "  -> 10.0.0.11:80                 100        75         3          4         \n" },
+	{ "persistent-conn", rates, ADM_FMT_PERSISTENTCONN, true, NULL,
+	    "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+	    "  -> RemoteAddress:Port\n"
+	    "TCP  192.0.2.10:80 wlc\n"
+	    "  -> 10.0.0.11:80                 1         7           3          4         \n" },
+	{ "tun-info", rates, ADM_FMT_TUN_INFO, true, NULL,
+	    "Prot LocalAddress:Port Scheduler Flags\n"
+	    "  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n"
+	    "TCP  192.0.2.10:80 wlc\n"
+	    "  -> 10.0.0.11:80                 Route   n/a           1      3          4         \n" },
+	{ "stats win over rate", rates, ADM_FMT_STATS | ADM_FMT_RATE, true,
+	    NULL,
+	    STITLE
+	    "TCP  192.0.2.10:80                       1        2        3        4        5\n"
+	    "  -> 10.0.0.11:80                        1        2        3        4        5\n" },
 	{ "flags", flags, ADM_FMT_NOSORT, false, NULL,
 	    VLINE TITLE
 	    "UDP  192.0.2.10:53 wrr (flag-1,flag-2,flag-3) ops\n"
@@ -298,6 +371,88 @@ test_adm_print_many(void **state)
 	rbuf_free(&out);
 }
 
+static const char conns[] =
+    "conn tcp 10.0.1.2:40000 203.0.113.10:80 10.0.2.11:80 ESTABLISHED 895\n"
+    "conn udp 10.0.1.2:5353 203.0.113.10:53 10.0.2.12:53 UDP 59\n"
+    "template tcp 10.0.1.2:0 203.0.113.10:80 10.0.2.11:80 NONE 10803\n"
+    "conn tcp [2001:db8::100]:40000 [2001:db8::1]:443 [2001:db8::2]:443 "
+    "SYN_RECV 0\n"
+    "future line\n";
+
+/* -L -c: print_conn()'s rows, mm:ss past 99 minutes, templates. */
+static void
+test_adm_print_conns(void **state)
+{
+	struct rbuf	 out = { 0 };
+	char		 err[256];
+
+	(void)state;
+	assert_int_equal(adm_print_conns(conns, ADM_FMT_NUMERIC, NULL, &out,
+	    err, sizeof(err)), 0);
+	assert_string_equal(out.rb_buf,
+	    "IPVS connection entries\n"
+	    "pro expire state       source             virtual            destination\n"
+	    "TCP 14:55  ESTABLISHED 10.0.1.2:40000     203.0.113.10:80    10.0.2.11:80\n"
+	    "UDP 00:59  UDP         10.0.1.2:5353      203.0.113.10:53    10.0.2.12:53\n"
+	    "TCP 180:03 NONE        10.0.1.2:0         203.0.113.10:80    10.0.2.11:80\n"
+	    "TCP 00:00  SYN_RECV    [2001:db8::100]:40000 [2001:db8::1]:443  [2001:db8::2]:443\n");
+	rbuf_reset(&out);
+	assert_int_equal(adm_print_conns("conn tcp 10.0.1.2:40000 "
+	    "203.0.113.10:80 10.0.2.11:80 ESTABLISHED 895\n",
+	    ADM_FMT_PERSISTENTCONN, NULL, &out, err, sizeof(err)), 0);
+	assert_string_equal(out.rb_buf,
+	    "IPVS connection entries\n"
+	    "pro expire state       source             virtual            destination        pe name          pe_data\n"
+	    "TCP 14:55  ESTABLISHED 10.0.1.2:40000     203.0.113.10:80    10.0.2.11:80\n");
+	rbuf_reset(&out);
+	assert_int_equal(adm_print_conns("conn tcp 192.0.2.10:80 "
+	    "203.0.113.10:80 10.0.0.11:80 CLOSE 1\n", 0, &names, &out, err,
+	    sizeof(err)), 0);
+	assert_string_equal(strchr(strchr(out.rb_buf, '\n') + 1, '\n'),
+	    "\nTCP 00:01  CLOSE       "
+	    "a-very-long-host-name.example.com:http 203.0.113.10:http  "
+	    "another-long-real-server-name.example.com:http\n");
+	rbuf_reset(&out);
+	assert_int_equal(adm_print_conns("", 0, NULL, &out, err, sizeof(err)),
+	    0);
+	assert_string_equal(out.rb_buf, "IPVS connection entries\n"
+	    "pro expire state       source             virtual            "
+	    "destination\n");
+	rbuf_reset(&out);
+	assert_int_equal(adm_print_conns("conn tcp 10.0.1.2:40000 x "
+	    "10.0.2.11:80 ESTABLISHED 895\n", 0, NULL, &out, err,
+	    sizeof(err)), -EPROTO);
+	assert_string_equal(err, "unexpected reply line from uvsd: 'conn'");
+	rbuf_reset(&out);
+	assert_int_equal(adm_print_conns("conn tcp 10.0.1.2:1 10.0.0.1:1 "
+	    "10.0.0.2:1 ESTABLISHED\n", 0, NULL, &out, err, sizeof(err)),
+	    -EPROTO);
+	rbuf_free(&out);
+}
+
+static void
+test_adm_print_timeout(void **state)
+{
+	static const char *const tbad[] = {
+		"", "timeout tcp 900 tcpfin 120\n", "timeout tcp x tcpfin 1 "
+		"udp 2\n", "timeout tcp 1 tcpfin 2 udp 3", "timeout tcp 1 "
+		"tcpfin 2 udp 3000000000\n",
+	};
+	struct rbuf	 out = { 0 };
+	char		 err[256];
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(adm_print_timeout("timeout tcp 900 tcpfin 120 "
+	    "udp 300\n", &out, err, sizeof(err)), 0);
+	assert_string_equal(out.rb_buf, "Timeout (tcp tcpfin udp): 900 120 "
+	    "300\n");
+	for (i = 0; i < nitems(tbad); i++)
+		assert_int_equal(adm_print_timeout(tbad[i], &out, err,
+		    sizeof(err)), -EPROTO);
+	rbuf_free(&out);
+}
+
 int
 main(void)
 {
@@ -305,6 +460,8 @@ main(void)
 		cmocka_unit_test(test_adm_print_cases),
 		cmocka_unit_test(test_adm_print_bad_replies),
 		cmocka_unit_test(test_adm_print_many),
+		cmocka_unit_test(test_adm_print_conns),
+		cmocka_unit_test(test_adm_print_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

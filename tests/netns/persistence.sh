@@ -15,7 +15,7 @@
 #                                                         `------ e0 .13 rs3
 
 . "$(dirname "$0")/lib.sh"
-uvs_init persistence 120 nginx ss
+uvs_init persistence 150 nginx iperf3 ss
 need_uvsd	# persistence and thresholds are uvsd's; no UVS_LB=nft variant
 
 # adm_or_ctl "uvsadm args" "protocol request": uvsadm, or the protocol
@@ -126,7 +126,45 @@ if [ "$(count_of rs1 "$c")" -ne 2 ]; then
 else
 	pass "-x 10: new connections go through at once"
 fi
-adm -L -n --thresholds --persistent-conn 2>&1 | sed 's/^/    /'
+adm -L -n --thresholds 2>&1 | sed 's/^/    /'
+uvsd_alive || fail "uvsd died"
+lb_stop
+
+# --- expire_nodest_conn = true: a removed server's flow ends at once
+cat >"$TMPD/nodest.conf" <<EOF
+interfaces = [ "d0", "d1" ];
+workers = 2;
+expire_nodest_conn = true;
+EOF
+uvsd_start "$NS_D" -f "$TMPD/nodest.conf"
+lb_service tcp "$W" 5201 rr
+lb_server tcp "$W" 5201 "$R" nat 1
+bg_run "$NS_C" "$TMPD/iperf-nodest.log" iperf3 -c "$W" -p 5201 -t 20
+flowing()
+{
+	[ "$(ctl connections tcp "$W:5201" | grep -c ESTABLISHED)" -ge 2 ]
+}
+wait_until 50 0.1 flowing || die "iperf3 did not get going"
+d0=$(drop_count nodest-conn)
+adm -d -t "$W:5201" -r "$R:5201" || fail "uvsadm -d failed"
+dropped()
+{
+	local d
+
+	d=$(drop_count nodest-conn)
+	[ "$d" != missing ] && [ "$d" -gt "$d0" ]
+}
+data_gone()
+{
+	[ "$(ctl connections tcp "$W:5201" | grep -c ESTABLISHED)" -lt 2 ]
+}
+if ! wait_until 50 0.1 dropped; then
+	fail "expire_nodest_conn: no nodest-conn drop ($d0 -> $(drop_count nodest-conn))"
+elif ! wait_until 50 0.1 data_gone; then
+	fail "expire_nodest_conn: the data connection is still there"
+else
+	pass "expire_nodest_conn: the removed server's flow ended ($d0 -> $(drop_count nodest-conn) drops)"
+fi
 uvsd_alive || fail "uvsd died"
 lb_stop
 finish

@@ -3,9 +3,12 @@
  * libFuzzer target for admin requests (ctl_cmd.c).  The input is split
  * into lines as ctl.c frames them; each line runs against a daemon's
  * tables (no socket, no workers) that start every input as the same
- * small configuration.  Beyond "never crash": every reply ends in exactly
- * one final line, "OK" or "ERR <NAME> <text>", and a listing uvsd
- * produces always prints as ipvsadm output (adm_print.c).
+ * small configuration.  The lines run in one client's session, so
+ * batches (begin/commit/abort) are exercised too, and the session is
+ * dropped at the end as a client that goes.  Beyond "never crash": every
+ * reply ends in exactly one final line, "OK" or "ERR <NAME> <text>", a
+ * listing uvsd produces always prints as ipvsadm output (adm_print.c),
+ * and so do its connections and timeouts.
  */
 #include "config.h"
 
@@ -27,6 +30,7 @@
 int	 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct uvsd	 d;
+static struct ctl_session session;
 
 static const char *const base[] = {
 	"clear",
@@ -44,7 +48,7 @@ run(const char *line, struct rbuf *out)
 	size_t		 n;
 
 	rbuf_reset(out);
-	ctl_cmd_run(&d, NULL, line, out);
+	ctl_cmd_run(&d, &session, line, out);
 	if (out->rb_err != 0)
 		return;
 	/* The last line is the only final one. */
@@ -68,6 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rbuf	 out = { 0 }, print = { 0 };
 	char		 line[CTL_LINE_MAX + 1], err[256];
 	size_t		 i, start, n;
+	int		 r;
 
 	if (d.d_tables == NULL) {
 		d.d_opts.o_conn_max = 256;
@@ -88,17 +93,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(line, data + start, n);
 		line[n] = '\0';
 		run(line, &out);
-		if (out.rb_err == 0 && strncmp(line, "list", 4) == 0 &&
-		    out.rb_len >= 3 &&
-		    strcmp(out.rb_buf + out.rb_len - 3, "OK\n") == 0) {
-			out.rb_buf[out.rb_len - 3] = '\0';
-			rbuf_reset(&print);
-			if (adm_print_list(out.rb_buf, ADM_FMT_NUMERIC, false,
-			    NULL, &print, err, sizeof(err)) != 0 &&
-			    print.rb_err == 0)
-				abort();
-		}
+		if (out.rb_err != 0 || out.rb_len < 3 ||
+		    strcmp(out.rb_buf + out.rb_len - 3, "OK\n") != 0)
+			continue;
+		out.rb_buf[out.rb_len - 3] = '\0';
+		rbuf_reset(&print);
+		if (strncmp(line, "list", 4) == 0)
+			r = adm_print_list(out.rb_buf, ADM_FMT_NUMERIC, false,
+			    NULL, &print, err, sizeof(err));
+		else if (strncmp(line, "connections", 11) == 0)
+			r = adm_print_conns(out.rb_buf, ADM_FMT_NUMERIC, NULL,
+			    &print, err, sizeof(err));
+		else if (strncmp(line, "timeout", 7) == 0)
+			r = adm_print_timeout(out.rb_buf, &print, err,
+			    sizeof(err));
+		else
+			r = 0;
+		if (r != 0 && print.rb_err == 0)
+			abort();
 	}
+	ctl_session_reset(&session);
+	session.cs_close = false;
 	table_gc(d.d_tables);
 	epoch_reclaim(d.d_epoch);
 	rbuf_free(&out);

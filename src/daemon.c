@@ -267,7 +267,9 @@ daemon_apply_cfg(struct uvsd *d, struct cfg *c, struct uvs_err *err)
 	if (c->cf_to_udp != 0)
 		to.ct_udp = c->cf_to_udp;
 	conn_set_timeouts(d->d_conns, &to);
-	d->d_opts.o_expire_nodest_conn = c->cf_expire_nodest_conn;
+	/* Workers read it per packet. */
+	__atomic_store_n(&d->d_opts.o_expire_nodest_conn,
+	    c->cf_expire_nodest_conn, __ATOMIC_RELAXED);
 	return 0;
 }
 

@@ -252,8 +252,8 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
 		conn_remove(ct, shard, c, worker_conn_release, NULL);
 		c = NULL;
 	}
-	if (c != NULL &&
-	    __atomic_load_n(&w->w_d->d_opts.o_expire_nodest_conn, __ATOMIC_RELAXED) &&
+	if (c != NULL && __atomic_load_n(&w->w_d->d_opts.o_expire_nodest_conn,
+	    __ATOMIC_RELAXED) &&
 	    __atomic_load_n(&c->c_rs->rss_dead, __ATOMIC_RELAXED)) {
 		/* IPVS expire_nodest_conn=1: its server was removed. */
 		conn_remove(ct, shard, c, worker_conn_release, NULL);

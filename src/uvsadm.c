@@ -91,7 +91,7 @@ usage(FILE *f)
 	    "  --timeout                           output of timeout (tcp tcpfin udp)\n"
 	    "  --stats                             output of statistics information\n"
 	    "  --rate                              output of rate information\n"
-	    "  --exact                             expand numbers (display exact values)\n"
+	    "  --exact        -X                   expand numbers (display exact values)\n"
 	    "  --thresholds                        output of thresholds information\n"
 	    "  --persistent-conn                   output of persistent connection info\n"
 	    "  --tun-info                          output of tunnel information\n"
@@ -328,6 +328,22 @@ check_hello(const struct client *c, const char *final)
 	return 1;
 }
 
+/*
+ * Send <msg> and read the next reply.  A send that fails may still have
+ * an answer waiting (uvsd refusing the client and closing): read it.
+ */
+static int
+exchange(struct client *c, const char *msg, struct rbuf *data, char *final,
+    size_t flen)
+{
+	int	 r, rr;
+
+	r = send_all(c, msg, strlen(msg));
+	if ((rr = next_reply(c, data, final, flen)) == 0)
+		return 0;
+	return r < 0 ? r : rr;
+}
+
 /* One request after "hello"; its data lines into <data>.  Exit status. */
 static int
 request(struct client *c, const char *req, struct rbuf *data)
@@ -336,8 +352,7 @@ request(struct client *c, const char *req, struct rbuf *data)
 	int	 r;
 
 	snprintf(msg, sizeof(msg), "hello %d\n%s\n", CTL_PROTO_VERSION, req);
-	if ((r = send_all(c, msg, strlen(msg))) < 0 ||
-	    (r = next_reply(c, data, final, sizeof(final))) < 0) {
+	if ((r = exchange(c, msg, data, final, sizeof(final))) < 0) {
 		comm_error(c, r);
 		return 1;
 	}
@@ -438,8 +453,7 @@ restore(struct client *c, const struct adm_resolver *res)
 		return rc;
 	rc = 1;
 	snprintf(msg, sizeof(msg), "hello %d\nbegin\n", CTL_PROTO_VERSION);
-	if ((r = send_all(c, msg, strlen(msg))) < 0 ||
-	    (r = next_reply(c, &data, final, sizeof(final))) < 0)
+	if ((r = exchange(c, msg, &data, final, sizeof(final))) < 0)
 		goto comm;
 	if (check_hello(c, final) != 0)
 		goto out;
@@ -451,8 +465,7 @@ restore(struct client *c, const struct adm_resolver *res)
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(msg, sizeof(msg), "%s\n", rq[i].rr_req);
-		if ((r = send_all(c, msg, strlen(msg))) < 0 ||
-		    (r = next_reply(c, &data, final, sizeof(final))) < 0)
+		if ((r = exchange(c, msg, &data, final, sizeof(final))) < 0)
 			goto comm;
 		if (strcmp(final, "OK") != 0) {
 			fprintf(stderr, "uvsadm: line %u: %s\n",
@@ -460,8 +473,7 @@ restore(struct client *c, const struct adm_resolver *res)
 			goto out;
 		}
 	}
-	if ((r = send_all(c, "commit\n", 7)) < 0 ||
-	    (r = next_reply(c, &data, final, sizeof(final))) < 0)
+	if ((r = exchange(c, "commit\n", &data, final, sizeof(final))) < 0)
 		goto comm;
 	if (strcmp(final, "OK") != 0) {
 		/* "request N: text" when a request failed after all. */

@@ -48,7 +48,7 @@ serving()
 	return 1
 }
 X=
-wait_until 50 0.1 serving || die "the slow download reached no real server"
+wait_until 150 0.1 serving || die "the slow download reached no real server in 15 s"
 log "slow download served by rs$X"
 adm -e -t "$V:80" -r "${RS_IP[$X]}:80" -m -w 0 || fail "uvsadm -e -w 0 failed"
 adm -L -n | grep -F "${RS_IP[$X]}:80" | sed 's/^/    /'

@@ -424,6 +424,7 @@ daemon_run(struct uvsd *d)
 		log_errno(LOG_ERR, r, "cannot allocate tables");
 		return 1;
 	}
+	table_set_v4only(d->d_tables, true);
 	signal(SIGPIPE, SIG_IGN);
 	d->d_loop = ev_default_loop(EVFLAG_AUTO);
 	if ((d->d_nft = nft_open(d->d_ifs, d->d_nifs, &err)) == NULL) {

@@ -49,6 +49,7 @@ struct table_ctl {
 	uint64_t	 tc_gen;	/* commits */
 	struct wstats *const *tc_ws;	/* zeroed per new slot; may be NULL */
 	unsigned	 tc_nws;
+	bool		 tc_v4only;	/* the packet path forwards IPv4 only */
 };
 
 /* Identity of a service (k_rip NULL) or of a real server in a service. */
@@ -829,6 +830,12 @@ table_ctl_free(struct table_ctl *tc)
 }
 
 void
+table_set_v4only(struct table_ctl *tc, bool v4only)
+{
+	tc->tc_v4only = v4only;
+}
+
+void
 table_set_stats(struct table_ctl *tc, struct wstats *const *ws, unsigned n)
 {
 	tc->tc_ws = ws;
@@ -1206,6 +1213,15 @@ table_commit(struct table_ctl *tc, struct vs_conf *vc, struct uvs_err *err)
 	assert(vc != tc->tc_conf);
 	if ((r = vsconf_check(vc, err)) != 0)
 		return r;
+	for (i = 0; tc->tc_v4only && i < vc->vc_nsvc; i++)
+		if (vc->vc_svc[i].sc_ep.ep_addr.a_af != AF_INET) {
+			char	 s[SVC_STRLEN];
+
+			uvs_err_set(err, "%s: IPv6 services are not supported "
+			    "yet", svc_fmt(vc->vc_svc[i].sc_proto,
+			    &vc->vc_svc[i].sc_ep, s, sizeof(s)));
+			return -EAFNOSUPPORT;
+		}
 	if ((cm.cm_t = table_alloc(vc->vc_nsvc)) == NULL)
 		return -ENOMEM;
 	if ((r = commit_index(tc, &cm)) != 0 ||

@@ -120,12 +120,14 @@ log "status: $(cat "$TMPD/status.out")"
     fail "uvsadm -L -n: $(cat "$TMPD/list.out") $(head -c 200 "$TMPD/list.err")"
 [ "$hrc" -eq 0 ] && pass "$N status round trips succeeded" ||
     fail "status: $(cat "$TMPD/status.out")"
+# A request queued behind a stalled client would wait for its 10 s idle
+# cut; anything well under that shows nobody waited.  Not a speed test:
+# the total is only logged (it depends on the machine and sanitizers).
 worst=$(sed -n 's/.*worst \([0-9]*\) ms/\1/p' "$TMPD/list.out")
-[ "${worst:-9999}" -lt 1000 ] || fail "a uvsadm -L -n took ${worst:-?} ms"
-awk '/worst/ { exit !($NF + 0 < 1.0) }' "$TMPD/status.out" ||
-    fail "a status round trip took a second or more"
-[ "$total" -lt 10000 ] && pass "both done in $total ms while two clients stall" ||
-    fail "the two clients took $total ms (limit 10000)"
+[ "${worst:-9999}" -lt 3000 ] || fail "a uvsadm -L -n took ${worst:-?} ms"
+awk '/worst/ { exit !($NF + 0 < 3.0) }' "$TMPD/status.out" ||
+    fail "a status round trip took 3 s or more"
+log "both hammers done in $total ms while two clients stall"
 http_is "$NS_C" "http://$VIP_NAT/who" rs1 && pass "uvsd still forwards" ||
     fail "no answer through uvsd while clients stall"
 

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +32,7 @@
 #include "log.h"
 #include "neigh.h"
 #include "nft.h"
+#include "notify.h"
 #include "stats.h"
 #include "table.h"
 #include "worker.h"
@@ -273,17 +273,6 @@ daemon_apply_cfg(struct uvsd *d, struct cfg *c, struct uvs_err *err)
 	return 0;
 }
 
-static void
-daemon_notify_reloading(const char *path)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	sd_notifyf(0, "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%llu",
-	    path, (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000);
-}
-
 int
 daemon_reload(struct uvsd *d, struct uvs_err *err)
 {
@@ -302,7 +291,7 @@ daemon_reload(struct uvsd *d, struct uvs_err *err)
 		log_notice("reload: %s, nothing to reload", err->e_text);
 		return -ENOENT;
 	}
-	daemon_notify_reloading(path);
+	notify_reloading(path);
 	r = cfg_load_file(path, &n, errs, nitems(errs), &nerrs);
 	if (r != 0) {
 		if (nerrs > 0)
@@ -339,15 +328,15 @@ daemon_reload(struct uvsd *d, struct uvs_err *err)
 			log_err("reload refused, keeping running "
 			    "configuration: %s",
 			    uvs_err_fmt(&errs[i], buf, sizeof(buf)));
-		sd_notifyf(0, "READY=1\nSTATUS=reload refused, running "
-		    "configuration kept: %s", d->d_reload_msg);
+		notify_reloaded("reload refused, running configuration "
+		    "kept: %s", d->d_reload_msg);
 		return r;
 	}
 	d->d_reload_msg[0] = '\0';
 	log_notice("reloaded %s: %u services, %u real servers", path, nsvc,
 	    nrs);
-	sd_notifyf(0, "READY=1\nSTATUS=reloaded %s: %u services, %u real "
-	    "servers", path, nsvc, nrs);
+	notify_reloaded("reloaded %s: %u services, %u real servers", path,
+	    nsvc, nrs);
 	return 0;
 }
 
@@ -477,10 +466,10 @@ daemon_run(struct uvsd *d)
 
 	log_notice("started: %u workers on %u interfaces, admin socket %s",
 	    d->d_nworkers, d->d_nifs, d->d_opts.o_socket);
-	sd_notifyf(0, "READY=1\nSTATUS=%u workers on %u interfaces",
-	    d->d_nworkers, d->d_nifs);
+	/* Every worker runs on its rings and the socket listens. */
+	notify_start(d);
 	ev_run(d->d_loop, 0);
-	sd_notify(0, "STOPPING=1");
+	notify_stopping(d);
 	rc = 0;
 
 	ctl_close(d->d_ctl);

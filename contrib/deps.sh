@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential autoconf automake pkg-config libconfig-dev libev-dev
 libsystemd-dev libjemalloc-dev libcmocka-dev libmnl-dev libnftables-dev
 nftables iproute2 ethtool nginx-light socat iperf3 wrk curl clang
-libclang-rt-14-dev python3 procps mandoc systemd"
+libclang-rt-14-dev python3 procps mandoc systemd libssl-dev openssl"
 
 missing=""
 for p in $PKGS; do

@@ -21,7 +21,7 @@ builddir=${UVS_BUILDDIR:-$srcdir}
 seconds=${FUZZ_SECONDS:-15}
 cc=${FUZZ_CC:-clang}
 san="-fsanitize=address,undefined"
-libs="libconfig libsystemd libmnl libnftables"
+libs="libconfig libsystemd libmnl libnftables openssl"
 
 if ! command -v "$cc" >/dev/null 2>&1; then
 	echo "fuzz: $cc not found, skipping"

@@ -14,7 +14,11 @@
 # stops that thread alone, nothing in uvsd helps): WATCHDOG=1 stops, the
 # log names the worker, STATUS= says so, and feeding resumes once it runs
 # again; SIGTERM: STOPPING=1 and exit 0.  Every datagram came from uvsd's
-# pid (NotifyAccess=main suffices).  Then the unit this build made:
+# pid (NotifyAccess=main suffices).  Then log.c's journal entries: uvsd
+# again, its stderr named by JOURNAL_STREAM and a fake journald socket
+# in a private mount namespace: native entries with PRIORITY=,
+# SYSLOG_IDENTIFIER= and UVS_WORKER= for a stuck worker, nothing on the
+# stream itself.  Then the unit this build made:
 # `systemd-analyze verify` must be silent and `systemd-analyze security
 # --offline=yes` must rate it 3.0 or better (both only logged as skipped
 # where systemd-analyze is missing or too old).
@@ -235,6 +239,83 @@ uvsd_alive || die "uvsd died"
 uvsd_stop TERM || fail "uvsd did not stop within 5 s"
 [ "$UVSD_STATUS" = 0 ] || fail "uvsd exited with $UVSD_STATUS"
 has ' STOPPING=1$' && pass "STOPPING=1 at SIGTERM" || fail "no STOPPING=1"
+
+# Journal fields.  A fake journald listens in a private mount namespace,
+# and uvsd's stderr is the stream JOURNAL_STREAM names: messages must
+# arrive as native entries with PRIORITY=, SYSLOG_IDENTIFIER= and, for a
+# stuck worker, UVS_WORKER=.
+cat >"$TMPD/journal.py" <<'EOF'
+import os, socket, sys
+path, logf, pidf = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(30)	# gone by itself should the test die
+open(pidf, "w").write("%d\n" % os.getpid())
+out = open(logf, "a", buffering=1)
+while True:
+    try:
+        data = s.recv(65536)
+    except socket.timeout:
+        break
+    # One entry per line: its fields separated by " | ".
+    out.write(" | ".join(data.decode(errors="replace").rstrip("\n").split("\n")) + "\n")
+EOF
+
+journal_entry()
+{
+	grep -- "$1" "$JLOG" | head -n 1
+}
+
+if [ ! -d /run/systemd ] || ! command -v unshare >/dev/null 2>&1; then
+	log "no /run/systemd or unshare: journal fields not checked"
+else
+	JLOG=$TMPD/journal.log
+	UVSD_LOG=$TMPD/uvsd-journal.log
+	UVSD_SOCK=$TMPD/uvsd2.sock
+	: >"$JLOG"
+	: >"$UVSD_LOG"
+	JS=$(stat -c '%d:%i' "$UVSD_LOG")
+	unshare -m --propagation private bash -c '
+		mount -t tmpfs uvs-test /run/systemd || exit 1
+		mkdir /run/systemd/journal || exit 1
+		python3 "$1" /run/systemd/journal/socket "$2" "$3" &
+		for i in $(seq 50); do
+			[ -S /run/systemd/journal/socket ] && break
+			sleep 0.1
+		done
+		shift 3
+		exec "$@"' sh "$TMPD/journal.py" "$JLOG" "$TMPD/journal.pid" \
+	    ip netns exec "$NS_D" env JOURNAL_STREAM="$JS" WATCHDOG_USEC=1000000 \
+	    sh -c 'WATCHDOG_PID=$$; export WATCHDOG_PID; exec "$@"' sh \
+	    "$UVSD" --foreground --socket "$UVSD_SOCK" --workers "$NWORKERS" \
+	    -f "$CONF" >>"$UVSD_LOG" 2>&1 </dev/null &
+	UVSD_PID=$!
+	track "$UVSD_PID"
+	wait_until 100 0.1 uvsd_ready || die "uvsd (journal) not ready"
+	e=$(journal_entry 'MESSAGE=started: ')
+	case $e in
+	*PRIORITY=5*SYSLOG_IDENTIFIER=uvsd*)
+		pass "journal entry: $e" ;;
+	*)	fail "no native 'started' entry with PRIORITY=5 and SYSLOG_IDENTIFIER=uvsd: '$e'" ;;
+	esac
+	[ ! -s "$UVSD_LOG" ] && pass "nothing went to the stream itself" ||
+	    fail "the stream got: $(head -n 3 "$UVSD_LOG")"
+	w0=$(ls "/proc/$UVSD_PID/task" | sort -n | sed -n 2p)
+	python3 "$TMPD/freeze.py" "$w0" 1.5 >"$TMPD/freeze2.out" 2>&1 &
+	fpid=$!
+	track "$fpid"
+	wait_until 30 0.1 grep -q 'MESSAGE=worker 0: stuck' "$JLOG"
+	e=$(journal_entry 'MESSAGE=worker 0: stuck')
+	case $e in
+	*PRIORITY=3*SYSLOG_IDENTIFIER=uvsd*UVS_WORKER=0*)
+		pass "journal entry with UVS_WORKER=0: $e" ;;
+	*)	fail "no stuck-worker entry with PRIORITY=3 and UVS_WORKER=0: '$e'" ;;
+	esac
+	wait "$fpid"
+	uvsd_stop TERM || fail "uvsd (journal) did not stop within 5 s"
+	[ "$UVSD_STATUS" = 0 ] || fail "uvsd (journal) exited with $UVSD_STATUS"
+	[ -s "$TMPD/journal.pid" ] && kill "$(cat "$TMPD/journal.pid")" 2>/dev/null
+fi
 
 # The unit that ships: systemd-analyze verify, and the exposure score.
 UNIT=$BUILDDIR/systemd/uvsd.service

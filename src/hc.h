@@ -115,4 +115,20 @@ int	 hc_exec_outcome(int wait_status, int *ret_weight);
 bool	 hc_udp_reply_ok(const struct hc_params *p, const uint8_t *buf,
 	    size_t len);
 
+/* Largest http(s) response a checker reads, headers and body. */
+#define HC_HTTP_MAX		(1024 * 1024)
+
+/*
+ * Parse the http response in <buf> (<len> bytes; <eof>: the peer closed,
+ * so a body without length ends here).  0: complete, with the final
+ * status, and the body (chunked transfer coding decoded in place in
+ * <buf>) at *ret_body for *ret_body_len bytes; -EAGAIN: more bytes are
+ * needed (never with <eof> but a truncated response); -EBADMSG:
+ * malformed.  1xx interim responses are skipped.  Pure code.
+ */
+int	 hc_http_parse(char *buf, size_t len, bool eof, unsigned *ret_status,
+	    const char **ret_body, size_t *ret_body_len);
+/* md5 of <len> bytes at <buf> as 32 lower-case hex digits. 0 or -EIO. */
+int	 hc_md5_hex(const void *buf, size_t len, char ret_hex[33]);
+
 #endif

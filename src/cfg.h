@@ -16,6 +16,7 @@
 
 #include "iface.h"
 
+struct health_conf;
 struct uvs_err;
 struct vs_conf;
 
@@ -55,6 +56,7 @@ struct cfg {
 	unsigned	 cf_nsvc;	/* services in cf_vc */
 	unsigned	 cf_nrs;	/* real servers in cf_vc, all services */
 	struct vs_conf	*cf_vc;		/* owned; NULL once committed */
+	struct health_conf *cf_health;	/* owned; NULL: no checks (health.h) */
 };
 
 /*

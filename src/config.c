@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <libconfig.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,6 +34,8 @@
 #include "addr.h"
 #include "cfg.h"
 #include "daemon.h"
+#include "hc.h"
+#include "health.h"
 #include "sched/sched.h"
 #include "stats.h"
 #include "table.h"
@@ -48,6 +51,7 @@ struct cfg_load {
 	unsigned	 ld_total;	/* errors found */
 	bool		 ld_nomem;
 	struct cfg	*ld_cfg;
+	struct health_conf *ld_hf;	/* checks found so far */
 };
 
 /* A known member of a section; aliases share k_id. */
@@ -64,6 +68,11 @@ struct cfg_svc {
 	uint8_t		 cs_method;	/* default for its real servers */
 	const config_setting_t *cs_proto, *cs_addr, *cs_port, *cs_gran;
 	const config_setting_t *cs_ops_set, *cs_rs;
+	/* health checks */
+	struct hc_params cs_hp;		/* the service's check; HC_NONE: none */
+	struct health_svc cs_hs;	/* sorry server, quorum, scripts */
+	bool		 cs_hs_set;	/* any of them given */
+	const config_setting_t *cs_check, *cs_sorry;
 };
 
 static void
@@ -299,7 +308,8 @@ cfg_timeouts(struct cfg_load *ld, const config_setting_t *s)
 
 enum {
 	S_PROTO, S_ADDR, S_PORT, S_SCHED, S_METHOD, S_PTIMEOUT, S_PGRAN,
-	S_FLAGS, S_OPS, S_RS, S__MAX
+	S_FLAGS, S_OPS, S_RS, S_CHECK, S_SORRY, S_QUORUM, S_HYST, S_QUP,
+	S_QDOWN, S__MAX
 };
 
 static const struct cfg_key svc_keys[] = {
@@ -316,9 +326,18 @@ static const struct cfg_key svc_keys[] = {
 	{ "ops",			S_OPS },
 	{ "real_servers",		S_RS },
 	{ "real_server",		S_RS },		/* keepalived */
+	{ "check",			S_CHECK },
+	{ "sorry_server",		S_SORRY },
+	{ "quorum",			S_QUORUM },
+	{ "hysteresis",			S_HYST },
+	{ "quorum_up",			S_QUP },
+	{ "quorum_down",		S_QDOWN },
 };
 
-enum { R_ADDR, R_PORT, R_METHOD, R_WEIGHT, R_UTHRESH, R_LTHRESH, R__MAX };
+enum {
+	R_ADDR, R_PORT, R_METHOD, R_WEIGHT, R_UTHRESH, R_LTHRESH, R_CHECK,
+	R_NOTIFY_UP, R_NOTIFY_DOWN, R__MAX
+};
 
 static const struct cfg_key rs_keys[] = {
 	{ "address",	R_ADDR },
@@ -328,6 +347,9 @@ static const struct cfg_key rs_keys[] = {
 	{ "weight",	R_WEIGHT },
 	{ "uthreshold",	R_UTHRESH },
 	{ "lthreshold",	R_LTHRESH },
+	{ "check",	R_CHECK },
+	{ "notify_up",	R_NOTIFY_UP },
+	{ "notify_down", R_NOTIFY_DOWN },
 };
 
 static const struct {
@@ -487,6 +509,449 @@ cfg_granularity(struct cfg_load *ld, const config_setting_t *s,
 	cs->cs_sc.sc_netmask = m.s_addr;
 }
 
+/* Health checks */
+
+enum {
+	C_TYPE, C_INTERVAL, C_TIMEOUT, C_RETRY, C_DELAY, C_RISE, C_FALL,
+	C_WARMUP, C_ALPHA, C_INHIBIT, C_CONNECT_IP, C_CONNECT_PORT, C_BIND,
+	C_PATH, C_VHOST, C_SNI, C_STATUS, C_DIGEST, C_REGEX, C_PAYLOAD,
+	C_REQUIRE, C_MINLEN, C_MAXLEN, C_COMMAND, C_USER, C__MAX
+};
+
+static const struct cfg_key check_keys[] = {
+	{ "type",		C_TYPE },
+	{ "interval",		C_INTERVAL },
+	{ "delay_loop",		C_INTERVAL },	/* keepalived */
+	{ "timeout",		C_TIMEOUT },
+	{ "connect_timeout",	C_TIMEOUT },	/* keepalived */
+	{ "misc_timeout",	C_TIMEOUT },	/* keepalived, MISC_CHECK */
+	{ "retry",		C_RETRY },
+	{ "delay_before_retry",	C_DELAY },
+	{ "rise",		C_RISE },
+	{ "fall",		C_FALL },
+	{ "warmup",		C_WARMUP },
+	{ "alpha",		C_ALPHA },
+	{ "inhibit_on_failure",	C_INHIBIT },
+	{ "connect_ip",		C_CONNECT_IP },
+	{ "connect_port",	C_CONNECT_PORT },
+	{ "bind_ip",		C_BIND },
+	{ "bindto",		C_BIND },	/* keepalived */
+	{ "path",		C_PATH },
+	{ "virtualhost",	C_VHOST },
+	{ "sni",		C_SNI },
+	{ "enable_sni",		C_SNI },	/* keepalived */
+	{ "status",		C_STATUS },
+	{ "status_code",	C_STATUS },	/* keepalived */
+	{ "digest",		C_DIGEST },
+	{ "regex",		C_REGEX },
+	{ "payload",		C_PAYLOAD },
+	{ "require_reply",	C_REQUIRE },
+	{ "min_reply_length",	C_MINLEN },
+	{ "max_reply_length",	C_MAXLEN },
+	{ "command",		C_COMMAND },
+	{ "misc_path",		C_COMMAND },	/* keepalived */
+	{ "user",		C_USER },
+};
+
+static const char *const check_types[HC__MAX] = {
+	[HC_TCP] = "tcp", [HC_HTTP] = "http", [HC_HTTPS] = "https",
+	[HC_UDP] = "udp", [HC_EXEC] = "exec",
+};
+
+/* Defaults of a check; keepalived's where it has one. */
+static void
+cfg_check_default(struct hc_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->hp_interval = 5.0;
+	p->hp_timeout = 3.0;
+	p->hp_retry_delay = 1.0;
+	p->hp_retry = 1;
+	p->hp_rise = 1;
+	p->hp_fall = 1;
+	snprintf(p->hp_path, sizeof(p->hp_path), "/");
+}
+
+/* Seconds, an integer or a float, in [<min>, <max>]. */
+static int
+cfg_seconds(struct cfg_load *ld, const config_setting_t *s, double min,
+    double max, double *ret)
+{
+	double	 v;
+
+	if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
+		v = config_setting_get_float(s);
+	else if (config_setting_type(s) == CONFIG_TYPE_INT ||
+	    config_setting_type(s) == CONFIG_TYPE_INT64)
+		v = (double)config_setting_get_int64(s);
+	else {
+		cfg_err(ld, s, "'%s' must be a number of seconds", cfg_name(s));
+		return -EINVAL;
+	}
+	if (!(v >= min && v <= max)) {
+		cfg_err(ld, s, "'%s': %g out of range %g..%g", cfg_name(s), v,
+		    min, max);
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}
+
+/* A string of at most <size> - 1 bytes into <buf>. */
+static int
+cfg_strbuf(struct cfg_load *ld, const config_setting_t *s, char *buf,
+    size_t size)
+{
+	const char	*v;
+
+	if (cfg_str(ld, s, &v) != 0)
+		return -EINVAL;
+	if (strlen(v) >= size) {
+		cfg_err(ld, s, "'%s': at most %zu bytes", cfg_name(s),
+		    size - 1);
+		return -EINVAL;
+	}
+	snprintf(buf, size, "%s", v);
+	return 0;
+}
+
+/* Hex bytes ("" allowed; spaces and colons ignored) into <buf>. */
+static int
+cfg_hex(struct cfg_load *ld, const config_setting_t *s, uint8_t *buf,
+    size_t size, size_t *ret_len)
+{
+	const char	*v;
+	size_t		 n = 0;
+	int		 hi = -1, d;
+
+	if (cfg_str(ld, s, &v) != 0)
+		return -EINVAL;
+	for (; *v != '\0'; v++) {
+		if (*v == ' ' || *v == ':')
+			continue;
+		if (*v >= '0' && *v <= '9')
+			d = *v - '0';
+		else if ((*v | 0x20) >= 'a' && (*v | 0x20) <= 'f')
+			d = (*v | 0x20) - 'a' + 10;
+		else {
+			cfg_err(ld, s, "'%s': not hexadecimal at '%c'",
+			    cfg_name(s), *v);
+			return -EINVAL;
+		}
+		if (hi < 0) {
+			hi = d;
+			continue;
+		}
+		if (n >= size) {
+			cfg_err(ld, s, "'%s': at most %zu bytes", cfg_name(s),
+			    size);
+			return -EINVAL;
+		}
+		buf[n++] = (uint8_t)(hi << 4 | d);
+		hi = -1;
+	}
+	if (hi >= 0) {
+		cfg_err(ld, s, "'%s': an odd number of hex digits",
+		    cfg_name(s));
+		return -EINVAL;
+	}
+	*ret_len = n;
+	return 0;
+}
+
+/* "200", "200-299" or 200 into range <i> of <p>. */
+static int
+cfg_status_one(struct cfg_load *ld, const config_setting_t *s,
+    struct hc_params *p)
+{
+	const char	*v;
+	unsigned long	 lo, hi;
+	char		*end;
+
+	if (config_setting_type(s) == CONFIG_TYPE_INT) {
+		lo = hi = (unsigned long)config_setting_get_int(s);
+	} else if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		v = config_setting_get_string(s);
+		lo = strtoul(v, &end, 10);
+		hi = lo;
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		if (*end != '\0' || end == v)
+			lo = 0;
+	} else
+		lo = 0, hi = 0;
+	if (lo < 100 || hi > 599 || lo > hi) {
+		cfg_err(ld, s, "'status': a code or range of codes within "
+		    "100-599 such as 200 or \"200-299\"");
+		return -EINVAL;
+	}
+	if (p->hp_nstatus >= HC_STATUS_RANGES) {
+		cfg_err(ld, s, "'status': at most %d codes or ranges",
+		    HC_STATUS_RANGES);
+		return -EINVAL;
+	}
+	p->hp_status_lo[p->hp_nstatus] = (uint16_t)lo;
+	p->hp_status_hi[p->hp_nstatus++] = (uint16_t)hi;
+	return 0;
+}
+
+static int
+cfg_status(struct cfg_load *ld, const config_setting_t *s,
+    struct hc_params *p)
+{
+	unsigned	 i, n;
+
+	p->hp_nstatus = 0;
+	memset(p->hp_status_lo, 0, sizeof(p->hp_status_lo));
+	memset(p->hp_status_hi, 0, sizeof(p->hp_status_hi));
+	if (!config_setting_is_list(s) && !config_setting_is_array(s))
+		return cfg_status_one(ld, s, p);
+	n = (unsigned)config_setting_length(s);
+	for (i = 0; i < n; i++)
+		if (cfg_status_one(ld, config_setting_get_elem(s, i), p) != 0)
+			return -EINVAL;
+	return 0;
+}
+
+static int
+cfg_check_member(struct cfg_load *ld, const config_setting_t *m, int id,
+    struct hc_params *p)
+{
+	const char	*v;
+	long long	 n;
+	regex_t		 re;
+	uint16_t	 port;
+	bool		 b;
+	size_t		 i;
+
+	switch (id) {
+	case C_TYPE:
+		if (cfg_str(ld, m, &v) != 0)
+			return -EINVAL;
+		for (i = HC_NONE + 1; i < HC__MAX; i++)
+			if (strcasecmp(v, check_types[i]) == 0)
+				break;
+		if (i == HC__MAX) {
+			cfg_err(ld, m, "unknown check type '%.64s' (tcp, http, "
+			    "https, udp or exec)", v);
+			return -EINVAL;
+		}
+		p->hp_type = (int)i;
+		return 0;
+	case C_INTERVAL:
+		return cfg_seconds(ld, m, 0.01, 86400, &p->hp_interval);
+	case C_TIMEOUT:
+		return cfg_seconds(ld, m, 0.01, 3600, &p->hp_timeout);
+	case C_DELAY:
+		return cfg_seconds(ld, m, 0, 3600, &p->hp_retry_delay);
+	case C_WARMUP:
+		return cfg_seconds(ld, m, 0, 86400, &p->hp_warmup);
+	case C_RETRY:
+	case C_RISE:
+	case C_FALL:
+		if (cfg_int(ld, m, id == C_RETRY ? 0 : 1, 1000, &n) != 0)
+			return -EINVAL;
+		if (id == C_RETRY)
+			p->hp_retry = (unsigned)n;
+		else if (id == C_RISE)
+			p->hp_rise = (unsigned)n;
+		else
+			p->hp_fall = (unsigned)n;
+		return 0;
+	case C_ALPHA:
+	case C_INHIBIT:
+	case C_SNI:
+		if (cfg_bool(ld, m, &b) != 0)
+			return -EINVAL;
+		if (id == C_ALPHA)
+			p->hp_alpha = b;
+		else if (id == C_INHIBIT)
+			p->hp_inhibit = b;
+		else
+			p->hp_sni = b;
+		return 0;
+	case C_CONNECT_IP:
+		return cfg_addr(ld, m, &p->hp_connect.ep_addr);
+	case C_CONNECT_PORT:
+		if (cfg_port(ld, m, &port) != 0)
+			return -EINVAL;
+		p->hp_connect.ep_port = port;
+		return 0;
+	case C_BIND:
+		return cfg_addr(ld, m, &p->hp_bind);
+	case C_PATH:
+		if (cfg_strbuf(ld, m, p->hp_path, sizeof(p->hp_path)) != 0)
+			return -EINVAL;
+		if (p->hp_path[0] != '/') {
+			cfg_err(ld, m, "'path' must begin with '/'");
+			return -EINVAL;
+		}
+		return 0;
+	case C_VHOST:
+		return cfg_strbuf(ld, m, p->hp_vhost, sizeof(p->hp_vhost));
+	case C_STATUS:
+		return cfg_status(ld, m, p);
+	case C_DIGEST:
+		if (cfg_strbuf(ld, m, p->hp_digest, sizeof(p->hp_digest)) != 0)
+			return -EINVAL;
+		for (i = 0; p->hp_digest[i] != '\0'; i++)
+			if (strchr("0123456789abcdefABCDEF", p->hp_digest[i]) ==
+			    NULL)
+				break;
+		if (p->hp_digest[i] != '\0' || (i != 0 && i != 32)) {
+			cfg_err(ld, m, "'digest': 32 hex digits (an MD5 sum "
+			    "as md5sum prints it)");
+			return -EINVAL;
+		}
+		for (i = 0; p->hp_digest[i] != '\0'; i++)
+			p->hp_digest[i] = (char)(p->hp_digest[i] | 0x20);
+		return 0;
+	case C_REGEX:
+		if (cfg_strbuf(ld, m, p->hp_regex, sizeof(p->hp_regex)) != 0)
+			return -EINVAL;
+		if (regcomp(&re, p->hp_regex, REG_EXTENDED | REG_NOSUB) != 0) {
+			cfg_err(ld, m, "'regex': bad regular expression "
+			    "'%.64s'", p->hp_regex);
+			return -EINVAL;
+		}
+		regfree(&re);
+		return 0;
+	case C_PAYLOAD:
+		return cfg_hex(ld, m, p->hp_payload, sizeof(p->hp_payload),
+		    &p->hp_payload_len);
+	case C_REQUIRE:
+		p->hp_reply_len = 0;
+		if (config_setting_type(m) == CONFIG_TYPE_BOOL)
+			return cfg_bool(ld, m, &p->hp_require_reply);
+		p->hp_require_reply = true;
+		return cfg_hex(ld, m, p->hp_reply, sizeof(p->hp_reply),
+		    &p->hp_reply_len);
+	case C_MINLEN:
+	case C_MAXLEN:
+		if (cfg_int(ld, m, 0, 65535, &n) != 0)
+			return -EINVAL;
+		if (id == C_MINLEN)
+			p->hp_min_reply = (size_t)n;
+		else
+			p->hp_max_reply = (size_t)n;
+		return 0;
+	case C_COMMAND:
+		return cfg_strbuf(ld, m, p->hp_cmd, sizeof(p->hp_cmd));
+	default:
+		return cfg_strbuf(ld, m, p->hp_user, sizeof(p->hp_user));
+	}
+}
+
+/*
+ * A check group <s> merged over <p> (the service's, or the defaults).
+ * 0 or -EINVAL (reported).  The type and its needs are checked by the
+ * caller, once the real server's override is known.
+ */
+static int
+cfg_check(struct cfg_load *ld, const config_setting_t *s, struct hc_params *p)
+{
+	const config_setting_t	*seen[C__MAX] = { NULL }, *m;
+	int			 i, id, r = 0;
+
+	if (!cfg_is_group(ld, s))
+		return -EINVAL;
+	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
+		if ((id = cfg_key_find(ld, m, check_keys, nitems(check_keys),
+		    seen)) < 0 || cfg_check_member(ld, m, id, p) != 0)
+			r = -EINVAL;
+	}
+	return r;
+}
+
+/* What a check needs once merged; <s> is where to say so. */
+static int
+cfg_check_valid(struct cfg_load *ld, const config_setting_t *s,
+    const struct hc_params *p)
+{
+	if (p->hp_type == HC_NONE) {
+		cfg_err(ld, s, "check without 'type' (tcp, http, https, udp or "
+		    "exec)");
+		return -EINVAL;
+	}
+	if (p->hp_type == HC_EXEC && p->hp_cmd[0] == '\0') {
+		cfg_err(ld, s, "exec check without 'command'");
+		return -EINVAL;
+	}
+	if (p->hp_max_reply != 0 && p->hp_min_reply > p->hp_max_reply) {
+		cfg_err(ld, s, "min_reply_length %zu above max_reply_length "
+		    "%zu", p->hp_min_reply, p->hp_max_reply);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* sorry_server = { address; port; method } of <cs>. */
+static int
+cfg_sorry(struct cfg_load *ld, const config_setting_t *s, struct cfg_svc *cs)
+{
+	const config_setting_t	*seen[R__MAX] = { NULL }, *m;
+	struct health_svc	*hs = &cs->cs_hs;
+	int			 i, id, r = 0;
+
+	if (!cfg_is_group(ld, s))
+		return -EINVAL;
+	hs->hs_sorry_method = cs->cs_method;
+	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
+		if ((id = cfg_key_find(ld, m, rs_keys, nitems(rs_keys),
+		    seen)) < 0) {
+			r = -EINVAL;
+			continue;
+		}
+		if (id == R_ADDR)
+			r |= cfg_addr(ld, m, &hs->hs_sorry_ep.ep_addr);
+		else if (id == R_PORT)
+			r |= cfg_port(ld, m, &hs->hs_sorry_ep.ep_port);
+		else if (id == R_METHOD)
+			r |= cfg_method(ld, m, &hs->hs_sorry_method);
+		else {
+			cfg_err(ld, m, "sorry_server takes address, port and "
+			    "method only");
+			r = -EINVAL;
+		}
+	}
+	if (seen[R_ADDR] == NULL) {
+		cfg_err(ld, s, "sorry_server without 'address'");
+		return -EINVAL;
+	}
+	hs->hs_sorry = r == 0;
+	return r != 0 ? -EINVAL : 0;
+}
+
+/* Append to the load's health configuration; false: out of memory. */
+static bool
+cfg_health_add(struct cfg_load *ld, const struct health_svc *hs,
+    const struct health_rs *hr)
+{
+	struct health_conf	*hf = ld->ld_hf;
+	void			*a;
+
+	if (hf == NULL && (hf = ld->ld_hf = calloc(1, sizeof(*hf))) == NULL)
+		goto out_nomem;
+	if (hs != NULL) {
+		a = realloc(hf->hf_svc, (hf->hf_nsvc + 1) * sizeof(*hs));
+		if (a == NULL)
+			goto out_nomem;
+		hf->hf_svc = a;
+		hf->hf_svc[hf->hf_nsvc++] = *hs;
+	}
+	if (hr != NULL) {
+		a = realloc(hf->hf_rs, (hf->hf_nrs + 1) * sizeof(*hr));
+		if (a == NULL)
+			goto out_nomem;
+		hf->hf_rs = a;
+		hf->hf_rs[hf->hf_nrs++] = *hr;
+	}
+	return true;
+out_nomem:
+	ld->ld_nomem = true;
+	return false;
+}
+
 /* One real server of <cs>, added to the vs_conf if the service was. */
 static void
 cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
@@ -494,6 +959,7 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 {
 	const config_setting_t	*seen[R__MAX] = { NULL }, *m;
 	struct rs_conf		 rc;
+	struct health_rs	 hr;
 	struct uvs_err		 err = { .e_line = 0 };
 	long long		 v;
 	bool			 bad = false;
@@ -501,6 +967,8 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 
 	if (!cfg_is_group(ld, s))
 		return;
+	memset(&hr, 0, sizeof(hr));
+	hr.hr_params = cs->cs_hp;
 	memset(&rc, 0, sizeof(rc));
 	rc.rc_weight = 1;
 	rc.rc_method = cs->cs_method;
@@ -528,9 +996,25 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 			if ((r = cfg_int(ld, m, 0, 65535, &v)) == 0)
 				rc.rc_uthresh = (uint32_t)v;
 			break;
-		default:
+		case R_LTHRESH:
 			if ((r = cfg_int(ld, m, 0, 65535, &v)) == 0)
 				rc.rc_lthresh = (uint32_t)v;
+			break;
+		case R_CHECK:
+			/* Over the service's, or over the defaults. */
+			if (cs->cs_hp.hp_type == HC_NONE)
+				cfg_check_default(&hr.hr_params);
+			r = cfg_check(ld, m, &hr.hr_params);
+			if (r == 0)
+				r = cfg_check_valid(ld, m, &hr.hr_params);
+			break;
+		case R_NOTIFY_UP:
+			r = cfg_strbuf(ld, m, hr.hr_notify_up,
+			    sizeof(hr.hr_notify_up));
+			break;
+		default:
+			r = cfg_strbuf(ld, m, hr.hr_notify_down,
+			    sizeof(hr.hr_notify_down));
 			break;
 		}
 		if (r != 0)
@@ -550,10 +1034,21 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 		return;
 	r = vsconf_add_rs(ld->ld_cfg->cf_vc, cs->cs_sc.sc_proto,
 	    &cs->cs_sc.sc_ep, &rc, &err);
-	if (r != 0)
+	if (r != 0) {
 		cfg_err_vs(ld, s, r, &err);
-	else
-		ld->ld_cfg->cf_nrs++;
+		return;
+	}
+	ld->ld_cfg->cf_nrs++;
+	if (hr.hr_params.hp_type == HC_NONE)
+		return;
+	/* Ports as the table runs them (table.c, rs_port()). */
+	hr.hr_proto = cs->cs_sc.sc_proto;
+	hr.hr_vip = cs->cs_sc.sc_ep;
+	hr.hr_rip = rc.rc_ep;
+	if (rc.rc_method == XMIT_DR || hr.hr_rip.ep_port == 0)
+		hr.hr_rip.ep_port = cs->cs_sc.sc_ep.ep_port;
+	if (cfg_health_add(ld, NULL, &hr))
+		cs->cs_hs.hs_nrs++;
 }
 
 /* The members of one service into <cs>; real servers come after. */
@@ -623,8 +1118,33 @@ cfg_service_members(struct cfg_load *ld, const config_setting_t *s,
 			if (cfg_bool(ld, m, &cs->cs_ops) != 0)
 				cs->cs_bad = true;
 			break;
-		default:
+		case S_RS:
 			cs->cs_rs = m;
+			break;
+		case S_CHECK:
+			cs->cs_check = m;
+			break;
+		case S_SORRY:
+			cs->cs_sorry = m;
+			break;
+		case S_QUORUM:
+		case S_HYST:
+			cs->cs_hs_set = true;
+			if (cfg_int(ld, m, 0, INT32_MAX, &t) != 0)
+				cs->cs_bad = true;
+			else if (id == S_QUORUM)
+				cs->cs_hs.hs_quorum = t;
+			else
+				cs->cs_hs.hs_hysteresis = t;
+			break;
+		default:
+			cs->cs_hs_set = true;
+			if (id == S_QUP ? cfg_strbuf(ld, m,
+			    cs->cs_hs.hs_quorum_up,
+			    sizeof(cs->cs_hs.hs_quorum_up)) : cfg_strbuf(ld, m,
+			    cs->cs_hs.hs_quorum_down,
+			    sizeof(cs->cs_hs.hs_quorum_down)))
+				cs->cs_bad = true;
 			break;
 		}
 	}
@@ -643,7 +1163,17 @@ cfg_service(struct cfg_load *ld, const config_setting_t *s)
 		return;
 	memset(&cs, 0, sizeof(cs));
 	cs.cs_method = XMIT_DR;
+	cs.cs_hs.hs_quorum = 1;		/* keepalived's */
 	cfg_service_members(ld, s, &cs);
+	/* After the members: the method is the sorry server's default. */
+	if (cs.cs_check != NULL) {
+		cfg_check_default(&cs.cs_hp);
+		if (cfg_check(ld, cs.cs_check, &cs.cs_hp) != 0 ||
+		    cfg_check_valid(ld, cs.cs_check, &cs.cs_hp) != 0)
+			cs.cs_bad = true;
+	}
+	if (cs.cs_sorry != NULL && cfg_sorry(ld, cs.cs_sorry, &cs) != 0)
+		cs.cs_bad = true;
 	if (cs.cs_proto == NULL)
 		cfg_err(ld, s, "service without 'protocol'");
 	if (cs.cs_addr == NULL)
@@ -676,9 +1206,10 @@ cfg_service(struct cfg_load *ld, const config_setting_t *s)
 			added = true;
 		}
 	}
-	if (cs.cs_rs == NULL || !cfg_is_list(ld, cs.cs_rs))
-		return;
-	n = (unsigned)config_setting_length(cs.cs_rs);
+	cs.cs_hs.hs_first = ld->ld_hf != NULL ? ld->ld_hf->hf_nrs : 0;
+	n = 0;
+	if (cs.cs_rs != NULL && cfg_is_list(ld, cs.cs_rs))
+		n = (unsigned)config_setting_length(cs.cs_rs);
 	if (n > RS_PER_SVC_MAX) {
 		cfg_err(ld, cs.cs_rs, "%u real servers, at most %u", n,
 		    RS_PER_SVC_MAX);
@@ -687,6 +1218,13 @@ cfg_service(struct cfg_load *ld, const config_setting_t *s)
 	for (i = 0; i < n && !ld->ld_nomem; i++)
 		cfg_real_server(ld, config_setting_get_elem(cs.cs_rs, i), &cs,
 		    added);
+	/* Its checks follow the last service's: hs_first was right. */
+	if (added && (cs.cs_hs.hs_nrs > 0 || cs.cs_hs.hs_sorry ||
+	    cs.cs_hs_set)) {
+		cs.cs_hs.hs_proto = cs.cs_sc.sc_proto;
+		cs.cs_hs.hs_vip = cs.cs_sc.sc_ep;
+		cfg_health_add(ld, &cs.cs_hs, NULL);
+	}
 }
 
 static void
@@ -816,6 +1354,7 @@ cfg_load(config_t *conf, bool ok, const char *name, struct cfg *ret,
 	}
 	if (ret_nerrs != NULL)
 		*ret_nerrs = ld.ld_n;
+	c->cf_health = ld.ld_hf;
 	if (ld.ld_total > 0 || ld.ld_nomem) {
 		cfg_free(c);
 		free(c);
@@ -893,6 +1432,8 @@ cfg_free(struct cfg *c)
 		return;
 	vsconf_free(c->cf_vc);
 	c->cf_vc = NULL;
+	health_conf_free(c->cf_health);
+	c->cf_health = NULL;
 }
 
 const char *

@@ -29,6 +29,7 @@
 #include "daemon.h"
 #include "epoch.h"
 #include "filter.h"
+#include "health.h"
 #include "log.h"
 #include "neigh.h"
 #include "nft.h"
@@ -36,6 +37,7 @@
 #include "stats.h"
 #include "table.h"
 #include "worker.h"
+#include "xmit/xmit.h"
 
 #define CONN_SHARDS	64
 #define REAP_INTERVAL	0.25	/* seconds between expiry passes */
@@ -145,6 +147,8 @@ daemon_free_tables(struct uvsd *d)
 	cfg_free(d->d_cfg);
 	free(d->d_cfg);
 	d->d_cfg = NULL;
+	vsconf_free(d->d_conf);
+	d->d_conf = NULL;
 }
 
 /*
@@ -240,6 +244,92 @@ daemon_after_commit(struct uvsd *d)
 	daemon_resolve(d, false);
 }
 
+const struct vs_conf *
+daemon_conf(const struct uvsd *d)
+{
+	return d->d_conf != NULL ? d->d_conf : table_conf(d->d_tables);
+}
+
+/*
+ * <vc> reads as <run> runs (table_commit() normalises what it commits):
+ * services are in the same order, real servers take their running port.
+ */
+static void
+daemon_norm(struct vs_conf *vc, const struct vs_conf *run)
+{
+	struct svc_conf		*sc;
+	struct rs_conf		*rc;
+	unsigned		 i, j;
+
+	for (i = 0; i < vc->vc_nsvc && i < run->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		memcpy(sc->sc_sched, run->vc_svc[i].sc_sched,
+		    sizeof(sc->sc_sched));
+		sc->sc_flags = run->vc_svc[i].sc_flags;
+		sc->sc_netmask = run->vc_svc[i].sc_netmask;
+		for (j = 0; j < sc->sc_nrs; j++) {
+			rc = &sc->sc_rs[j];
+			if (rc->rc_method == XMIT_DR || rc->rc_ep.ep_port == 0)
+				rc->rc_ep.ep_port = sc->sc_ep.ep_port;
+		}
+	}
+}
+
+int
+daemon_commit(struct uvsd *d, struct vs_conf *vc, struct uvs_err *err)
+{
+	struct vs_conf	*run;
+	int		 r;
+
+	if (!health_active(d->d_health)) {
+		if ((r = table_commit(d->d_tables, vc, err)) != 0)
+			return r;
+		vsconf_free(d->d_conf);
+		d->d_conf = NULL;
+	} else {
+		if ((run = health_apply(d->d_health, vc)) == NULL) {
+			uvs_err_set(err, "out of memory");
+			return -ENOMEM;
+		}
+		if ((r = table_commit(d->d_tables, run, err)) != 0) {
+			vsconf_free(run);
+			return r;
+		}
+		daemon_norm(vc, run);
+		if (d->d_conf != vc)
+			vsconf_free(d->d_conf);
+		d->d_conf = vc;
+	}
+	d->d_commits++;
+	daemon_after_commit(d);
+	return 0;
+}
+
+/* Health states changed: run what the configuration and they make. */
+static void
+daemon_on_health(void *arg)
+{
+	struct uvsd	*d = arg;
+	struct vs_conf	*run;
+	struct uvs_err	 err = { .e_line = 0 };
+	int		 r;
+
+	if (d->d_conf == NULL)
+		return;
+	if ((run = health_apply(d->d_health, d->d_conf)) == NULL) {
+		log_err("health: out of memory, keeping the running table");
+		return;
+	}
+	if ((r = table_commit(d->d_tables, run, &err)) != 0) {
+		vsconf_free(run);
+		log_errno(LOG_ERR, r, "health: cannot commit, keeping the "
+		    "running table: %s", err.e_text);
+		return;
+	}
+	d->d_commits++;
+	daemon_after_commit(d);
+}
+
 /*
  * Make what <c> says run: its table (which then no longer belongs to
  * <c>), timeouts and expire_nodest_conn.  The table goes first, being the
@@ -252,12 +342,19 @@ daemon_apply_cfg(struct uvsd *d, struct cfg *c, struct uvs_err *err)
 	struct conn_timeouts	 to;
 	int			 r;
 
+	if (d->d_health != NULL) {
+		/* Unchanged checks keep their state (health_set_conf()). */
+		if ((r = health_set_conf(d->d_health, c->cf_health)) != 0) {
+			c->cf_health = NULL;
+			uvs_err_set(err, "out of memory");
+			return r;
+		}
+		c->cf_health = NULL;
+	}
 	if (c->cf_vc != NULL) {
-		if ((r = table_commit(d->d_tables, c->cf_vc, err)) != 0)
+		if ((r = daemon_commit(d, c->cf_vc, err)) != 0)
 			return r;
 		c->cf_vc = NULL;
-		d->d_commits++;
-		daemon_after_commit(d);
 	}
 	tcp_timeouts_default(&to);
 	if (c->cf_to_tcp != 0)
@@ -416,6 +513,10 @@ daemon_run(struct uvsd *d)
 	table_set_v4only(d->d_tables, true);
 	signal(SIGPIPE, SIG_IGN);
 	d->d_loop = ev_default_loop(EVFLAG_AUTO);
+	if ((d->d_health = health_new(d->d_loop, daemon_on_health, d)) == NULL) {
+		log_err("cannot allocate health checks");
+		goto out_tables;
+	}
 	if ((d->d_nft = nft_open(d->d_ifs, d->d_nifs, &err)) == NULL) {
 		log_err("nftables: cannot create table netdev %s: %s",
 		    NFT_TABLE, err.e_text);
@@ -482,6 +583,8 @@ out_nft:
 	nft_close(d->d_nft);
 	d->d_nft = NULL;
 out_tables:
+	health_free(d->d_health);
+	d->d_health = NULL;
 	daemon_free_tables(d);
 	if (rc == 0)
 		log_notice("stopped");

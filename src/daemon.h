@@ -20,10 +20,12 @@ struct cfg;
 struct conn_table;
 struct epoch;
 struct ev_loop;
+struct health;
 struct neigh;
 struct nft;
 struct table;
 struct table_ctl;
+struct vs_conf;
 struct worker;
 struct wstats;
 struct ctl;
@@ -71,6 +73,9 @@ struct uvsd {
 	int		 d_reload_result; /* 0 or -errno */
 	char		 d_reload_msg[600]; /* "file:line: reason" when it failed */
 	struct cfg	*d_cfg;		/* -f's file as last applied; NULL: none */
+	struct health	*d_health;	/* health checks; NULL: none (tests) */
+	struct vs_conf	*d_conf;	/* as configured while checks derive
+					   what runs; NULL: table_conf() */
 	volatile int	 d_stop;	/* workers and reaper leave */
 };
 
@@ -93,6 +98,19 @@ int	 daemon_run(struct uvsd *d);
  * -ENOENT without a file.  Control thread (SIGHUP, the reload verb).
  */
 int	 daemon_reload(struct uvsd *d, struct uvs_err *err);
+/*
+ * The configuration as uvsadm and uvsd.conf made it: what listings show
+ * and edits start from.  With health checks, what runs is derived from
+ * it (health.h); without, it is table_conf().  Never NULL.
+ */
+const struct vs_conf *daemon_conf(const struct uvsd *d);
+/*
+ * Make <vc> the configuration: commit what health checks derive of it.
+ * On success the daemon owns <vc>; on error (table_commit()'s) nothing
+ * changed and the caller still owns it.  Counts the commit and resolves
+ * next hops.  Control thread.
+ */
+int	 daemon_commit(struct uvsd *d, struct vs_conf *vc, struct uvs_err *err);
 /* After a table commit: resolve new real servers' next hops at once. */
 void	 daemon_after_commit(struct uvsd *d);
 /* The worker count uvsd would use with <o>. */

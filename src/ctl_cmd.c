@@ -34,6 +34,7 @@
 #include "ctl_cmd.h"
 #include "ctl_proto.h"
 #include "daemon.h"
+#include "health.h"
 #include "rbuf.h"
 #include "sched/sched.h"
 #include "stats.h"
@@ -87,6 +88,7 @@ static int	 cmd_begin(struct cmd_ctx *, int, char **);
 static int	 cmd_commit(struct cmd_ctx *, int, char **);
 static int	 cmd_abort(struct cmd_ctx *, int, char **);
 static int	 cmd_reload(struct cmd_ctx *, int, char **);
+static int	 cmd_health(struct cmd_ctx *, int, char **);
 static int	 cmd_help(struct cmd_ctx *, int, char **);
 
 enum {
@@ -110,6 +112,7 @@ enum {
 	CMD_COMMIT,
 	CMD_ABORT,
 	CMD_RELOAD,
+	CMD_HEALTH,
 	CMD_HELP,
 	CMD__MAX
 };
@@ -152,6 +155,7 @@ static const struct ctl_cmd cmds[CMD__MAX] = {
 	[CMD_ABORT] = { "abort", 0, 0, 0, cmd_abort, "abort" },
 	[CMD_RELOAD] = { "reload", 0, 0, CMD_F_NOBATCH, cmd_reload,
 	    "reload" },
+	[CMD_HEALTH] = { "health", 0, 0, 0, cmd_health, "health" },
 	[CMD_HELP] = { "help", 0, 0, 0, cmd_help, "help" },
 };
 
@@ -447,12 +451,10 @@ commit(struct uvsd *d, struct vs_conf *vc, struct uvs_err *err)
 {
 	int	 r;
 
-	if ((r = table_commit(d->d_tables, vc, err)) < 0) {
+	if ((r = daemon_commit(d, vc, err)) < 0) {
 		vsconf_free(vc);
 		return r;
 	}
-	d->d_commits++;
-	daemon_after_commit(d);
 	return 0;
 }
 
@@ -797,6 +799,36 @@ put_counters(struct rbuf *out, const struct counters *c,
 	    (unsigned long long)rt->r_outbps);
 }
 
+/*
+ * A checked real server's line ends in "health up|down last "reason"":
+ * last, because the reason has blanks and the pairs before it must stay
+ * pairs for uvsadm.  Unchecked servers' lines stay as they were.
+ */
+static void
+put_health(struct uvsd *d, const struct svc_conf *sc,
+    const struct rs_conf *rc, struct rbuf *out)
+{
+	const char	*reason = "";
+	struct ep	 rip = rc->rc_ep;
+	int		 st;
+
+	if (!health_active(d->d_health))
+		return;
+	if (rc->rc_method == XMIT_DR || rip.ep_port == 0)
+		rip.ep_port = sc->sc_ep.ep_port;
+	st = health_state(d->d_health, sc->sc_proto, &sc->sc_ep, &rip,
+	    &reason);
+	if (st == HEALTH_NONE)
+		return;
+	/* put_counters() ended the line. */
+	if (out->rb_err != 0 || out->rb_len == 0 ||
+	    out->rb_buf[out->rb_len - 1] != '\n')
+		return;
+	out->rb_buf[--out->rb_len] = '\0';
+	rbuf_printf(out, " health %s last \"%s\"\n", health_state_name(st),
+	    reason);
+}
+
 static int32_t
 load32(const int32_t *p)
 {
@@ -846,6 +878,7 @@ list_svc(struct uvsd *d, const struct svc_conf *sc, const struct svc *svc,
 		    method_name(rc->rc_method), rc->rc_weight, act, inact,
 		    rc->rc_uthresh, rc->rc_lthresh, pers);
 		put_counters(out, &c, &rt);
+		put_health(d, sc, rc, out);
 	}
 }
 
@@ -877,7 +910,7 @@ static int
 cmd_list(struct cmd_ctx *x, int argc, char **argv)
 {
 	struct uvsd		*d = x->x_d;
-	const struct vs_conf	*vc = table_conf(d->d_tables);
+	const struct vs_conf	*vc = daemon_conf(d);
 	const struct table	*t = table_current(d->d_tables);
 	const struct svc_conf	*sc;
 	struct ep		 vip;
@@ -974,7 +1007,7 @@ static int
 cmd_zero(struct cmd_ctx *x, int argc, char **argv)
 {
 	struct uvsd		*d = x->x_d;
-	const struct vs_conf	*vc = table_conf(d->d_tables);
+	const struct vs_conf	*vc = daemon_conf(d);
 	const struct table	*t = table_current(d->d_tables);
 	const struct svc_conf	*sc;
 	const struct svc	*svc;
@@ -1148,7 +1181,7 @@ cmd_begin(struct cmd_ctx *x, int argc, char **argv)
 		    "abort it first)");
 		return -EBUSY;
 	}
-	if ((s->cs_conf = vsconf_dup(table_conf(x->x_d->d_tables))) == NULL) {
+	if ((s->cs_conf = vsconf_dup(daemon_conf(x->x_d))) == NULL) {
 		uvs_err_set(x->x_err, "out of memory");
 		return -ENOMEM;
 	}
@@ -1181,7 +1214,7 @@ batch_replay(struct cmd_ctx *x, struct vs_conf **ret)
 	unsigned		 n = 0;
 	int			 r = 0;
 
-	if ((vc = vsconf_dup(table_conf(x->x_d->d_tables))) == NULL) {
+	if ((vc = vsconf_dup(daemon_conf(x->x_d))) == NULL) {
 		uvs_err_set(x->x_err, "out of memory");
 		return -ENOMEM;
 	}
@@ -1277,6 +1310,15 @@ ctl_cmd_usage(struct rbuf *out)
 
 	for (i = 0; i < nitems(cmds); i++)
 		rbuf_printf(out, "%s\n", cmds[i].cc_usage);
+}
+
+/* One "check" line per checked real server (health.c). */
+static int
+cmd_health(struct cmd_ctx *x, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	health_list(x->x_d->d_health, x->x_out);
+	return 0;
 }
 
 static int
@@ -1461,7 +1503,7 @@ ctl_cmd_run(struct uvsd *d, struct ctl_session *s, const char *line,
 	    (CMD_F_EDIT | CMD_F_NOBATCH)))
 		r = batch_run(c, &x, argc, argv, line, n);
 	else if (c->cc_flags & CMD_F_EDIT) {
-		if ((x.x_vc = vsconf_dup(table_conf(d->d_tables))) == NULL) {
+		if ((x.x_vc = vsconf_dup(daemon_conf(d))) == NULL) {
 			uvs_err_set(&err, "out of memory");
 			r = -ENOMEM;
 		} else if ((r = call(c, &x, argc, argv)) < 0)

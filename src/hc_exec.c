@@ -71,23 +71,6 @@ struct exec_check {
 	struct hc_attempt *ec_a;
 };
 
-/* keepalived: exit 0 up, 1 down, 2..255 up with weight code - 2. */
-static int
-exec_outcome(int status, int *ret_weight)
-{
-	int	 code;
-
-	if (!WIFEXITED(status))
-		return HC_FAIL;
-	code = WEXITSTATUS(status);
-	if (code == 0)
-		return HC_OK;
-	if (code == 1)
-		return HC_FAIL;
-	*ret_weight = code - 2;
-	return HC_WEIGHT;
-}
-
 static void
 exec_on_child(struct ev_loop *loop, ev_child *w, int revents)
 {
@@ -100,7 +83,7 @@ exec_on_child(struct ev_loop *loop, ev_child *w, int revents)
 	ev_child_stop(loop, w);
 	a->ha_priv = NULL;
 	free(ec);
-	outcome = exec_outcome(st, &weight);
+	outcome = hc_exec_outcome(st, &weight);
 	if (WIFEXITED(st))
 		snprintf(reason, sizeof(reason), "exit %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))

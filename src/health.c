@@ -33,11 +33,6 @@
 
 #define SVC_BUF	(EP_STRLEN + 8)	/* "tcp " + VIP:port */
 
-/* The checkers of other files may be built later: weak, checked. */
-#pragma weak hc_http
-#pragma weak hc_https
-#pragma weak hc_udp
-
 void
 health_conf_free(struct health_conf *hf)
 {

@@ -59,7 +59,11 @@ done
 # The kernel variants need no uvsd; the uvsd ones are dropped without it.
 UVS_LB=nft
 . "$(dirname "$0")/../netns/lib.sh"
-uvs_init bench $((300 + REPS * SECS * 40)) cc nginx iperf3 wrk ss
+LIMIT=$((300 + REPS * SECS * 40))
+case " $TESTS " in
+*" udpmax "*) LIMIT=$((LIMIT + REPS * SECS * 300)) ;;	# ~10 steps per variant
+esac
+uvs_init bench "$LIMIT" cc nginx iperf3 wrk ss
 
 if [ ! -x "$UVSD" ] || [ ! -x "$UVSADM" ]; then
 	log "no uvsd at $UVSD: measuring the kernel variants only"

@@ -515,7 +515,7 @@ enum {
 	C_TYPE, C_INTERVAL, C_TIMEOUT, C_RETRY, C_DELAY, C_RISE, C_FALL,
 	C_WARMUP, C_ALPHA, C_INHIBIT, C_CONNECT_IP, C_CONNECT_PORT, C_BIND,
 	C_PATH, C_VHOST, C_SNI, C_STATUS, C_DIGEST, C_REGEX, C_PAYLOAD,
-	C_REQUIRE, C_MINLEN, C_MAXLEN, C_COMMAND, C_USER, C__MAX
+	C_REQUIRE, C_MINLEN, C_MAXLEN, C_COMMAND, C_USER, C_DYNAMIC, C__MAX
 };
 
 static const struct cfg_key check_keys[] = {
@@ -551,6 +551,8 @@ static const struct cfg_key check_keys[] = {
 	{ "command",		C_COMMAND },
 	{ "misc_path",		C_COMMAND },	/* keepalived */
 	{ "user",		C_USER },
+	{ "dynamic",		C_DYNAMIC },
+	{ "misc_dynamic",	C_DYNAMIC },	/* keepalived */
 };
 
 static const char *const check_types[HC__MAX] = {
@@ -761,14 +763,17 @@ cfg_check_member(struct cfg_load *ld, const config_setting_t *m, int id,
 	case C_ALPHA:
 	case C_INHIBIT:
 	case C_SNI:
+	case C_DYNAMIC:
 		if (cfg_bool(ld, m, &b) != 0)
 			return -EINVAL;
 		if (id == C_ALPHA)
 			p->hp_alpha = b;
 		else if (id == C_INHIBIT)
 			p->hp_inhibit = b;
-		else
+		else if (id == C_SNI)
 			p->hp_sni = b;
+		else
+			p->hp_dynamic = b;
 		return 0;
 	case C_CONNECT_IP:
 		return cfg_addr(ld, m, &p->hp_connect.ep_addr);

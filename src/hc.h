@@ -68,6 +68,8 @@ struct hc_params {
 	/* exec */
 	char		 hp_cmd[HC_PATH_MAX * 2]; /* run by /bin/sh -c */
 	char		 hp_user[64];		/* "" = uvsd's user */
+	bool		 hp_dynamic;		/* exec: 2..255 set the weight
+						   (misc_dynamic); else down */
 };
 
 enum hc_outcome {

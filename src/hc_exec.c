@@ -84,6 +84,9 @@ exec_on_child(struct ev_loop *loop, ev_child *w, int revents)
 	a->ha_priv = NULL;
 	free(ec);
 	outcome = hc_exec_outcome(st, &weight);
+	/* keepalived without misc_dynamic: anything but 0 is down. */
+	if (outcome == HC_WEIGHT && !a->ha_params->hp_dynamic)
+		outcome = HC_FAIL;
 	if (WIFEXITED(st))
 		snprintf(reason, sizeof(reason), "exit %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))

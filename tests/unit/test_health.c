@@ -541,7 +541,8 @@ static const struct {
 } exec_cases[] = {
 	{ "exit 0", HEALTH_UP, "exit 0" },
 	{ "exit 1", HEALTH_DOWN, "exit 1" },
-	{ "exit 7", HEALTH_UP, "exit 7" },
+	{ "exit 7", HEALTH_UP, "exit 7" },		/* dynamic: weight 5 */
+	{ "exit 7 ", HEALTH_DOWN, "exit 7" },		/* not dynamic */
 	{ "sleep 5", HEALTH_DOWN, "timeout after 0.2s" },
 };
 
@@ -557,6 +558,8 @@ test_hc_exec_when_exit_codes(void **state)
 		hf = one_check(HC_EXEC, htons(80), exec_cases[i].cmd, 1);
 		hf->hf_rs[0].hr_params.hp_timeout = 0.2;
 		hf->hf_rs[0].hr_params.hp_retry = 0;
+		hf->hf_rs[0].hr_params.hp_dynamic =
+		    strcmp(exec_cases[i].cmd, "exit 7") == 0;
 		if (run_check(hf, exec_cases[i].want == HEALTH_UP ? 0.3 : 0.7,
 		    &reason) != exec_cases[i].want ||
 		    strcmp(reason, exec_cases[i].reason) != 0)

@@ -22,6 +22,12 @@ UVS_SCRIPT_ARGS=("$@")	# sourced without arguments: the script's own
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRCDIR=${UVS_SRCDIR:-$(cd "$LIB_DIR/../.." && pwd)}
 BUILDDIR=${UVS_BUILDDIR:-$SRCDIR}
+if [ -z "$UVS_BUILDDIR" ] && [ ! -f "$SRCDIR/configure.ac" ]; then
+	# Installed with the package (/usr/share/uvs/smoke), not in a source
+	# tree: test the installed binaries.
+	UVSD=${UVSD:-$(PATH=$PATH:/usr/sbin:/usr/local/sbin command -v uvsd)}
+	UVSADM=${UVSADM:-$(PATH=$PATH:/usr/sbin:/usr/local/sbin command -v uvsadm)}
+fi
 UVSD=${UVSD:-$BUILDDIR/uvsd}
 UVSADM=${UVSADM:-$BUILDDIR/uvsadm}
 UVS_LB=${UVS_LB:-uvsd}

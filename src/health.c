@@ -226,6 +226,9 @@ struct health_ent {
 	struct hc_attempt he_a;
 	bool		 he_busy;	/* an attempt in flight */
 	bool		 he_checked;	/* a check ended at least once */
+	struct health_ent *he_hnext;	/* h_hash chain */
+	struct health_ent *he_qnext;	/* h_queue */
+	bool		 he_queued;
 	char		 he_reason[HEALTH_REASON_MAX];
 };
 
@@ -238,7 +241,11 @@ struct health {
 	bool		*h_quorum;	/* [h_conf->hf_nsvc] */
 	bool		*h_flip;	/* [h_conf->hf_nsvc], scratch */
 	struct hsm	*h_sm;		/* [h_conf->hf_nrs], scratch */
+	struct health_ent **h_hash;	/* [h_hmask + 1]: listings find fast */
+	unsigned	 h_hmask;
 	ev_timer	 h_kick;	/* coalesces changes into one commit */
+	ev_timer	 h_run;		/* starts queued attempts, a few a turn */
+	struct health_ent *h_qhead, *h_qtail; /* due, not started */
 	uint64_t	 h_attempts;
 };
 
@@ -291,11 +298,51 @@ run_script(const char *cmd, const char *what)
 
 static void	 ent_attempt(struct health_ent *he);
 
+/*
+ * Due checks wait in a queue and start HEALTH_BURST per loop turn: a
+ * connect costs the kernel's whole path on this core, and thousands due
+ * at once would hold the admin socket for a long turn.
+ */
+#define HEALTH_BURST	64
+
+static void
+on_run(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct health		*h = t->data;
+	struct health_ent	*he;
+	unsigned		 n;
+
+	(void)revents;
+	for (n = 0; n < HEALTH_BURST && (he = h->h_qhead) != NULL; n++) {
+		h->h_qhead = he->he_qnext;
+		if (h->h_qhead == NULL)
+			h->h_qtail = NULL;
+		he->he_queued = false;
+		he->he_qnext = NULL;
+		ent_attempt(he);
+	}
+	if (h->h_qhead != NULL)
+		ev_timer_start(loop, t);
+}
+
 static void
 on_next(struct ev_loop *loop, ev_timer *t, int revents)
 {
-	(void)loop, (void)revents;
-	ent_attempt(t->data);
+	struct health_ent	*he = t->data;
+	struct health		*h = he->he_h;
+
+	(void)revents;
+	if (he->he_queued)
+		return;
+	he->he_queued = true;
+	he->he_qnext = NULL;
+	if (h->h_qtail != NULL)
+		h->h_qtail->he_qnext = he;
+	else
+		h->h_qhead = he;
+	h->h_qtail = he;
+	if (!ev_is_active(&h->h_run))
+		ev_timer_start(loop, &h->h_run);
 }
 
 /* An attempt of <he> ended: the machine, the journal, the schedule. */
@@ -418,6 +465,8 @@ health_new(struct ev_loop *loop, void (*changed)(void *arg), void *arg)
 	h->h_arg = arg;
 	ev_timer_init(&h->h_kick, on_kick, 0., 0.);
 	h->h_kick.data = h;
+	ev_timer_init(&h->h_run, on_run, 0., 0.);
+	h->h_run.data = h;
 	return h;
 }
 
@@ -433,6 +482,10 @@ health_drop(struct health *h)
 	free(h->h_quorum);
 	free(h->h_flip);
 	free(h->h_sm);
+	free(h->h_hash);
+	h->h_hash = NULL;
+	h->h_qhead = h->h_qtail = NULL;
+	ev_timer_stop(h->h_loop, &h->h_run);
 	health_conf_free(h->h_conf);
 	h->h_ent = NULL;
 	h->h_quorum = h->h_flip = NULL;
@@ -450,20 +503,38 @@ health_free(struct health *h)
 	free(h);
 }
 
+/* FNV-1a of the identity of a check. */
+static unsigned
+ent_hash(int proto, const struct ep *vip, const struct ep *rip)
+{
+	const uint8_t	*p;
+	uint32_t	 x = 2166136261U ^ (uint32_t)proto;
+	size_t		 i;
+
+	p = (const uint8_t *)vip;
+	for (i = 0; i < sizeof(*vip); i++)
+		x = (x ^ p[i]) * 16777619U;
+	p = (const uint8_t *)rip;
+	for (i = 0; i < sizeof(*rip); i++)
+		x = (x ^ p[i]) * 16777619U;
+	return x;
+}
+
 static struct health_ent *
 ent_find(const struct health *h, int proto, const struct ep *vip,
     const struct ep *rip)
 {
 	const struct health_rs	*hr;
-	unsigned		 i;
+	struct health_ent	*he;
 
-	if (h == NULL || h->h_conf == NULL)
+	if (h == NULL || h->h_hash == NULL)
 		return NULL;
-	for (i = 0; i < h->h_conf->hf_nrs; i++) {
-		hr = h->h_ent[i].he_rs;
+	he = h->h_hash[ent_hash(proto, vip, rip) & h->h_hmask];
+	for (; he != NULL; he = he->he_hnext) {
+		hr = he->he_rs;
 		if (hr->hr_proto == proto && ep_eq(&hr->hr_vip, vip) &&
 		    ep_eq(&hr->hr_rip, rip))
-			return &h->h_ent[i];
+			return he;
 	}
 	return NULL;
 }
@@ -488,15 +559,20 @@ svc_find_quorum(const struct health *h, const struct health_svc *hs,
 int
 health_set_conf(struct health *h, struct health_conf *hf)
 {
-	struct health_ent	*ent = NULL, *he, *old;
+	struct health_ent	*ent = NULL, *he, *old, **hash = NULL;
+	const struct health_rs	*hr;
 	bool			*quorum = NULL, *flip = NULL;
 	struct hsm		*sm = NULL;
-	unsigned		 i, nrs = hf != NULL ? hf->hf_nrs : 0;
+	unsigned		 i, k, hmask = 0;
+	unsigned		 nrs = hf != NULL ? hf->hf_nrs : 0;
 	unsigned		 nsvc = hf != NULL ? hf->hf_nsvc : 0;
 	double			 first;
 
+	while (hmask + 1 < 2 * nrs)
+		hmask = hmask * 2 + 1;
 	if (nrs > 0 && ((ent = calloc(nrs, sizeof(*ent))) == NULL ||
-	    (sm = calloc(nrs, sizeof(*sm))) == NULL))
+	    (sm = calloc(nrs, sizeof(*sm))) == NULL ||
+	    (hash = calloc(hmask + 1, sizeof(*hash))) == NULL))
 		goto out_nomem;
 	if (nsvc > 0 && ((quorum = calloc(nsvc, sizeof(*quorum))) == NULL ||
 	    (flip = calloc(nsvc, sizeof(*flip))) == NULL))
@@ -530,8 +606,14 @@ health_set_conf(struct health *h, struct health_conf *hf)
 			    he->he_rs->hr_params.hp_interval * drand48();
 		}
 		ev_timer_set(&he->he_next, first, 0.);
+		hr = he->he_rs;
+		k = ent_hash(hr->hr_proto, &hr->hr_vip, &hr->hr_rip) & hmask;
+		he->he_hnext = hash[k];
+		hash[k] = he;
 	}
 	health_drop(h);
+	h->h_hash = hash;
+	h->h_hmask = hmask;
 	h->h_conf = hf;
 	h->h_ent = ent;
 	h->h_sm = sm;
@@ -543,6 +625,7 @@ health_set_conf(struct health *h, struct health_conf *hf)
 out_nomem:
 	free(ent);
 	free(sm);
+	free(hash);
 	free(quorum);
 	free(flip);
 	health_conf_free(hf);
@@ -603,7 +686,11 @@ health_list(const struct health *h, struct rbuf *out)
 	char			 vip[EP_STRLEN], rip[EP_STRLEN];
 	unsigned		 i;
 
-	if (h == NULL || h->h_conf == NULL)
+	if (h == NULL)
+		return;
+	rbuf_printf(out, "attempts %llu\n",
+	    (unsigned long long)h->h_attempts);
+	if (h->h_conf == NULL)
 		return;
 	for (i = 0; i < h->h_conf->hf_nrs; i++) {
 		he = &h->h_ent[i];

@@ -140,7 +140,10 @@ struct vs_conf *health_apply(struct health *h, const struct vs_conf *vc);
 /* State of (<proto>, <vip>, <rip>) and its last reason (may be NULL). */
 int	 health_state(const struct health *h, int proto, const struct ep *vip,
 	    const struct ep *rip, const char **ret_reason);
-/* One "check ..." line per checked real server into <out>. */
+/*
+ * "attempts N" (attempts ended since start), then one "check ..." line
+ * per checked real server into <out>.
+ */
 void	 health_list(const struct health *h, struct rbuf *out);
 /* Attempts finished since start (the bench and status read it). */
 uint64_t health_attempts(const struct health *h);

@@ -3,18 +3,21 @@
 # tests need (Debian, as root), build with warnings as errors, run `make
 # check` (unit tests, fuzz targets' bounded runs, network-namespace tests),
 # then build again under ASan/UBSan and run the unit and network tests
-# there too (the fuzz targets always run sanitized).
-# Usage: contrib/check.sh [--no-deps] [--no-asan]
+# there too (the fuzz targets always run sanitized); last, the packaging
+# test (contrib/pkgtest.sh: make distcheck, the Debian package built,
+# linted, installed, smoke-tested and purged, the RPM built).
+# Usage: contrib/check.sh [--no-deps] [--no-asan] [--no-pkg]
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-deps=yes asan=yes
+deps=yes asan=yes pkg=yes
 for a in "$@"; do
 	case "$a" in
 	--no-deps) deps=no ;;
 	--no-asan) asan=no ;;
-	*) echo "usage: $0 [--no-deps] [--no-asan]" >&2; exit 2 ;;
+	--no-pkg) pkg=no ;;
+	*) echo "usage: $0 [--no-deps] [--no-asan] [--no-pkg]" >&2; exit 2 ;;
 	esac
 done
 
@@ -49,5 +52,15 @@ if [ "$asan" = yes ]; then
 	make -j"$jobs" uvsd uvsadm
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    make -j1 check TESTS='$(UNIT_TESTS) $(NETNS_TESTS)'
+fi
+if [ "$pkg" = yes ]; then
+	# Works on its own copy of the tree; 77: skipped (not root).
+	status=0
+	"$top/contrib/pkgtest.sh" || status=$?
+	if [ $status -eq 77 ]; then
+		echo "check.sh: packaging test skipped"
+	elif [ $status -ne 0 ]; then
+		exit $status
+	fi
 fi
 echo "check.sh: all tests passed"

@@ -1,12 +1,14 @@
 #!/bin/sh
 # Install what uvs needs to build and to run its tests and demo, on
 # Debian (bookworm), as root; quiet when everything is there already.
+# The last line is for the packaging test (contrib/pkgtest.sh).
 set -eu
 
 PKGS="build-essential autoconf automake pkg-config libconfig-dev libev-dev
 libsystemd-dev libjemalloc-dev libcmocka-dev libmnl-dev libnftables-dev
 nftables iproute2 ethtool nginx-light socat iperf3 wrk curl clang
-libclang-rt-14-dev python3 procps mandoc systemd libssl-dev openssl"
+libclang-rt-14-dev python3 procps mandoc systemd libssl-dev openssl
+dpkg-dev debhelper lintian rpm fakeroot"
 
 missing=""
 for p in $PKGS; do

@@ -197,4 +197,11 @@ done
 [ "$ok" -eq 10 ] && pass "10 udp echoes through the service, rs2 down" ||
     fail "$ok of 10 udp echoes"
 uvsd_alive || fail "uvsd died"
+# Checks are in flight at any moment: stopping must release them all
+# (under --enable-sanitizers, LeakSanitizer would say otherwise).
+uvsd_stop TERM || fail "uvsd did not stop within 5 s"
+[ "$UVSD_STATUS" = 0 ] && pass "uvsd stops cleanly" ||
+    fail "uvsd exited with status $UVSD_STATUS"
+grep -q "Sanitizer\|runtime error" "$UVSD_LOG" &&
+    fail "sanitizer: $(grep -m1 "Sanitizer\|runtime error" "$UVSD_LOG")"
 finish

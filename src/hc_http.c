@@ -199,8 +199,8 @@ http_parse(struct http_check *hk, bool eof)
 	else if (r == -EBADMSG)
 		http_done(hk, HC_FAIL, "bad response");
 	else if (hk->hk_len >= HC_HTTP_MAX)
-		http_done(hk, HC_FAIL, "response over %d KiB",
-		    HC_HTTP_MAX / 1024);
+		http_done(hk, HC_FAIL, "response over %d MiB",
+		    HC_HTTP_MAX >> 20);
 	else if (eof)
 		http_done(hk, HC_FAIL, hk->hk_len == 0 ? "empty response" :
 		    "truncated response");

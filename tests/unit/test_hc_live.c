@@ -193,6 +193,10 @@ setup(void **state)
 	if (system(cmd) != 0)
 		return -1;
 	write_file("index.txt", BODY_HTTPS);
+	snprintf(cmd, sizeof(cmd), "head -c 2000000 /dev/zero | tr '\\0' x "
+	    ">%s/big.txt", dir);
+	if (system(cmd) != 0)
+		return -1;
 	write_file("r200", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
 	    "\r\n5\r\nhello\r\n7;x=y\r\n, world\r\n0\r\n\r\n");
 	write_file("r503", "HTTP/1.1 503 Service Unavailable\r\n"
@@ -299,6 +303,8 @@ static const struct {
 	    "digest mismatch" },
 	{ HC_HTTPS, P_HTTPS, "/index.txt", "test.example", NULL, "^nothing",
 	    0, 0, HC_FAIL, "regex no match" },
+	{ HC_HTTPS, P_HTTPS, "/big.txt", "test.example", NULL, NULL, 0, 0,
+	    HC_FAIL, "response over 1 MiB" },	/* the read is capped */
 	{ HC_HTTPS, P_HTTPS, "/index.txt", "wrong.example", NULL, NULL, 0, 0,
 	    HC_FAIL, "tls handshake failed" },
 	{ HC_HTTPS, P_TALK, "/", NULL, NULL, NULL, 0, 0, HC_FAIL,

@@ -352,7 +352,7 @@ ent_done(struct health_ent *he, int outcome, int weight, const char *reason)
 	struct health		*h = he->he_h;
 	const struct health_rs	*hr = he->he_rs;
 	const struct hc_params	*p = &hr->hr_params;
-	char			 svc[SVC_BUF], rip[EP_STRLEN];
+	char			 svc[SVC_BUF], rip[EP_STRLEN], *p2;
 	bool			 changed, was_up = he->he_sm.sm_up;
 	int			 next;
 
@@ -361,6 +361,10 @@ ent_done(struct health_ent *he, int outcome, int weight, const char *reason)
 	h->h_attempts++;
 	snprintf(he->he_reason, sizeof(he->he_reason), "%s",
 	    reason != NULL ? reason : outcome == HC_FAIL ? "failed" : "ok");
+	/* It goes between quotes on one protocol line. */
+	for (p2 = he->he_reason; *p2 != '\0'; p2++)
+		if ((unsigned char)*p2 < 0x20 || *p2 == '"' || *p2 == 0x7f)
+			*p2 = '?';
 	next = hsm_attempt(&he->he_sm, p, outcome, weight, &changed);
 	if (next == HSM_NEXT)
 		he->he_checked = true;
@@ -604,6 +608,13 @@ health_set_conf(struct health *h, struct health_conf *hf)
 			first = ev_is_active(&old->he_next) ?
 			    ev_timer_remaining(h->h_loop, &old->he_next) :
 			    he->he_rs->hr_params.hp_interval * drand48();
+		} else if (old != NULL) {
+			/*
+			 * A changed check of the same server: new counters,
+			 * but a down server stays down until it passes.
+			 */
+			he->he_sm.sm_up = old->he_sm.sm_up;
+			first = he->he_rs->hr_params.hp_interval * drand48();
 		}
 		ev_timer_set(&he->he_next, first, 0.);
 		hr = he->he_rs;

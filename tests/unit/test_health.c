@@ -567,7 +567,7 @@ test_hc_exec_when_exit_codes(void **state)
 	}
 }
 
-/* A reload with the same check keeps its down state; another resets. */
+/* A reload keeps a check's down state; a changed check's too. */
 static void
 test_health_set_conf_when_unchanged(void **state)
 {
@@ -594,8 +594,14 @@ test_health_set_conf_when_unchanged(void **state)
 	assert_int_equal(health_state(h, IPPROTO_TCP, &vip, &rip, &reason),
 	    HEALTH_DOWN);
 	assert_string_equal(reason, "exit 1");
+	/* Changed: new counters, still down until it passes. */
 	assert_int_equal(health_set_conf(h, one_check(HC_EXEC, htons(80),
-	    "exit 1", 2)), 0);
+	    "exit 0", 2)), 0);
+	assert_int_equal(health_state(h, IPPROTO_TCP, &vip, &rip, &reason),
+	    HEALTH_DOWN);
+	ev_timer_set(&stop, 0.3, 0.);
+	ev_timer_start(loop, &stop);
+	ev_run(loop, 0);
 	assert_int_equal(health_state(h, IPPROTO_TCP, &vip, &rip, &reason),
 	    HEALTH_UP);
 	health_free(h);

@@ -60,6 +60,13 @@ struct cfg_key {
 	unsigned	 k_id;
 };
 
+/*
+ * keepalived's checker knobs as virtual_server and real_server members
+ * (delay_loop, connect_timeout, retry, ...): defaults of the checks
+ * below them.  Indexed by the C_* id of the check member they set.
+ */
+#define CFG_KA_MAX	32
+
 /* What a service or a real server section collects before it is added. */
 struct cfg_svc {
 	struct svc_conf	 cs_sc;
@@ -73,6 +80,7 @@ struct cfg_svc {
 	struct health_svc cs_hs;	/* sorry server, quorum, scripts */
 	bool		 cs_hs_set;	/* any of them given */
 	const config_setting_t *cs_check, *cs_sorry;
+	const config_setting_t *cs_ka[CFG_KA_MAX]; /* keepalived's knobs */
 };
 
 static void
@@ -517,6 +525,7 @@ enum {
 	C_PATH, C_VHOST, C_SNI, C_STATUS, C_DIGEST, C_REGEX, C_PAYLOAD,
 	C_REQUIRE, C_MINLEN, C_MAXLEN, C_COMMAND, C_USER, C_DYNAMIC, C__MAX
 };
+_Static_assert(C__MAX <= CFG_KA_MAX, "CFG_KA_MAX too small");
 
 static const struct cfg_key check_keys[] = {
 	{ "type",		C_TYPE },
@@ -559,6 +568,56 @@ static const char *const check_types[HC__MAX] = {
 	[HC_TCP] = "tcp", [HC_HTTP] = "http", [HC_HTTPS] = "https",
 	[HC_UDP] = "udp", [HC_EXEC] = "exec",
 };
+
+static const struct cfg_key ka_keys[] = {
+	{ "delay_loop",		C_INTERVAL },
+	{ "connect_timeout",	C_TIMEOUT },
+	{ "retry",		C_RETRY },
+	{ "delay_before_retry",	C_DELAY },
+	{ "warmup",		C_WARMUP },
+	{ "alpha",		C_ALPHA },
+	{ "inhibit_on_failure",	C_INHIBIT },
+};
+
+/*
+ * Member <m> of a service or real server is one of keepalived's checker
+ * knobs: remember it in <ka> (a repeat is an error) and return true.
+ */
+static bool
+cfg_ka_member(struct cfg_load *ld, const config_setting_t *m,
+    const config_setting_t **ka, bool *bad)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(ka_keys); i++)
+		if (strcmp(ka_keys[i].k_name, config_setting_name(m)) == 0)
+			break;
+	if (i == nitems(ka_keys))
+		return false;
+	if (ka[ka_keys[i].k_id] != NULL) {
+		cfg_err(ld, m, "'%s' repeats line %u", ka_keys[i].k_name,
+		    config_setting_source_line(ka[ka_keys[i].k_id]));
+		*bad = true;
+	} else
+		ka[ka_keys[i].k_id] = m;
+	return true;
+}
+
+static int	 cfg_check_member(struct cfg_load *ld,
+		    const config_setting_t *m, int id, struct hc_params *p);
+
+/* The knobs remembered in <ka> into <p>. */
+static int
+cfg_ka_apply(struct cfg_load *ld, const config_setting_t *const *ka,
+    struct hc_params *p)
+{
+	int	 id, r = 0;
+
+	for (id = 0; id < CFG_KA_MAX; id++)
+		if (ka[id] != NULL && cfg_check_member(ld, ka[id], id, p) != 0)
+			r = -EINVAL;
+	return r;
+}
 
 /* Defaults of a check; keepalived's where it has one. */
 static void
@@ -963,6 +1022,7 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
     struct cfg_svc *cs, bool add)
 {
 	const config_setting_t	*seen[R__MAX] = { NULL }, *m;
+	const config_setting_t	*ka[CFG_KA_MAX] = { NULL }, *check = NULL;
 	struct rs_conf		 rc;
 	struct health_rs	 hr;
 	struct uvs_err		 err = { .e_line = 0 };
@@ -978,6 +1038,8 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 	rc.rc_weight = 1;
 	rc.rc_method = cs->cs_method;
 	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
+		if (cfg_ka_member(ld, m, ka, &bad))
+			continue;
 		if ((id = cfg_key_find(ld, m, rs_keys, nitems(rs_keys),
 		    seen)) < 0) {
 			bad = true;
@@ -1006,12 +1068,8 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 				rc.rc_lthresh = (uint32_t)v;
 			break;
 		case R_CHECK:
-			/* Over the service's, or over the defaults. */
-			if (cs->cs_hp.hp_type == HC_NONE)
-				cfg_check_default(&hr.hr_params);
-			r = cfg_check(ld, m, &hr.hr_params);
-			if (r == 0)
-				r = cfg_check_valid(ld, m, &hr.hr_params);
+			check = m;
+			r = 0;
 			break;
 		case R_NOTIFY_UP:
 			r = cfg_strbuf(ld, m, hr.hr_notify_up,
@@ -1029,6 +1087,12 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 		cfg_err(ld, s, "real server without 'address'");
 		bad = true;
 	}
+	/* Over the service's check: keepalived's knobs, then the group. */
+	if (cfg_ka_apply(ld, ka, &hr.hr_params) != 0)
+		bad = true;
+	if (check != NULL && (cfg_check(ld, check, &hr.hr_params) != 0 ||
+	    cfg_check_valid(ld, check, &hr.hr_params) != 0))
+		bad = true;
 	/* As IPVS refuses it (ip_vs_add_dest(): -ERANGE). */
 	if (!bad && rc.rc_lthresh > rc.rc_uthresh) {
 		cfg_err(ld, seen[R_LTHRESH], "lthreshold %u above uthreshold "
@@ -1067,6 +1131,8 @@ cfg_service_members(struct cfg_load *ld, const config_setting_t *s,
 	int			 i, id;
 
 	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
+		if (cfg_ka_member(ld, m, cs->cs_ka, &cs->cs_bad))
+			continue;
 		if ((id = cfg_key_find(ld, m, svc_keys, nitems(svc_keys),
 		    seen)) < 0) {
 			cs->cs_bad = true;
@@ -1171,12 +1237,14 @@ cfg_service(struct cfg_load *ld, const config_setting_t *s)
 	cs.cs_hs.hs_quorum = 1;		/* keepalived's */
 	cfg_service_members(ld, s, &cs);
 	/* After the members: the method is the sorry server's default. */
-	if (cs.cs_check != NULL) {
-		cfg_check_default(&cs.cs_hp);
-		if (cfg_check(ld, cs.cs_check, &cs.cs_hp) != 0 ||
-		    cfg_check_valid(ld, cs.cs_check, &cs.cs_hp) != 0)
-			cs.cs_bad = true;
-	}
+	/* Real servers' checks start from it even without a type. */
+	cfg_check_default(&cs.cs_hp);
+	if (cfg_ka_apply(ld, cs.cs_ka, &cs.cs_hp) != 0)
+		cs.cs_bad = true;
+	if (cs.cs_check != NULL &&
+	    (cfg_check(ld, cs.cs_check, &cs.cs_hp) != 0 ||
+	    cfg_check_valid(ld, cs.cs_check, &cs.cs_hp) != 0))
+		cs.cs_bad = true;
 	if (cs.cs_sorry != NULL && cfg_sorry(ld, cs.cs_sorry, &cs) != 0)
 		cs.cs_bad = true;
 	if (cs.cs_proto == NULL)

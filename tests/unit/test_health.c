@@ -372,6 +372,20 @@ test_cfg_check_when_values(void **state)
 	p = &c.cf_health->hf_rs[1].hr_params;
 	assert_true(p->hp_type == HC_TCP && p->hp_fall == 1);
 	cfg_free(&c);
+	/* keepalived's knobs beside the check, at both levels. */
+	assert_int_equal(cfg_load_string(HSVC "delay_loop = 9; retry = 3; "
+	    "alpha = true; check = { type = \"tcp\"; retry = 2; };\n"
+	    "real_servers = ( { address = \"10.0.0.1\"; connect_timeout = 4; "
+	    "inhibit_on_failure = true; }, { address = \"10.0.0.2\"; "
+	    "delay_before_retry = 2; check = { delay_loop = 8; }; } ); } );\n",
+	    "t.conf", &c, errs, 4, &nerrs), 0);
+	p = &c.cf_health->hf_rs[0].hr_params;
+	assert_true(p->hp_interval == 9.0 && p->hp_retry == 2 &&
+	    p->hp_alpha && p->hp_timeout == 4.0 && p->hp_inhibit);
+	p = &c.cf_health->hf_rs[1].hr_params;
+	assert_true(p->hp_interval == 8.0 && p->hp_retry_delay == 2.0 &&
+	    !p->hp_inhibit && p->hp_timeout == 3.0);
+	cfg_free(&c);
 	/* udp bytes */
 	assert_int_equal(cfg_load_string(cfg_good[4].text, "t.conf", &c, errs,
 	    4, &nerrs), 0);
@@ -412,6 +426,8 @@ static const struct {
 	    "check = { rise = 0; }; } );\n} );\n", 3, "'rise': 0 out of range" },
 	{ HSVC "real_servers = ( { address = \"10.0.0.1\";\n"
 	    "check = { rise = 2; }; } );\n} );\n", 3, "check without 'type'" },
+	{ HSVC "check = { type = \"tcp\"; };\nretry = -1; } );\n", 3,
+	    "'retry': -1 out of range" },
 };
 
 static void

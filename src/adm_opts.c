@@ -43,7 +43,7 @@ enum opt_id {
 	O_TCP, O_UDP, O_SCHED, O_PERSIST, O_NETMASK, O_SCHED_FLAGS, O_OPS,
 	O_REAL, O_GATE, O_MASQ, O_WEIGHT, O_UTHRESH, O_LTHRESH, O_NUMERIC,
 	O_CONN, O_TIMEOUT, O_STATS, O_RATE, O_THRESHOLDS, O_PERSISTCONN,
-	O_TUN_INFO, O_EXACT, O_SORT, O_NOSORT, O_IPV6, O_SOCKET,
+	O_TUN_INFO, O_EXACT, O_SORT, O_NOSORT, O_IPV6, O_SOCKET, O_HEALTH,
 	/* ipvsadm's, not implemented yet */
 	O_LATER,
 };
@@ -97,6 +97,7 @@ static const struct opt opts[] = {
 	{ "nosort",		0, ARG_NONE, O_NOSORT },
 	{ "ipv6",		'6', ARG_NONE, O_IPV6 },
 	{ "socket",		0, ARG_REQ, O_SOCKET },
+	{ "health",		0, ARG_NONE, O_HEALTH },	/* uvsadm's */
 	/* ipvsadm 1.31's others: fwmark, SCTP, tunnels, sync daemon */
 	{ "fwmark-service",	'f', ARG_REQ, O_LATER },
 	{ "sctp-service",	0, ARG_REQ, O_LATER },
@@ -484,6 +485,10 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 	case O_IPV6:
 		/* ipvsadm's own words: -6 only qualifies -f. */
 		return fail(p, -EINVAL, "-6 used before -f");
+	case O_HEALTH:
+		/* Not ipvsadm's: outside its option matrix, -L only reads it. */
+		ao->ao_fmt |= ADM_FMT_HEALTH;
+		return 0;
 	case O_SOCKET:
 		if (ao->ao_socket != NULL)
 			return fail(p, -EINVAL, "multiple '%s' options "

@@ -50,6 +50,7 @@ enum adm_list {
 #define ADM_FMT_PERSISTENTCONN 0x40 /* --persistent-conn */
 #define ADM_FMT_TUN_INFO 0x80	/* --tun-info */
 #define ADM_FMT_RULE	0x100	/* -S: the rules that -R reads */
+#define ADM_FMT_HEALTH	0x200	/* --health: uvsd's checks (not ipvsadm's) */
 
 /* Name lookups for command line arguments; NULL: numbers only. */
 struct adm_resolver {

@@ -65,6 +65,8 @@ struct lrs {
 	unsigned long	 d_active, d_inactive, d_persist;
 	unsigned long	 d_uthresh, d_lthresh;
 	unsigned long long d_k[K__MAX];
+	char		 d_health[8];	/* "up", "down"; "": not checked */
+	char		 d_last[96];	/* the check's last result */
 };
 
 struct listing {
@@ -184,6 +186,8 @@ static int
 parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 {
 	char			*w[WORDS_MAX], *sp, *save;
+	char			 health[8] = "", last[96] = "";
+	const char		*h, *q, *e;
 	unsigned long long	 v;
 	struct lsvc		*s;
 	struct lrs		*d;
@@ -191,6 +195,25 @@ parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 	const char		*x;
 	int			 n = 0, proto, k;
 
+	/*
+	 * A checked server's line ends in health STATE last "REASON": taken
+	 * whole before the split, the reason having blanks.
+	 */
+	if (strncmp(line, "server ", 7) == 0 &&
+	    (h = strstr(line, " health ")) != NULL) {
+		h += strlen(" health ");
+		if ((e = strchr(h, ' ')) != NULL && (size_t)(e - h) <
+		    sizeof(health)) {
+			memcpy(health, h, (size_t)(e - h));
+			health[e - h] = '\0';
+		}
+		if ((q = strstr(h, " last \"")) != NULL) {
+			q += strlen(" last \"");
+			e = strrchr(q, '"');
+			snprintf(last, sizeof(last), "%.*s",
+			    (int)(e != NULL && e > q ? e - q : 0), q);
+		}
+	}
 	for (sp = strtok_r(line, " \t", &save); sp != NULL && n < WORDS_MAX;
 	    sp = strtok_r(NULL, " \t", &save))
 		w[n++] = sp;
@@ -280,6 +303,8 @@ parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 		if (kv_num(w, 4, n, "lthreshold", &v) != 0)
 			goto bad;
 		d->d_lthresh = (unsigned long)v;
+		memcpy(d->d_health, health, sizeof(d->d_health));
+		memcpy(d->d_last, last, sizeof(d->d_last));
 		for (k = 0; k < K__MAX; k++)
 			if (kv_num(w, 4, n, knames[k], &d->d_k[k]) != 0)
 				goto bad;
@@ -423,6 +448,10 @@ title(struct rbuf *out, unsigned fmt)
 		rbuf_printf(out, "Prot LocalAddress:Port Scheduler Flags\n"
 		    "  -> RemoteAddress:Port           Forward TunnelInfo    "
 		    "Weight ActiveConn InActConn\n");
+	else if (fmt & ADM_FMT_HEALTH)
+		rbuf_printf(out, "Prot LocalAddress:Port Scheduler Flags\n"
+		    "  -> RemoteAddress:Port           Forward Weight "
+		    "Health Last\n");
 	else
 		rbuf_printf(out, "Prot LocalAddress:Port Scheduler Flags\n"
 		    "  -> RemoteAddress:Port           Forward Weight "
@@ -600,6 +629,10 @@ server_line(struct rbuf *out, const struct lsvc *s, const struct lrs *d,
 		rbuf_printf(out, "  -> %-28s %-7s %-13s %-6ld %-10lu %-10lu\n",
 		    dname, fwd_name(d->d_method), "n/a", d->d_weight,
 		    d->d_active, d->d_inactive);
+	else if (fmt & ADM_FMT_HEALTH)
+		rbuf_printf(out, "  -> %-28s %-7s %-6ld %-6s %s\n", dname,
+		    fwd_name(d->d_method), d->d_weight, d->d_health[0] != '\0' ?
+		    d->d_health : "-", d->d_last);
 	else
 		rbuf_printf(out, "  -> %-28s %-7s %-6ld %-10lu %-10lu\n",
 		    dname, fwd_name(d->d_method), d->d_weight, d->d_active,

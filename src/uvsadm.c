@@ -98,6 +98,7 @@ usage(FILE *f)
 	    "  --nosort                            disable sorting output of service/server entries\n"
 	    "  --sort                              does nothing, for backwards compatibility\n"
 	    "  --numeric      -n                   numeric output of addresses and ports\n"
+	    "  --health                            with -L: health checks' state and last result\n"
 	    "  --socket       path                 uvsd's socket (default %s,\n"
 	    "                                      or $UVSADM_SOCKET)\n\n",
 	    SCHED_DEFAULT, CTL_DEFAULT_SOCKET);

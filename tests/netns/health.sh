@@ -10,7 +10,7 @@
 # the middle keeps rs1 down; nginx starts again and rs1 is back after
 # rise checks; then rs1 and rs2 both stop and the sorry server answers
 # everything, until they come back.  uvsadm -L -n keeps listing the
-# configured real servers throughout.
+# configured real servers throughout; with --health, their state.
 #
 #                 sw: br0 (10.0.1.0/24)                  br1 (10.0.2.0/24)
 #   c: c0 .2 ------ br0 ---- d0 .1  d (uvsd)  d1 .1 ---- br1 ---- e0 .11 rs1
@@ -143,6 +143,9 @@ servers()
 {
 	awk '$1 == "->" && $2 != "RemoteAddress:Port" { print $2, $3, $4 }'
 }
+adm -L -n --health | grep -q -- "-> ${RS_IP[1]}:80 *Route *1 *down *connect: Connection refused$" &&
+    pass "uvsadm -L -n --health shows rs1 down and why" ||
+    fail "uvsadm -L -n --health: $(adm -L -n --health | tr '\n' '|')"
 [ "$(servers <"$TMPD/list0")" = "$(adm -L -n | servers)" ] &&
     pass "uvsadm -L -n lists the configured servers unchanged" ||
     fail "uvsadm -L -n changed: $(adm -L -n | tr '\n' '|')"

@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "adm_opts.h"
+#include "adm_print.h"
 #include "cfg.h"
 #include "hc.h"
 #include "health.h"
@@ -623,6 +625,50 @@ test_health_set_conf_when_unchanged(void **state)
 	health_free(h);
 }
 
+/* uvsadm -L: the health words change nothing; --health shows them. */
+static void
+test_adm_print_when_health(void **state)
+{
+	static const char reply[] =
+	    "info version 1.2.1 size 4096 connections 0\n"
+	    "service tcp 192.0.2.10:80 scheduler rr flags 0x0 persistent 0 "
+	    "netmask 255.255.255.255 conns 0\n"
+	    "server tcp 192.0.2.10:80 10.0.0.1:80 method dr weight 1 active 2 "
+	    "inactive 3 conns 5 health down last \"connect timeout after 3s\"\n"
+	    "server tcp 192.0.2.10:80 10.0.0.2:80 method dr weight 2 active 0 "
+	    "inactive 0 conns 0\n";
+	static const char plain[] =
+	    "IP Virtual Server version 1.2.1 (size=4096)\n"
+	    "Prot LocalAddress:Port Scheduler Flags\n"
+	    "  -> RemoteAddress:Port           Forward Weight ActiveConn "
+	    "InActConn\n"
+	    "TCP  192.0.2.10:80 rr\n"
+	    "  -> 10.0.0.1:80                  Route   1      2          3"
+	    "         \n"
+	    "  -> 10.0.0.2:80                  Route   2      0          0"
+	    "         \n";
+	static const char health[] =
+	    "IP Virtual Server version 1.2.1 (size=4096)\n"
+	    "Prot LocalAddress:Port Scheduler Flags\n"
+	    "  -> RemoteAddress:Port           Forward Weight Health Last\n"
+	    "TCP  192.0.2.10:80 rr\n"
+	    "  -> 10.0.0.1:80                  Route   1      down   connect "
+	    "timeout after 3s\n"
+	    "  -> 10.0.0.2:80                  Route   2      -      \n";
+	struct rbuf	 out = { 0 };
+	char		 err[128];
+
+	(void)state;
+	assert_int_equal(adm_print_list(reply, ADM_FMT_NUMERIC, false, NULL,
+	    &out, err, sizeof(err)), 0);
+	assert_string_equal(out.rb_buf, plain);
+	rbuf_reset(&out);
+	assert_int_equal(adm_print_list(reply, ADM_FMT_NUMERIC |
+	    ADM_FMT_HEALTH, false, NULL, &out, err, sizeof(err)), 0);
+	assert_string_equal(out.rb_buf, health);
+	rbuf_free(&out);
+}
+
 int
 main(void)
 {
@@ -636,6 +682,7 @@ main(void)
 		cmocka_unit_test(test_hc_tcp_when_listening_or_not),
 		cmocka_unit_test(test_hc_exec_when_exit_codes),
 		cmocka_unit_test(test_health_set_conf_when_unchanged),
+		cmocka_unit_test(test_adm_print_when_health),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

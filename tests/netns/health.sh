@@ -3,7 +3,8 @@
 #
 # Health checks in uvsd.  A DR service with rs1 (tcp check, the
 # service's) and rs2 (exec check, its own: curl as user nobody), rs3 as
-# the sorry server; interval 0.5 s, timeout 1 s, fall 1, rise 2.  While
+# the sorry server; interval 0.5 s, timeout 1 s, fall 1, rise 2;
+# notify_up/notify_down of rs1 and quorum_down write files.  While
 # a client keeps fetching /who: nginx on rs1 stops, and within fall x
 # interval + timeout (+1 s) rs1 is down, the journal says so in STYLE's
 # words, and every request after that is answered by rs2; a reload in
@@ -36,8 +37,11 @@ services = (
 	  check = { type = "tcp"; interval = $INTERVAL; timeout = $TIMEOUT;
 		    retry = 0; rise = $RISE; fall = 1; };
 	  sorry_server = { address = "${RS_IP[3]}"; };
+	  quorum_down = "touch $TMPD/quorum.down";
 	  real_servers = (
-		{ address = "${RS_IP[1]}"; },
+		{ address = "${RS_IP[1]}";
+		  notify_down = "echo down >>$TMPD/rs1.notify";
+		  notify_up = "echo up >>$TMPD/rs1.notify"; },
 		{ address = "${RS_IP[2]}";
 		  check = { type = "exec"; user = "nobody";
 			    command = "curl -sf --max-time 1 -o /dev/null http://${RS_IP[2]}/who"; }; } ); }
@@ -136,6 +140,9 @@ nginx_stop 1
 limit=$(awk -v i="$INTERVAL" -v t="$TIMEOUT" 'BEGIN { print (i + t + 1) * 1000 }')
 within "rs1 down" "$limit" is_state "${RS_IP[1]}" down
 only rs2 20
+wait_until 20 0.1 test -s "$TMPD/rs1.notify" &&
+    [ "$(cat "$TMPD/rs1.notify")" = down ] &&
+    pass "notify_down ran" || fail "notify_down did not run: '$(cat "$TMPD/rs1.notify" 2>/dev/null)'"
 grep -qF "tcp $VIP_DR:80: real server ${RS_IP[1]}:80 down (connect: Connection refused)" \
     "$UVSD_LOG" && pass "the journal says rs1 is down and why" ||
     fail "no 'real server ${RS_IP[1]}:80 down (...)' line"
@@ -183,6 +190,11 @@ grep -q "real server ${RS_IP[2]}:80 down (exit [0-9]*)" "$UVSD_LOG" &&
     fail "no 'real server ${RS_IP[2]}:80 down (exit N)' line"
 grep -qF "tcp $VIP_DR:80: quorum lost, sorry server in" "$UVSD_LOG" &&
     pass "quorum loss logged" || fail "no 'quorum lost' line"
+wait_until 20 0.1 test -e "$TMPD/quorum.down" && pass "quorum_down ran" ||
+    fail "quorum_down did not run"
+[ "$(tr '\n' ' ' <"$TMPD/rs1.notify")" = "down up down " ] &&
+    pass "notify_up ran when rs1 came back" ||
+    fail "notify scripts ran as: $(tr '\n' ' ' <"$TMPD/rs1.notify")"
 nginx_again 1
 nginx_again 2
 within "rs2 up again (exec)" 10000 is_state "${RS_IP[2]}" up

@@ -98,6 +98,9 @@ hsm_attempt(struct hsm *sm, const struct hc_params *p, int outcome,
 bool
 health_quorum(bool was_up, int64_t live, int64_t quorum, int64_t hysteresis)
 {
+	/* keepalived's update_quorum_state(): no live weight is no quorum. */
+	if (live <= 0)
+		return false;
 	if (was_up)
 		return live >= quorum - hysteresis;
 	return live >= quorum + hysteresis;

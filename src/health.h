@@ -88,7 +88,7 @@ int	 hsm_attempt(struct hsm *sm, const struct hc_params *p, int outcome,
 /*
  * keepalived's quorum with hysteresis: a service that had it (<was_up>)
  * keeps it while <live> >= quorum - hysteresis, one without gets it at
- * quorum + hysteresis.
+ * quorum + hysteresis; never with no live weight at all.
  */
 bool	 health_quorum(bool was_up, int64_t live, int64_t quorum,
 	    int64_t hysteresis);

@@ -124,6 +124,10 @@ static const struct {
 	{ false, 6, 5, 2, false },
 	{ false, 7, 5, 2, true },
 	{ true, 10, 5, 2, true },
+	/* quorum 0: still lost with no live weight, as keepalived */
+	{ true, 0, 0, 0, false },
+	{ false, 0, 0, 0, false },
+	{ false, 1, 0, 0, true },
 };
 
 static void

@@ -521,13 +521,17 @@ cmd_status(struct cmd_ctx *x, int argc, char **argv)
 	rbuf_printf(out, "config %s\n", d->d_opts.o_config != NULL ?
 	    d->d_opts.o_config : "none");
 	if (d->d_reload_time == 0)
-		return rbuf_printf(out, "reload never\n");
-	if (d->d_reload_result == 0)
-		return rbuf_printf(out, "reload %lld ok\n",
+		rbuf_printf(out, "reload never\n");
+	else if (d->d_reload_result == 0)
+		rbuf_printf(out, "reload %lld ok\n",
 		    (long long)d->d_reload_time);
-	return rbuf_printf(out, "reload %lld failed %s\n",
-	    (long long)d->d_reload_time, d->d_reload_msg[0] != '\0' ?
-	    d->d_reload_msg : strerror(-d->d_reload_result));
+	else
+		rbuf_printf(out, "reload %lld failed %s\n",
+		    (long long)d->d_reload_time, d->d_reload_msg[0] != '\0' ?
+		    d->d_reload_msg : strerror(-d->d_reload_result));
+	/* Each checked real server's health, last result and reason. */
+	health_list(d->d_health, out);
+	return out->rb_err;
 }
 
 static const char *const svc_keys[] = {

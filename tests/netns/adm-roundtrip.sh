@@ -23,7 +23,7 @@ uvs_init adm-roundtrip 120 nginx wrk ss
 need_uvsd	# uvsadm talks to uvsd; no UVS_LB=nft variant
 
 EDITS=${EDITS:-100}
-WRK_SECONDS=${WRK_SECONDS:-12}
+WRK_SECONDS=${WRK_SECONDS:-30}	# outlasts 100 edits even with sanitized uvsadm
 RESTORE=$SRCDIR/contrib/uvsadm-restore
 
 # Tcp OutRsts summed over the real servers.

@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,6 +48,12 @@ worker_open(struct worker *w, struct uvsd *d, unsigned id,
 	w->w_d = d;
 	w->w_cpu = -1;
 	w->w_stats = d->d_wstats[id];
+	w->w_scratch = mmap(NULL, WORKER_SCRATCH_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (w->w_scratch == MAP_FAILED) {
+		w->w_scratch = NULL;
+		return -errno;
+	}
 	for (i = 0; i < d->d_nifs; i++) {
 		/* One fanout group per interface, unique in this netns. */
 		uint16_t group = (uint16_t)(((unsigned)getpid() << 5) + i);
@@ -54,6 +61,8 @@ worker_open(struct worker *w, struct uvsd *d, unsigned id,
 		if ((r = ring_open(&w->w_ring[i], &d->d_ifs[i], group, o)) != 0) {
 			while (i-- > 0)
 				ring_close(&w->w_ring[i]);
+			munmap(w->w_scratch, WORKER_SCRATCH_SIZE);
+			w->w_scratch = NULL;
 			return r;
 		}
 		w->w_nrings++;
@@ -224,8 +233,8 @@ worker_onepacket(struct worker *w, const struct svc *svc, struct pkt *p,
 	reply_tuple(p, rs, &c.c_tuple[CONN_OUT]);
 	conn_fill(&c, svc, rs, p, slot);
 	count_conn(w->w_stats, svc, rs);
-	if ((r = xmit_get(c.c_method)->in(p, &c, w->w_d->d_ifs,
-	    ret_iface)) == DROP_NONE)
+	if ((r = xmit_get(c.c_method)->in(w, p, &c, ret_iface)) == DROP_NONE ||
+	    r == XMIT_SENT)
 		count_in(w->w_stats, &c, p->p_l3len);
 	return r;
 }
@@ -300,7 +309,7 @@ found:
 		    p->p_tcpflags));
 	conn_touch(ct, c, now);
 	xo = xmit_get(c->c_method);
-	if ((r = xo->in(p, c, w->w_d->d_ifs, ret_iface)) == DROP_NONE)
+	if ((r = xo->in(w, p, c, ret_iface)) == DROP_NONE || r == XMIT_SENT)
 		count_in(w->w_stats, c, p->p_l3len);
 out_unlock:
 	conn_unlock(ct, shard);
@@ -327,7 +336,7 @@ worker_out(struct worker *w, struct pkt *p, uint32_t now, unsigned *ret_iface)
 		conn_set_state(c, tcp_state_next(c->c_state, DIR_OUTPUT,
 		    p->p_tcpflags));
 	conn_touch(ct, c, now);
-	if ((r = xo->out(p, c, w->w_d->d_ifs, ret_iface)) == DROP_NONE)
+	if ((r = xo->out(w, p, c, ret_iface)) == DROP_NONE || r == XMIT_SENT)
 		count_out(w->w_stats, c, p->p_l3len);
 out_unlock:
 	conn_unlock(ct, shard);
@@ -341,7 +350,6 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 {
 	const struct sockaddr_ll *sll;
 	const struct svc	*svc;
-	struct ring		*tx;
 	struct pkt		 p;
 	uint8_t			*frame;
 	unsigned		 egress = 0;
@@ -366,25 +374,52 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 		r = worker_in(w, svc, &p, slot, now, &egress);
 	else
 		r = worker_out(w, &p, now, &egress);
+	if (r == XMIT_SENT)
+		return DROP_NONE;
 	if (r != DROP_NONE)
 		return r;
+	/* The method may have moved the frame into the headroom. */
+	return worker_tx(w, egress, p.p_l2 - RING_VNET_LEN,
+	    p.p_len + RING_VNET_LEN);
+}
+
+int
+worker_tx(struct worker *w, unsigned egress, uint8_t *buf, uint32_t len)
+{
+	const struct vnet_hdr	*vh = (const struct vnet_hdr *)buf;
+	struct ring		*tx;
+
 	if (egress >= w->w_nrings)
 		return DROP_NO_IFACE;
 	/* The kernel refuses non-GSO frames over the MTU (§8.5). */
-	if (p.p_vnet->vh_gso_type == VNET_GSO_NONE &&
-	    p.p_len > w->w_d->d_ifs[egress].if_mtu + 14)
+	if (vh->vh_gso_type == VNET_GSO_NONE &&
+	    len - RING_VNET_LEN > w->w_d->d_ifs[egress].if_mtu + 14)
 		return DROP_TOO_BIG;
 	tx = &w->w_ring[egress];
-	if (!ring_tx_add(tx, frame - RING_VNET_LEN, p.p_len + RING_VNET_LEN)) {
+	if (!ring_tx_add(tx, buf, len)) {
 		STAT_ADD(w->w_stats->ws_drop[DROP_TX],
 		    ring_tx_flush(tx, &w->w_stats->ws_tx_calls));
-		if (!ring_tx_add(tx, frame - RING_VNET_LEN,
-		    p.p_len + RING_VNET_LEN))
+		if (!ring_tx_add(tx, buf, len))
 			return DROP_TX_FULL;
 	}
 	STAT_INC(w->w_stats->ws_tx_pkts);
-	STAT_ADD(w->w_stats->ws_tx_bytes, p.p_len);
+	STAT_ADD(w->w_stats->ws_tx_bytes, len - RING_VNET_LEN);
 	return DROP_NONE;
+}
+
+uint8_t *
+worker_scratch(struct worker *w, uint32_t len)
+{
+	uint8_t	*buf;
+
+	len = (len + 15) & ~15U;
+	if (w->w_scratch == NULL || len > WORKER_SCRATCH_SIZE)
+		return NULL;
+	if (WORKER_SCRATCH_SIZE - w->w_scratch_used < len)
+		worker_flush(w);	/* sends all, resets the area */
+	buf = w->w_scratch + w->w_scratch_used;
+	w->w_scratch_used += len;
+	return buf;
 }
 
 void
@@ -418,6 +453,7 @@ worker_flush(struct worker *w)
 	for (i = 0; i < w->w_nrings; i++)
 		STAT_ADD(w->w_stats->ws_drop[DROP_TX],
 		    ring_tx_flush(&w->w_ring[i], &w->w_stats->ws_tx_calls));
+	w->w_scratch_used = 0;
 }
 
 static void
@@ -515,4 +551,7 @@ worker_close(struct worker *w)
 	for (i = 0; i < w->w_nrings; i++)
 		ring_close(&w->w_ring[i]);
 	w->w_nrings = 0;
+	if (w->w_scratch != NULL)
+		munmap(w->w_scratch, WORKER_SCRATCH_SIZE);
+	w->w_scratch = NULL;
 }

@@ -20,7 +20,15 @@
 
 struct conn;
 struct uvsd;
+struct vnet_hdr;
 struct wstats;
+
+/*
+ * Frames a worker makes itself (segments, fragments, ICMP errors) live
+ * in its scratch area until the next flush; 4 MiB holds a block's worth
+ * of segmented 64 KiB super-packets.
+ */
+#define WORKER_SCRATCH_SIZE	(4u << 20)
 
 struct worker {
 	unsigned	 w_id;
@@ -32,6 +40,8 @@ struct worker {
 	pthread_t	 w_thread;
 	bool		 w_started;
 	uint64_t	 w_loops;		/* progress, for the watchdog; atomic */
+	uint8_t		*w_scratch;		/* [WORKER_SCRATCH_SIZE], mmap */
+	uint32_t	 w_scratch_used;	/* bytes handed out since the flush */
 };
 
 /* Open <w>'s rings on every interface of <d>.  Control thread. 0/-errno. */
@@ -55,5 +65,23 @@ void	 worker_block(struct worker *w, unsigned slot,
 void	 worker_conn_release(struct conn *c, void *arg);
 /* Send what worker_block() queued on every ring. */
 void	 worker_flush(struct worker *w);
+
+/*
+ * <len> bytes of scratch (16-byte aligned) that stay valid until the
+ * frames queued from them are sent; when the area is used up, everything
+ * queued is sent first (worker_flush()) and it starts over, so callers
+ * must queue a buffer before asking for the next one.  NULL only when
+ * <len> exceeds the area.  Workers.
+ */
+uint8_t	*worker_scratch(struct worker *w, uint32_t len);
+/*
+ * Queue <len> bytes at <buf>, a struct vnet_hdr (RING_VNET_LEN bytes)
+ * followed by an Ethernet frame, on the ring of interface slot <egress>;
+ * <buf> lies in an RX block or in scratch.  A frame without a GSO type
+ * must fit the egress MTU.  DROP_NONE or a DROP_* reason (not counted:
+ * the caller counts).  Workers.
+ */
+int	 worker_tx(struct worker *w, unsigned egress, uint8_t *buf,
+	    uint32_t len);
 
 #endif

@@ -12,26 +12,29 @@
 #include <string.h>
 
 #include "conn.h"
+#include "daemon.h"
 #include "iface.h"
 #include "pkt.h"
 #include "stats.h"
+#include "worker.h"
 #include "xmit/xmit.h"
 
 static int
-nat_in(struct pkt *p, const struct conn *c, const struct iface *ifs,
+nat_in(struct worker *w, struct pkt *p, const struct conn *c,
     unsigned *ret_iface)
 {
 	const struct tuple *out = &c->c_tuple[CONN_OUT];
 
 	pkt_rewrite4(p, true, out->t_src.w[0], out->t_sport);
-	return xmit_to_rs(p, c, ifs, ret_iface);
+	return xmit_to_rs(w, p, c, ret_iface);
 }
 
 static int
-nat_out(struct pkt *p, const struct conn *c, const struct iface *ifs,
+nat_out(struct worker *w, struct pkt *p, const struct conn *c,
     unsigned *ret_iface)
 {
 	const struct tuple *in = &c->c_tuple[CONN_IN];
+	const struct iface *ifs = w->w_d->d_ifs;
 
 	if (!pkt_ttl_dec4(p))
 		return DROP_TTL;

@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "conn.h"
+#include "daemon.h"
 #include "iface.h"
 #include "pkt.h"
 #include "stats.h"
 #include "table.h"
 #include "util.h"
+#include "worker.h"
 #include "xmit/xmit.h"
 
 static const struct xmit_ops *const xmits[XMIT__MAX] = {
@@ -41,9 +43,10 @@ xmit_parse(const char *name)
 }
 
 int
-xmit_to_rs(struct pkt *p, const struct conn *c, const struct iface *ifs,
+xmit_to_rs(struct worker *w, struct pkt *p, const struct conn *c,
     unsigned *ret_iface)
 {
+	const struct iface *ifs = w->w_d->d_ifs;
 	/* One load: control may update the next hop at any time. */
 	uint64_t	 nh = __atomic_load_n(&c->c_rs->rss_nh, __ATOMIC_RELAXED);
 

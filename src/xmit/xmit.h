@@ -4,9 +4,12 @@
  * xmit.c's table.  A method is bound to a connection when it is created
  * and never chosen again per packet.  <in> rewrites a client's frame for
  * its real server, <out> a real server's reply for the client (NULL when
- * replies do not pass the director); both work in place on the frame in
- * the ring and return DROP_NONE with the egress interface slot in
- * <ret_iface>, or a DROP_* reason.  Workers; no allocation, no syscall.
+ * replies do not pass the director); both work on the frame in the ring
+ * (in place; p_l2/p_len/p_vnet may move into the ring's headroom) and
+ * return DROP_NONE with the egress interface slot in <ret_iface>, or a
+ * DROP_* reason, or XMIT_SENT when they queued what they made themselves
+ * through worker_tx() (segments, fragments, ICMP errors), the frame in
+ * the ring then being done with.  Workers; no allocation, no syscall.
  */
 #ifndef UVS_XMIT_H
 #define UVS_XMIT_H
@@ -14,8 +17,11 @@
 #include <stdint.h>
 
 struct conn;
-struct iface;
 struct pkt;
+struct worker;
+
+/* Not a drop: the method queued its own frames (worker_tx()). */
+#define XMIT_SENT	(-1)
 
 enum xmit_method {
 	XMIT_DR = 0,		/* -g: rewrite the MAC */
@@ -26,10 +32,10 @@ enum xmit_method {
 struct xmit_ops {
 	const char	*name;		/* "dr", "nat": protocol and config */
 	const char	*fwd;		/* ipvsadm's Forward column: "Route", "Masq" */
-	int		(*in)(struct pkt *p, const struct conn *c,
-			    const struct iface *ifs, unsigned *ret_iface);
-	int		(*out)(struct pkt *p, const struct conn *c,
-			    const struct iface *ifs, unsigned *ret_iface);
+	int		(*in)(struct worker *w, struct pkt *p,
+			    const struct conn *c, unsigned *ret_iface);
+	int		(*out)(struct worker *w, struct pkt *p,
+			    const struct conn *c, unsigned *ret_iface);
 };
 
 extern const struct xmit_ops xmit_dr;
@@ -39,8 +45,8 @@ extern const struct xmit_ops xmit_nat;
  * Address <p> to the next hop of <c>'s real server, as the control thread
  * last resolved it: DROP_NO_NEIGH while unknown.  dr's in, nat's tail.
  */
-int	 xmit_to_rs(struct pkt *p, const struct conn *c,
-	    const struct iface *ifs, unsigned *ret_iface);
+int	 xmit_to_rs(struct worker *w, struct pkt *p, const struct conn *c,
+	    unsigned *ret_iface);
 /* The method <m>, or NULL. */
 const struct xmit_ops *xmit_get(int m);
 /* The method named <name> ("dr", "nat"), -EINVAL if none. */

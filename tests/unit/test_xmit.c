@@ -17,10 +17,12 @@
 #include <string.h>
 
 #include "conn.h"
+#include "daemon.h"
 #include "iface.h"
 #include "pkt.h"
 #include "stats.h"
 #include "table.h"
+#include "worker.h"
 #include "xmit/xmit.h"
 
 static const uint8_t	 rs_mac[6] = { 0x02, 0, 0, 0, 0, 0x11 };
@@ -29,6 +31,9 @@ static struct iface	 ifs[2] = {
 	{ .if_name = "c0", .if_index = 2, .if_mac = { 2, 0, 0, 0, 0xc, 0 } },
 	{ .if_name = "s0", .if_index = 3, .if_mac = { 2, 0, 0, 0, 0x5, 0 } },
 };
+/* The methods read the interfaces through their worker's daemon. */
+static struct uvsd	 ud;
+static struct worker	 wk = { .w_d = &ud };
 
 /* Ethernet + IPv4 + TCP or UDP with correct checksums; returns length. */
 static uint32_t
@@ -139,8 +144,7 @@ test_xmit_in_cases(void **state)
 		fixture_init(&fx, in_cases[i].method, in_cases[i].proto, true);
 		parse(&fx, mkframe(fx.frame, in_cases[i].proto, "10.0.0.2",
 		    40000, "192.0.2.10", 80, ifs[0].if_mac));
-		assert_int_equal(xmit_get(in_cases[i].method)->in(&fx.p, &fx.c,
-		    ifs, &egress), DROP_NONE);
+		assert_int_equal(xmit_get(in_cases[i].method)->in(&wk, &fx.p, &fx.c, &egress), DROP_NONE);
 		assert_int_equal(egress, 1);
 		assert_memory_equal(fx.frame, rs_mac, 6);
 		assert_memory_equal(fx.frame + 6, ifs[1].if_mac, 6);
@@ -164,7 +168,7 @@ test_xmit_nat_out_rewrites_source(void **state)
 	fixture_init(&fx, XMIT_NAT, IPPROTO_TCP, true);
 	parse(&fx, mkframe(fx.frame, IPPROTO_TCP, "172.16.0.2", 8080,
 	    "10.0.0.2", 40000, ifs[1].if_mac));
-	assert_int_equal(xmit_nat.out(&fx.p, &fx.c, ifs, &egress), DROP_NONE);
+	assert_int_equal(xmit_nat.out(&wk, &fx.p, &fx.c, &egress), DROP_NONE);
 	assert_int_equal(egress, 0);
 	assert_memory_equal(fx.frame, cl_mac, 6);
 	assert_memory_equal(fx.frame + 6, ifs[0].if_mac, 6);
@@ -186,7 +190,7 @@ test_xmit_nat_out_ttl_expired(void **state)
 	parse(&fx, mkframe(fx.frame, IPPROTO_UDP, "172.16.0.2", 8080,
 	    "10.0.0.2", 40000, ifs[1].if_mac));
 	fx.frame[14 + 8] = 1;
-	assert_int_equal(xmit_nat.out(&fx.p, &fx.c, ifs, &egress), DROP_TTL);
+	assert_int_equal(xmit_nat.out(&wk, &fx.p, &fx.c, &egress), DROP_TTL);
 }
 
 static void
@@ -200,8 +204,7 @@ test_xmit_in_no_neighbour(void **state)
 		fixture_init(&fx, in_cases[i].method, in_cases[i].proto, false);
 		parse(&fx, mkframe(fx.frame, in_cases[i].proto, "10.0.0.2",
 		    40000, "192.0.2.10", 80, ifs[0].if_mac));
-		assert_int_equal(xmit_get(in_cases[i].method)->in(&fx.p,
-		    &fx.c, ifs, &egress), DROP_NO_NEIGH);
+		assert_int_equal(xmit_get(in_cases[i].method)->in(&wk, &fx.p, &fx.c, &egress), DROP_NO_NEIGH);
 	}
 }
 
@@ -228,5 +231,7 @@ main(void)
 		cmocka_unit_test(test_xmit_table),
 	};
 
+	memcpy(ud.d_ifs, ifs, sizeof(ifs));
+	ud.d_nifs = 2;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,6 +44,8 @@ enum opt_id {
 	O_REAL, O_GATE, O_MASQ, O_WEIGHT, O_UTHRESH, O_LTHRESH, O_NUMERIC,
 	O_CONN, O_TIMEOUT, O_STATS, O_RATE, O_THRESHOLDS, O_PERSISTCONN,
 	O_TUN_INFO, O_EXACT, O_SORT, O_NOSORT, O_IPV6, O_SOCKET, O_HEALTH,
+	/* ipvsadm's that cannot work in uvsd: refused with the reason */
+	O_FWMARK, O_SCTP, O_PE,
 	/* ipvsadm's, not implemented yet */
 	O_LATER,
 };
@@ -99,10 +101,10 @@ static const struct opt opts[] = {
 	{ "socket",		0, ARG_REQ, O_SOCKET },
 	{ "health",		0, ARG_NONE, O_HEALTH },	/* uvsadm's */
 	/* ipvsadm 1.31's others: fwmark, SCTP, tunnels, sync daemon */
-	{ "fwmark-service",	'f', ARG_REQ, O_LATER },
-	{ "sctp-service",	0, ARG_REQ, O_LATER },
+	{ "fwmark-service",	'f', ARG_REQ, O_FWMARK },
+	{ "sctp-service",	0, ARG_REQ, O_SCTP },
 	{ "ipip",		'i', ARG_NONE, O_LATER },
-	{ "pe",			0, ARG_REQ, O_LATER },
+	{ "pe",			0, ARG_REQ, O_PE },
 	{ "start-daemon",	0, ARG_REQ, O_LATER },
 	{ "stop-daemon",	0, ARG_REQ, O_LATER },
 	{ "daemon",		0, ARG_NONE, O_LATER },
@@ -497,6 +499,18 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 			return fail(p, -EINVAL, "%s: empty socket path", spell);
 		ao->ao_socket = arg;
 		return 0;
+	case O_FWMARK:
+		return fail(p, -ENOTSUP, "%s: firewall-mark services cannot "
+		    "work in uvsd: it takes frames off the wire before "
+		    "netfilter could mark them; give the service's addresses "
+		    "and ports as lists in uvsd.conf instead (see uvsd.conf(5), "
+		    "SERVICE GROUPS)", spell);
+	case O_SCTP:
+		return fail(p, -ENOTSUP, "%s: uvsd forwards TCP and UDP only",
+		    spell);
+	case O_PE:
+		return fail(p, -ENOTSUP, "%s: persistence engines (sip) are "
+		    "not supported", spell);
 	default:
 		return fail(p, -ENOTSUP, "%s: not supported yet", spell);
 	}
@@ -539,7 +553,7 @@ parse_argv(struct parse *p, int argc, char *const *argv)
 			if (o == NULL)
 				return fail(p, -EINVAL, "%s: unknown option",
 				    spell);
-			if (o->o_id == O_LATER)
+			if (o->o_id >= O_FWMARK)
 				return apply(p, o, spell, NULL);
 			arg = NULL;
 			if (o->o_arg == ARG_NONE && eq != NULL)
@@ -565,7 +579,7 @@ parse_argv(struct parse *p, int argc, char *const *argv)
 				return fail(p, -EINVAL, "%s: unknown option",
 				    (unsigned char)a[j] < 0x20 ||
 				    (unsigned char)a[j] >= 0x7f ? "-?" : spell);
-			if (o->o_id == O_LATER)
+			if (o->o_id >= O_FWMARK)
 				return apply(p, o, spell, NULL);
 			arg = NULL;
 			if (o->o_arg != ARG_NONE) {

@@ -69,6 +69,18 @@ static const struct {
 	    "lthreshold = 50; weight = 0; } ); } );\n", 1, 1 },
 	{ "64-bit integers", SVC1 "real_servers = ( { address = \"10.0.0.1\"; "
 	    "weight = 2147483647L; } ); } );\n", 1, 1 },
+	{ "group: addresses and ports", "services = ( { protocol = \"tcp\";\n"
+	    "address = [ \"192.0.2.10\", \"192.0.2.20-22\" ];\n"
+	    "port = ( 80, \"8000-8002\" );\n"
+	    "real_servers = ( { address = \"10.0.0.1\"; }, "
+	    "{ address = \"10.0.0.2\"; } ); } );\n", 16, 32 },
+	{ "group: one address as a range", "services = ( { protocol = \"udp\";"
+	    " address = \"192.0.2.250-255\"; port = 53;\n"
+	    "real_servers = ( { address = \"10.0.0.1\"; } ); } );\n", 6, 6 },
+	{ "group: ipv6 addresses", "services = ( { protocol = \"tcp\";\n"
+	    "address = [ \"2001:db8::10\", \"[2001:db8::11]\" ]; port = 443;"
+	    "\n real_servers = ( { address = \"2001:db8::1:1\"; } ); } );\n",
+	    2, 2 },
 };
 
 /* Files that do not: the first error's line and a piece of its text. */
@@ -103,6 +115,27 @@ static const struct {
 	{ "wrong type bool", "expire_nodest_conn = 1;\n", 1,
 	    "must be true or false" },
 	{ "wrong type group", "timeouts = 5;\n", 1, "must be a group" },
+	{ "group: range backwards", "services = ( { protocol = \"tcp\";\n"
+	    "address = [ \"192.0.2.10\",\n \"192.0.2.20-19\" ]; port = 80;"
+	    " } );\n", 3, "bad address range '192.0.2.20-19'" },
+	{ "group: ipv6 range", "services = ( { protocol = \"tcp\";\n"
+	    "address = \"2001:db8::1-5\"; port = 80; } );\n", 2,
+	    "bad address range" },
+	{ "group: port range", "services = ( { protocol = \"tcp\";\n"
+	    "address = \"192.0.2.1\";\nport = ( 80, \"90-85\" ); } );\n", 3,
+	    "bad port range '90-85'" },
+	{ "group: empty ports", "services = ( { protocol = \"tcp\";\n"
+	    "address = \"192.0.2.1\";\nport = [ ]; } );\n", 3,
+	    "empty port list" },
+	{ "group: mixed families", "services = ( { protocol = \"tcp\";\n"
+	    "address = [ \"192.0.2.1\", \"2001:db8::1\" ]; port = 80; } );\n",
+	    2, "of one family" },
+	{ "group: too many", "services = ( { protocol = \"tcp\";\n"
+	    "address = \"192.0.2.0-255\";\nport = \"1-100\"; } );\n", 2,
+	    "make 25600 services, at most 4096" },
+	{ "group: duplicate member", "services = ( { protocol = \"tcp\";\n"
+	    "address = [ \"192.0.2.1\", \"192.0.2.1\" ]; port = 80; } );\n",
+	    1, "exists" },
 	{ "wrong type list", "services = 5;\n", 1, "must be a list" },
 	{ "service not a group", "services = ( 5 );\n", 1, "must be a group" },
 	{ "interface element", "interfaces = [ 1, 2 ];\n", 1,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The admin protocol's verbs (ctl_cmd.h, uvsd.8 ADMIN PROTOCOL): one row
- * in cmds[] and one handler each.  A request is split into words, checked
+ * in ctl_cmds[] and one handler each.  A request is split into words, checked
  * against its row's argument counts, and handed to the handler, which
  * writes data lines into the reply buffer and returns 0 or -errno with
  * the reason in a struct uvs_err.  ctl_cmd_run() then appends "OK", or
@@ -32,6 +32,7 @@
 #include "addr.h"
 #include "conn.h"
 #include "ctl_cmd.h"
+#include "ctl_cmd_int.h"
 #include "ctl_proto.h"
 #include "daemon.h"
 #include "health.h"
@@ -42,32 +43,6 @@
 #include "util.h"
 #include "xmit/xmit.h"
 
-#define QUOTE_MAX	64		/* user input quoted back in errors */
-#define TIMEOUT_MAX	(86400 * 31)	/* ipvsadm's MAX_TIMEOUT */
-#define THRESH_MAX	65535
-
-/* What a handler works with. */
-struct cmd_ctx {
-	struct uvsd	*x_d;
-	struct ctl_session *x_s;	/* may be NULL */
-	struct vs_conf	*x_vc;		/* CMD_F_EDIT: the copy to edit */
-	struct rbuf	*x_out;
-	struct uvs_err	*x_err;
-};
-
-#define CMD_F_EDIT	0x01	/* changes the configuration */
-#define CMD_F_NOBATCH	0x02	/* refused inside a batch */
-
-struct ctl_cmd {
-	const char	*cc_name;
-	int		 cc_minargs;	/* words after the verb */
-	int		 cc_maxargs;
-	unsigned	 cc_flags;	/* CMD_F_* */
-	int		(*cc_fn)(struct cmd_ctx *x, int argc, char **argv);
-	const char	*cc_usage;
-};
-
-/* Handlers: argv[0] is the verb; 0 or -errno with the reason in x_err. */
 static int	 cmd_version(struct cmd_ctx *, int, char **);
 static int	 cmd_hello(struct cmd_ctx *, int, char **);
 static int	 cmd_status(struct cmd_ctx *, int, char **);
@@ -78,12 +53,6 @@ static int	 cmd_clear(struct cmd_ctx *, int, char **);
 static int	 cmd_add_server(struct cmd_ctx *, int, char **);
 static int	 cmd_edit_server(struct cmd_ctx *, int, char **);
 static int	 cmd_del_server(struct cmd_ctx *, int, char **);
-static int	 cmd_list(struct cmd_ctx *, int, char **);
-static int	 cmd_stats(struct cmd_ctx *, int, char **);
-static int	 cmd_zero(struct cmd_ctx *, int, char **);
-static int	 cmd_timeout(struct cmd_ctx *, int, char **);
-static int	 cmd_set_timeout(struct cmd_ctx *, int, char **);
-static int	 cmd_connections(struct cmd_ctx *, int, char **);
 static int	 cmd_begin(struct cmd_ctx *, int, char **);
 static int	 cmd_commit(struct cmd_ctx *, int, char **);
 static int	 cmd_abort(struct cmd_ctx *, int, char **);
@@ -91,38 +60,13 @@ static int	 cmd_reload(struct cmd_ctx *, int, char **);
 static int	 cmd_health(struct cmd_ctx *, int, char **);
 static int	 cmd_help(struct cmd_ctx *, int, char **);
 
-enum {
-	CMD_VERSION = 0,
-	CMD_HELLO,
-	CMD_STATUS,
-	CMD_ADD_SERVICE,
-	CMD_EDIT_SERVICE,
-	CMD_DEL_SERVICE,
-	CMD_CLEAR,
-	CMD_ADD_SERVER,
-	CMD_EDIT_SERVER,
-	CMD_DEL_SERVER,
-	CMD_LIST,
-	CMD_STATS,
-	CMD_ZERO,
-	CMD_TIMEOUT,
-	CMD_SET_TIMEOUT,
-	CMD_CONNECTIONS,
-	CMD_BEGIN,
-	CMD_COMMIT,
-	CMD_ABORT,
-	CMD_RELOAD,
-	CMD_HEALTH,
-	CMD_HELP,
-	CMD__MAX
-};
 
 #define SVC_PARAMS	"[scheduler NAME] [persistent SECONDS] [netmask MASK] " \
 			"[flags LIST|none] [ops [on|off]]"
 #define RS_PARAMS	"[method dr|nat] [weight N] [uthreshold N] " \
 			"[lthreshold N]"
 
-static const struct ctl_cmd cmds[CMD__MAX] = {
+const struct ctl_cmd ctl_cmds[CMD__MAX] = {
 	[CMD_VERSION] = { "version", 0, 0, 0, cmd_version, "version" },
 	[CMD_HELLO] = { "hello", 1, 1, 0, cmd_hello,
 	    "hello PROTOCOL-VERSION" },
@@ -178,7 +122,7 @@ quote(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static int
+int
 usage_err(const struct ctl_cmd *c, struct uvs_err *err)
 {
 	uvs_err_set(err, "usage: %s", c->cc_usage);
@@ -210,7 +154,7 @@ parse_ep(const char *s, bool need_port, struct ep *ret, struct uvs_err *err)
 }
 
 /* PROTO VIP:PORT at argv[1], argv[2]. */
-static int
+int
 parse_svc(char **argv, int *ret_proto, struct ep *ret_vip,
     struct uvs_err *err)
 {
@@ -292,7 +236,7 @@ parse_sched(const char *s, char *ret, struct uvs_err *err)
 	return 0;
 }
 
-static int
+int
 parse_num(const char *s, const char *what, unsigned long max, uint32_t *ret,
     struct uvs_err *err)
 {
@@ -410,7 +354,7 @@ parse_weight(const char *s, int32_t *ret, struct uvs_err *err)
 	return 0;
 }
 
-static const char *
+const char *
 method_name(int m)
 {
 	const struct xmit_ops	*x = xmit_get(m);
@@ -418,21 +362,21 @@ method_name(int m)
 	return x != NULL ? x->name : "?";
 }
 
-static unsigned
+unsigned
 nstats(const struct uvsd *d)
 {
 	return d->d_nworkers > 0 ? d->d_nworkers : 1;
 }
 
 /* The full mask: what a service without -M has. */
-static uint32_t
+uint32_t
 netmask_default(int af)
 {
 	return af == AF_INET6 ? 128 : 0xffffffffu;
 }
 
 /* No snapshot, a missing state: zeros. */
-static void
+void
 slot_get(struct uvsd *d, uint32_t slot, struct counters *ret,
     struct rates *ret_rates)
 {
@@ -485,7 +429,7 @@ cmd_hello(struct cmd_ctx *x, int argc, char **argv)
 
 	(void)argc;
 	if (parse_uint(argv[1], 0, UINT32_MAX, &v) != 0)
-		return usage_err(&cmds[CMD_HELLO], x->x_err);
+		return usage_err(&ctl_cmds[CMD_HELLO], x->x_err);
 	if (v != CTL_PROTO_VERSION) {
 		uvs_err_set(x->x_err, "client speaks protocol %lu, uvsd "
 		    "speaks protocol %d", v, CTL_PROTO_VERSION);
@@ -590,7 +534,7 @@ svc_params(struct svc_conf *sc, const char **vals, struct uvs_err *err)
 static int
 svc_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 {
-	const struct ctl_cmd	*c = &cmds[add ? CMD_ADD_SERVICE :
+	const struct ctl_cmd	*c = &ctl_cmds[add ? CMD_ADD_SERVICE :
 				    CMD_EDIT_SERVICE];
 	struct svc_conf		 sc, *old;
 	const char		*vals[nitems(svc_keys)];
@@ -668,7 +612,7 @@ static const char *const rs_keys[] = {
 static int
 rs_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 {
-	const struct ctl_cmd	*c = &cmds[add ? CMD_ADD_SERVER :
+	const struct ctl_cmd	*c = &ctl_cmds[add ? CMD_ADD_SERVER :
 				    CMD_EDIT_SERVER];
 	const struct svc_conf	*sc;
 	const struct rs_conf	*old;
@@ -731,429 +675,6 @@ cmd_del_server(struct cmd_ctx *x, int argc, char **argv)
 	    (r = parse_rip(argv[3], &vip, &rip, x->x_err)) < 0)
 		return r;
 	return vsconf_del_rs(x->x_vc, proto, &vip, &rip, x->x_err);
-}
-
-/*
- * The snapshot's entry for configured service <i>: the snapshot is built
- * from the configuration in its order, so the same index, checked.
- */
-static const struct svc *
-snap_svc(const struct table *t, unsigned i, const struct svc_conf *sc)
-{
-	const struct svc	*svc;
-
-	if (t == NULL || i >= t->t_nsvc)
-		return NULL;
-	svc = &t->t_svc[i];
-	if (svc->svc_proto != sc->sc_proto || !ep_eq(&svc->svc_ep, &sc->sc_ep))
-		return NULL;
-	return svc;
-}
-
-static struct svc_state *
-svc_state_of(struct uvsd *d, const struct svc *svc, const struct svc_conf *sc)
-{
-	if (svc != NULL && svc->svc_st != NULL)
-		return svc->svc_st;
-	return table_find_svc_state(d->d_tables, sc->sc_proto, &sc->sc_ep);
-}
-
-static struct rs_state *
-rs_state_of(struct uvsd *d, const struct svc *svc, unsigned i,
-    const struct svc_conf *sc, const struct rs_conf *rc)
-{
-	if (svc != NULL && i < svc->svc_nrs &&
-	    ep_eq(&svc->svc_rs[i].rs_ep, &rc->rc_ep) &&
-	    svc->svc_rs[i].rs_st != NULL)
-		return svc->svc_rs[i].rs_st;
-	return table_find_rs_state(d->d_tables, sc->sc_proto, &sc->sc_ep,
-	    &rc->rc_ep);
-}
-
-static void
-fmt_netmask(const struct svc_conf *sc, char *buf, size_t len)
-{
-	struct in_addr	 in;
-	uint32_t	 m = sc->sc_netmask;
-
-	if (m == 0)
-		m = netmask_default(sc->sc_ep.ep_addr.a_af);
-	if (sc->sc_ep.ep_addr.a_af == AF_INET6) {
-		snprintf(buf, len, "%u", m);
-		return;
-	}
-	in.s_addr = m;
-	if (inet_ntop(AF_INET, &in, buf, (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
-}
-
-static void
-put_counters(struct rbuf *out, const struct counters *c,
-    const struct rates *rt)
-{
-	rbuf_printf(out, " conns %llu inpkts %llu outpkts %llu inbytes %llu "
-	    "outbytes %llu cps %llu inpps %llu outpps %llu inbps %llu "
-	    "outbps %llu\n", (unsigned long long)c->cn_conns,
-	    (unsigned long long)c->cn_inpkts,
-	    (unsigned long long)c->cn_outpkts,
-	    (unsigned long long)c->cn_inbytes,
-	    (unsigned long long)c->cn_outbytes,
-	    (unsigned long long)rt->r_cps, (unsigned long long)rt->r_inpps,
-	    (unsigned long long)rt->r_outpps, (unsigned long long)rt->r_inbps,
-	    (unsigned long long)rt->r_outbps);
-}
-
-/*
- * A checked real server's line ends in "health up|down last "reason"":
- * last, because the reason has blanks and the pairs before it must stay
- * pairs for uvsadm.  Unchecked servers' lines stay as they were.
- */
-static void
-put_health(struct uvsd *d, const struct svc_conf *sc,
-    const struct rs_conf *rc, struct rbuf *out)
-{
-	const char	*reason = "";
-	struct ep	 rip = rc->rc_ep;
-	int		 st;
-
-	if (!health_active(d->d_health))
-		return;
-	if (rc->rc_method == XMIT_DR || rip.ep_port == 0)
-		rip.ep_port = sc->sc_ep.ep_port;
-	st = health_state(d->d_health, sc->sc_proto, &sc->sc_ep, &rip,
-	    &reason);
-	if (st == HEALTH_NONE)
-		return;
-	/* put_counters() ended the line. */
-	if (out->rb_err != 0 || out->rb_len == 0 ||
-	    out->rb_buf[out->rb_len - 1] != '\n')
-		return;
-	out->rb_buf[--out->rb_len] = '\0';
-	rbuf_printf(out, " health %s last \"%s\"\n", health_state_name(st),
-	    reason);
-}
-
-static int32_t
-load32(const int32_t *p)
-{
-	int32_t	 v = __atomic_load_n(p, __ATOMIC_RELAXED);
-
-	/* A decrement seen before its increment reads as 0. */
-	return v > 0 ? v : 0;
-}
-
-static void
-list_svc(struct uvsd *d, const struct svc_conf *sc, const struct svc *svc,
-    struct rbuf *out)
-{
-	const struct rs_conf	*rc;
-	struct svc_state	*svs;
-	struct rs_state		*rss;
-	struct counters		 c;
-	struct rates		 rt;
-	char			 vip[EP_STRLEN], rip[EP_STRLEN], mask[64];
-	const char		*proto = proto_name(sc->sc_proto);
-	unsigned		 i;
-
-	ep_fmt(&sc->sc_ep, vip, sizeof(vip));
-	svs = svc_state_of(d, svc, sc);
-	slot_get(d, svs != NULL ? svs->svs_slot : STATS_SLOTS, &c, &rt);
-	fmt_netmask(sc, mask, sizeof(mask));
-	rbuf_printf(out, "service %s %s scheduler %.*s flags 0x%x persistent "
-	    "%u netmask %s", proto, vip, (int)sizeof(sc->sc_sched),
-	    sc->sc_sched, sc->sc_flags, (sc->sc_flags & SVC_F_PERSISTENT) ?
-	    sc->sc_timeout : 0, mask);
-	put_counters(out, &c, &rt);
-	for (i = 0; i < sc->sc_nrs; i++) {
-		int32_t	 act = 0, inact = 0, pers = 0;
-
-		rc = &sc->sc_rs[i];
-		rss = rs_state_of(d, svc, i, sc, rc);
-		if (rss != NULL) {
-			act = load32(&rss->rss_active);
-			inact = load32(&rss->rss_inactive);
-			pers = load32(&rss->rss_persist);
-		}
-		slot_get(d, rss != NULL ? rss->rss_slot : STATS_SLOTS, &c, &rt);
-		rbuf_printf(out, "server %s %s %s method %s weight %d "
-		    "active %d inactive %d uthreshold %u lthreshold %u "
-		    "persistconns %d", proto, vip,
-		    ep_fmt(&rc->rc_ep, rip, sizeof(rip)),
-		    method_name(rc->rc_method), rc->rc_weight, act, inact,
-		    rc->rc_uthresh, rc->rc_lthresh, pers);
-		put_counters(out, &c, &rt);
-		put_health(d, sc, rc, out);
-	}
-}
-
-/* The optional PROTO VIP:PORT of list, zero and connections. */
-static int
-svc_filter(struct cmd_ctx *x, const struct ctl_cmd *c, int argc,
-    char **argv, int *ret_proto, struct ep *ret_vip)
-{
-	if (argc == 1) {
-		*ret_proto = 0;
-		return 0;
-	}
-	if (argc != 3)
-		return usage_err(c, x->x_err);
-	return parse_svc(argv, ret_proto, ret_vip, x->x_err);
-}
-
-static int
-no_such_service(struct uvs_err *err, int proto, const struct ep *vip)
-{
-	char	 buf[EP_STRLEN];
-
-	uvs_err_set(err, "no such service '%s %s'", proto_name(proto),
-	    ep_fmt(vip, buf, sizeof(buf)));
-	return -ESRCH;
-}
-
-static int
-cmd_list(struct cmd_ctx *x, int argc, char **argv)
-{
-	struct uvsd		*d = x->x_d;
-	const struct vs_conf	*vc = daemon_conf(d);
-	const struct table	*t = table_current(d->d_tables);
-	const struct svc_conf	*sc;
-	struct ep		 vip;
-	unsigned		 i;
-	int			 proto, r;
-
-	if ((r = svc_filter(x, &cmds[CMD_LIST], argc, argv, &proto, &vip)) < 0)
-		return r;
-	if (proto != 0 && vsconf_find_svc(vc, proto, &vip) == NULL)
-		return no_such_service(x->x_err, proto, &vip);
-	rbuf_printf(x->x_out, "info version %s size %u connections %u\n",
-	    CTL_IPVS_VERSION,
-	    d->d_conns != NULL ? conn_hash_size(d->d_conns) : 0,
-	    d->d_conns != NULL ? conn_count(d->d_conns) : 0);
-	for (i = 0; i < vc->vc_nsvc; i++) {
-		sc = &vc->vc_svc[i];
-		if (proto != 0 && (sc->sc_proto != proto ||
-		    !ep_eq(&sc->sc_ep, &vip)))
-			continue;
-		list_svc(d, sc, snap_svc(t, i, sc), x->x_out);
-	}
-	return 0;
-}
-
-static uint64_t
-load64(const uint64_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static int
-cmd_stats(struct cmd_ctx *x, int argc, char **argv)
-{
-	static const struct {
-		const char	*name;
-		size_t		 off;
-	} fields[] = {
-		{ "rx-packets", offsetof(struct wstats, ws_rx_pkts) },
-		{ "rx-bytes", offsetof(struct wstats, ws_rx_bytes) },
-		{ "tx-packets", offsetof(struct wstats, ws_tx_pkts) },
-		{ "tx-bytes", offsetof(struct wstats, ws_tx_bytes) },
-		{ "rx-blocks", offsetof(struct wstats, ws_rx_blocks) },
-		{ "tx-calls", offsetof(struct wstats, ws_tx_calls) },
-		{ "ring-drops", offsetof(struct wstats, ws_ring_drops) },
-		{ "ring-freezes", offsetof(struct wstats, ws_ring_freezes) },
-	};
-	struct uvsd	*d = x->x_d;
-	struct rbuf	*out = x->x_out;
-	unsigned	 n = nstats(d);
-	unsigned	 i, w;
-	uint64_t	 sum, drops;
-	size_t		 f;
-	int		 reason;
-
-	(void)argc, (void)argv;
-	if (d->d_wstats == NULL)
-		n = 0;
-	for (f = 0; f < nitems(fields); f++) {
-		for (sum = 0, i = 0; i < n; i++)
-			sum += load64((const uint64_t *)(const void *)
-			    ((const char *)d->d_wstats[i] + fields[f].off));
-		rbuf_printf(out, "%s %llu\n", fields[f].name,
-		    (unsigned long long)sum);
-	}
-	for (reason = 1; reason < DROP__MAX; reason++) {
-		for (sum = 0, i = 0; i < n; i++)
-			sum += load64(&d->d_wstats[i]->ws_drop[reason]);
-		rbuf_printf(out, "drop %s %llu\n", drop_name(reason),
-		    (unsigned long long)sum);
-	}
-	for (w = 0; w < d->d_nworkers && d->d_wstats != NULL; w++) {
-		const struct wstats *ws = d->d_wstats[w];
-
-		for (drops = 0, reason = 1; reason < DROP__MAX; reason++)
-			drops += load64(&ws->ws_drop[reason]);
-		rbuf_printf(out, "worker %u rx-packets %llu tx-packets %llu "
-		    "drops %llu\n", w,
-		    (unsigned long long)load64(&ws->ws_rx_pkts),
-		    (unsigned long long)load64(&ws->ws_tx_pkts),
-		    (unsigned long long)drops);
-	}
-	return 0;
-}
-
-static void
-zero_slot(struct uvsd *d, uint32_t slot)
-{
-	if (d->d_wstats != NULL && slot < STATS_SLOTS)
-		stats_zero(d->d_wstats, nstats(d), slot);
-}
-
-/* ipvsadm -Z: a service and its real servers, or all of them. */
-static int
-cmd_zero(struct cmd_ctx *x, int argc, char **argv)
-{
-	struct uvsd		*d = x->x_d;
-	const struct vs_conf	*vc = daemon_conf(d);
-	const struct table	*t = table_current(d->d_tables);
-	const struct svc_conf	*sc;
-	const struct svc	*svc;
-	struct svc_state	*svs;
-	struct rs_state		*rss;
-	struct ep		 vip;
-	unsigned		 i, j;
-	int			 proto, r;
-
-	if ((r = svc_filter(x, &cmds[CMD_ZERO], argc, argv, &proto, &vip)) < 0)
-		return r;
-	if (proto != 0 && vsconf_find_svc(vc, proto, &vip) == NULL)
-		return no_such_service(x->x_err, proto, &vip);
-	for (i = 0; i < vc->vc_nsvc; i++) {
-		sc = &vc->vc_svc[i];
-		if (proto != 0 && (sc->sc_proto != proto ||
-		    !ep_eq(&sc->sc_ep, &vip)))
-			continue;
-		svc = snap_svc(t, i, sc);
-		if ((svs = svc_state_of(d, svc, sc)) != NULL)
-			zero_slot(d, svs->svs_slot);
-		for (j = 0; j < sc->sc_nrs; j++)
-			if ((rss = rs_state_of(d, svc, j, sc,
-			    &sc->sc_rs[j])) != NULL)
-				zero_slot(d, rss->rss_slot);
-	}
-	return 0;
-}
-
-static int
-cmd_timeout(struct cmd_ctx *x, int argc, char **argv)
-{
-	struct conn_timeouts	 to;
-
-	(void)argc, (void)argv;
-	if (x->x_d->d_conns == NULL)
-		tcp_timeouts_default(&to);
-	else
-		conn_get_timeouts(x->x_d->d_conns, &to);
-	return rbuf_printf(x->x_out, "timeout tcp %u tcpfin %u udp %u\n",
-	    to.ct_tcp[TCPS_ESTABLISHED], to.ct_tcp[TCPS_FIN_WAIT], to.ct_udp);
-}
-
-/* ipvsadm --set: 0 keeps a value. */
-static int
-cmd_set_timeout(struct cmd_ctx *x, int argc, char **argv)
-{
-	struct conn_timeouts	 to;
-	uint32_t		 v[3];
-	int			 i, r;
-
-	(void)argc;
-	for (i = 0; i < 3; i++)
-		if ((r = parse_num(argv[i + 1], "timeout", TIMEOUT_MAX, &v[i],
-		    x->x_err)) < 0)
-			return r;
-	if (x->x_d->d_conns == NULL) {
-		uvs_err_set(x->x_err, "no connection table");
-		return -ENODEV;
-	}
-	conn_get_timeouts(x->x_d->d_conns, &to);
-	if (v[0] != 0)
-		to.ct_tcp[TCPS_ESTABLISHED] = v[0];
-	if (v[1] != 0)
-		to.ct_tcp[TCPS_FIN_WAIT] = v[1];
-	if (v[2] != 0)
-		to.ct_udp = v[2];
-	conn_set_timeouts(x->x_d->d_conns, &to);
-	return 0;
-}
-
-struct conn_walk {
-	struct rbuf	*cw_out;
-	int		 cw_proto;	/* 0: every connection */
-	struct ep	 cw_vip;
-	uint32_t	 cw_now;
-};
-
-static void
-tuple_ep(const struct tuple *t, bool src, struct ep *ret)
-{
-	memset(ret, 0, sizeof(*ret));
-	ret->ep_addr.a_af = t->t_af;
-	ret->ep_addr.a = src ? t->t_src : t->t_dst;
-	ret->ep_port = src ? t->t_sport : t->t_dport;
-}
-
-/* Under a shard lock: print, nothing else. */
-static int
-conn_line(const struct conn *c, void *arg)
-{
-	struct conn_walk	*cw = arg;
-	const struct tuple	*t = &c->c_tuple[CONN_IN];
-	struct ep		 cip, vip, rip;
-	char			 cs[EP_STRLEN], vs[EP_STRLEN], rs[EP_STRLEN];
-	const char		*state;
-	uint32_t		 exp;
-
-	tuple_ep(t, true, &cip);
-	tuple_ep(t, false, &vip);
-	if (cw->cw_proto != 0 && (t->t_proto != cw->cw_proto ||
-	    !ep_eq(&vip, &cw->cw_vip)))
-		return 0;
-	if (c->c_rs != NULL)
-		rip = c->c_rs->rss_ep;
-	else {
-		memset(&rip, 0, sizeof(rip));
-		rip.ep_addr.a_af = t->t_af;
-	}
-	exp = c->c_expires > cw->cw_now ? c->c_expires - cw->cw_now : 0;
-	if (c->c_flags & CONN_F_TEMPLATE) {
-		/* What IPVS shows for a template of either protocol. */
-		state = t->t_proto == IPPROTO_UDP ? "UDP" : "NONE";
-		cip.ep_port = 0;
-	} else
-		state = tcp_state_name(t->t_proto == IPPROTO_UDP ?
-		    CONN_STATE_UDP : c->c_state);
-	rbuf_printf(cw->cw_out, "%s %s %s %s %s %s %u\n",
-	    (c->c_flags & CONN_F_TEMPLATE) ? "template" : "conn",
-	    proto_name(t->t_proto), ep_fmt(&cip, cs, sizeof(cs)),
-	    ep_fmt(&vip, vs, sizeof(vs)), ep_fmt(&rip, rs, sizeof(rs)),
-	    state, exp);
-	return cw->cw_out->rb_err != 0 ? -ENOMEM : 0;
-}
-
-static int
-cmd_connections(struct cmd_ctx *x, int argc, char **argv)
-{
-	struct conn_walk	 cw;
-	int			 r;
-
-	memset(&cw, 0, sizeof(cw));
-	if ((r = svc_filter(x, &cmds[CMD_CONNECTIONS], argc, argv,
-	    &cw.cw_proto, &cw.cw_vip)) < 0)
-		return r;
-	if (x->x_d->d_conns == NULL)
-		return 0;
-	cw.cw_out = x->x_out;
-	cw.cw_now = conn_now();
-	if ((r = conn_foreach(x->x_d->d_conns, conn_line, &cw)) < 0)
-		uvs_err_set(x->x_err, "out of memory");
-	return r;
 }
 
 void
@@ -1312,8 +833,8 @@ ctl_cmd_usage(struct rbuf *out)
 {
 	size_t	 i;
 
-	for (i = 0; i < nitems(cmds); i++)
-		rbuf_printf(out, "%s\n", cmds[i].cc_usage);
+	for (i = 0; i < nitems(ctl_cmds); i++)
+		rbuf_printf(out, "%s\n", ctl_cmds[i].cc_usage);
 }
 
 /* One "check" line per checked real server (health.c). */
@@ -1400,9 +921,9 @@ lookup(char *line, int *ret_argc, char **argv, int *ret_r,
 	}
 	argv[argc] = NULL;
 	*ret_argc = argc;
-	for (i = 0; i < nitems(cmds); i++)
-		if (strcmp(argv[0], cmds[i].cc_name) == 0)
-			return &cmds[i];
+	for (i = 0; i < nitems(ctl_cmds); i++)
+		if (strcmp(argv[0], ctl_cmds[i].cc_name) == 0)
+			return &ctl_cmds[i];
 	uvs_err_set(err, "unknown command '%s'", quote(argv[0], q, sizeof(q)));
 	*ret_r = -EINVAL;
 	return NULL;

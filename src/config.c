@@ -604,7 +604,7 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 	ld->ld_cfg->cf_nrs++;
 	if (hr.hr_params.hp_type == HC_NONE)
 		return;
-	/* Ports as the table runs them (table.c, rs_port()). */
+	/* Ports as the table runs them (vsconf.c, vsconf_rs_port()). */
 	hr.hr_proto = cs->cs_sc.sc_proto;
 	hr.hr_vip = cs->cs_sc.sc_ep;
 	hr.hr_rip = rc.rc_ep;

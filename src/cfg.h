@@ -52,6 +52,7 @@ struct cfg {
 	uint32_t	 cf_to_tcpfin;	/* FIN_WAIT seconds; 0: IPVS's */
 	uint32_t	 cf_to_udp;	/* UDP seconds; 0: IPVS's */
 	bool		 cf_expire_nodest_conn; /* drop a removed server's flows */
+	unsigned	 cf_mh_table_size; /* mh's M, a prime; 0: not set */
 	unsigned	 cf_line[CFG_R__MAX]; /* where each was set; 0: not */
 	unsigned	 cf_nsvc;	/* services in cf_vc */
 	unsigned	 cf_nrs;	/* real servers in cf_vc, all services */

@@ -178,7 +178,8 @@ cfg_key_find(struct cfg_load *ld, const config_setting_t *s,
 
 enum {
 	G_INTERFACES, G_WORKERS, G_SOCKET, G_SOCKET_GROUP, G_CONN_MAX,
-	G_TX_MODE, G_TIMEOUTS, G_EXPIRE_NODEST, G_SERVICES, G__MAX
+	G_TX_MODE, G_TIMEOUTS, G_EXPIRE_NODEST, G_MH_TABLE_SIZE, G_SERVICES,
+	G__MAX
 };
 
 static const struct cfg_key global_keys[] = {
@@ -190,6 +191,7 @@ static const struct cfg_key global_keys[] = {
 	{ "tx_mode",		G_TX_MODE },
 	{ "timeouts",		G_TIMEOUTS },
 	{ "expire_nodest_conn",	G_EXPIRE_NODEST },
+	{ "mh_table_size",	G_MH_TABLE_SIZE },
 	{ "services",		G_SERVICES },
 	{ "virtual_servers",	G_SERVICES },	/* keepalived's word */
 };
@@ -329,11 +331,6 @@ static const struct {
 	{ "mh-port",	 SVC_F_SCHED2 },
 };
 
-/* IPVS's schedulers uvs does not have yet: a clearer refusal. */
-static const char *const ipvs_scheds[] = {
-	"dh", "fo", "lblc", "lblcr", "mh", "nq", "ovf", "sed", "sh", "twos",
-};
-
 int
 cfg_method(struct cfg_load *ld, const config_setting_t *s, uint8_t *ret)
 {
@@ -385,7 +382,6 @@ static void
 cfg_sched(struct cfg_load *ld, const config_setting_t *s, struct cfg_svc *cs)
 {
 	const char	*v;
-	size_t		 i;
 
 	if (cfg_str(ld, s, &v) != 0) {
 		cs->cs_bad = true;
@@ -397,12 +393,6 @@ cfg_sched(struct cfg_load *ld, const config_setting_t *s, struct cfg_svc *cs)
 		return;
 	}
 	cs->cs_bad = true;
-	for (i = 0; i < nitems(ipvs_scheds); i++)
-		if (strcmp(v, ipvs_scheds[i]) == 0) {
-			cfg_err(ld, s, "scheduler '%s' is not supported yet "
-			    "(rr, wrr, lc or wlc)", v);
-			return;
-		}
 	cfg_err(ld, s, "unknown scheduler '%.64s'", v);
 }
 
@@ -914,6 +904,16 @@ cfg_global(struct cfg_load *ld, const config_setting_t *root)
 		case G_EXPIRE_NODEST:
 			if (cfg_bool(ld, m, &b) == 0)
 				c->cf_expire_nodest_conn = b;
+			break;
+		case G_MH_TABLE_SIZE:
+			if (cfg_int(ld, m, LLONG_MIN, LLONG_MAX, &n) != 0)
+				break;
+			if (n < 0 || !sched_mh_size_ok((unsigned long)n))
+				cfg_err(ld, m, "'mh_table_size': %lld is not a "
+				    "prime from %d to %d", n, SCHED_MH_SIZE_MIN,
+				    SCHED_MH_SIZE_MAX);
+			else
+				c->cf_mh_table_size = (unsigned)n;
 			break;
 		default:
 			cfg_services(ld, m);

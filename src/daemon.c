@@ -34,6 +34,7 @@
 #include "neigh.h"
 #include "nft.h"
 #include "notify.h"
+#include "sched/sched.h"
 #include "stats.h"
 #include "table.h"
 #include "worker.h"
@@ -340,6 +341,7 @@ static int
 daemon_apply_cfg(struct uvsd *d, struct cfg *c, struct uvs_err *err)
 {
 	struct conn_timeouts	 to;
+	unsigned		 old_mh;
 	int			 r;
 
 	if (d->d_health != NULL) {
@@ -352,8 +354,13 @@ daemon_apply_cfg(struct uvsd *d, struct cfg *c, struct uvs_err *err)
 		c->cf_health = NULL;
 	}
 	if (c->cf_vc != NULL) {
-		if ((r = daemon_commit(d, c->cf_vc, err)) != 0)
+		/* The new snapshot's mh tables take the file's size. */
+		old_mh = sched_mh_set_size(c->cf_mh_table_size != 0 ?
+		    c->cf_mh_table_size : SCHED_MH_SIZE_DEFAULT);
+		if ((r = daemon_commit(d, c->cf_vc, err)) != 0) {
+			sched_mh_set_size(old_mh);
 			return r;
+		}
 		c->cf_vc = NULL;
 	}
 	tcp_timeouts_default(&to);

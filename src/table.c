@@ -637,6 +637,9 @@ commit_build(struct table_ctl *tc, struct commit *cm,
 				goto out_slots;
 			rs->rs_ep = rs->rs_st->rss_ep;
 			rs->rs_weight = rc->rc_weight;
+			/* A new state starts at 0, the weight it came with. */
+			if (rc->rc_weight != 0)
+				rs->rs_st->rss_last_weight = rc->rc_weight;
 			rs->rs_method = rc->rc_method;
 			rs->rs_uthresh = rc->rc_uthresh;
 			rs->rs_lthresh = rc->rc_lthresh;

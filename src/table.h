@@ -89,6 +89,8 @@ struct rs_state {
 	uint32_t	 rss_overload;	/* above -x until below -y; atomic, workers */
 	uint32_t	 rss_uthresh;	/* the latest snapshot's -x; atomic */
 	uint32_t	 rss_lthresh;	/* the latest snapshot's -y; atomic */
+	int32_t		 rss_last_weight; /* latest non-zero weight (IPVS's
+					    last_weight, for mh); control */
 	uint64_t	 rss_nh;	/* NH_MAKE() or 0; atomic, control writes */
 	int		 rss_nh_err;	/* why rss_nh is 0: -errno; control only */
 	bool		 rss_dead;	/* no longer in the configuration */

@@ -75,7 +75,7 @@ usage(FILE *f)
 	    "  --udp-service|-u  service-address   service-address is host[:port]\n\n");
 	fprintf(f,
 	    "Options:\n"
-	    "  --scheduler    -s scheduler         one of rr|wrr|lc|wlc,\n"
+	    "  --scheduler    -s scheduler         one of " SCHED_NAMES ",\n"
 	    "                                      the default scheduler is %s.\n"
 	    "  --persistent   -p [timeout]         persistent service\n"
 	    "  --netmask      -M netmask           persistent granularity mask\n"

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "pkt.h"
 #include "epoch.h"
 #include "sched/sched.h"
 #include "table.h"
@@ -48,12 +49,15 @@ fx_teardown(struct fixture *f)
 	epoch_free(f->f_e);
 }
 
-/* Replace the configuration: scheduler <sched>, real servers weighing <w>. */
+/*
+ * Replace the configuration: scheduler <sched> with <flags> (SVC_F_*),
+ * real servers 10.0.0.1, ... weighing <w>.
+ */
 static inline void
-fx_commit(struct fixture *f, const char *sched, const int32_t *w,
-    unsigned n)
+fx_commit_flags(struct fixture *f, const char *sched, uint32_t flags,
+    const int32_t *w, unsigned n)
 {
-	struct svc_conf	 sc = { .sc_proto = IPPROTO_TCP };
+	struct svc_conf	 sc = { .sc_proto = IPPROTO_TCP, .sc_flags = flags };
 	struct rs_conf	 rc = { .rc_method = XMIT_DR };
 	struct vs_conf	*vc;
 	struct uvs_err	 err = { .e_text = "" };
@@ -79,6 +83,13 @@ fx_commit(struct fixture *f, const char *sched, const int32_t *w,
 	assert_int_equal(f->f_svc->svc_nrs, n);
 }
 
+static inline void
+fx_commit(struct fixture *f, const char *sched, const int32_t *w,
+    unsigned n)
+{
+	fx_commit_flags(f, sched, 0, w, n);
+}
+
 /* Pretend real server <i> has these connections. */
 static inline void
 fx_conns(struct fixture *f, unsigned i, int32_t active, int32_t inactive)
@@ -94,13 +105,47 @@ fx_overload(struct fixture *f, unsigned i, bool on)
 	f->f_svc->svc_rs[i].rs_st->rss_overload = on;
 }
 
-/* Index of the scheduler's pick, -1 for none. */
+/* A TCP tuple from <src> (IPv4 or IPv6 text) port <sport> to <dst>:80. */
+static inline struct tuple
+fx_tuple(const char *src, uint16_t sport, const char *dst)
+{
+	struct tuple	 t;
+	struct addr	 a;
+
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(addr_parse(src, &a), 0);
+	t.t_src = a.a;
+	t.t_af = a.a_af;
+	assert_int_equal(addr_parse(dst, &a), 0);
+	t.t_dst = a.a;
+	t.t_sport = htons(sport);
+	t.t_dport = htons(80);
+	t.t_proto = IPPROTO_TCP;
+	return t;
+}
+
+/* Index of the scheduler's pick for <t>, -1 for none. */
 static inline int
-fx_pick(struct fixture *f)
+fx_pick_tuple(struct fixture *f, const struct tuple *t)
 {
 	struct rs	*rs;
 
-	rs = f->f_svc->svc_sched->schedule(f->f_svc, NULL);
+	rs = f->f_svc->svc_sched->schedule(f->f_svc, t);
+	if (rs == NULL)
+		return -1;
+	assert_true(rs >= f->f_svc->svc_rs &&
+	    rs < f->f_svc->svc_rs + f->f_svc->svc_nrs);
+	return (int)(rs - f->f_svc->svc_rs);
+}
+
+/* Index of the scheduler's pick for one client, -1 for none. */
+static inline int
+fx_pick(struct fixture *f)
+{
+	struct tuple	 t = fx_tuple("198.51.100.1", 40000, "192.0.2.10");
+	struct rs	*rs;
+
+	rs = f->f_svc->svc_sched->schedule(f->f_svc, &t);
 	if (rs == NULL)
 		return -1;
 	assert_true(rs >= f->f_svc->svc_rs &&

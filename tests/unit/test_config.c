@@ -170,8 +170,10 @@ static const struct {
 	    "unknown protocol 'sctp'" },
 	{ "unknown scheduler", SVC1 "\n\nscheduler = \"wrrr\"; } );\n", 4,
 	    "unknown scheduler 'wrrr'" },
-	{ "scheduler not yet", SVC1 "scheduler = \"sh\"; } );\n", 2,
-	    "scheduler 'sh' is not supported yet" },
+	{ "mh table not prime", "mh_table_size = 4095;\n", 1,
+	    "'mh_table_size': 4095 is not a prime from 7 to 65537" },
+	{ "mh table too big", "\nmh_table_size = 131071;\n", 2,
+	    "'mh_table_size': 131071 is not a prime from 7 to 65537" },
 	{ "unknown flag", SVC1 "flags = [\n\"sh-prot\" ]; } );\n", 3,
 	    "unknown scheduler flag 'sh-prot'" },
 	{ "unknown method", SVC1 "real_servers = ( { address = \"10.0.0.1\";\n"

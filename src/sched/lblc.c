@@ -28,8 +28,12 @@
  *    lblc_expiration, 24 hours) reads as absent, and is reused.
  *
  * Two addresses with the same bucket and tag share an entry: they only
- * share a server.  The table lives as long as the snapshot; a new
- * configuration starts with an empty one.
+ * share a server.  A table lives as long as its snapshot; init carries
+ * the entries of the service's previous table (found in a list of live
+ * tables, control thread only) into the new one, server indices mapped
+ * by identity and entries of removed servers dropped, so that locality
+ * survives configuration changes as IPVS's does.  Workers still writing
+ * the old table meanwhile may lose a few updates.
  */
 #include "config.h"
 
@@ -56,16 +60,58 @@ struct lblc_ent {
 };
 
 struct lblc_data {
+	struct lblc_data *ld_next;	/* live tables; control thread */
+	const struct svc *ld_svc;	/* whose */
 	struct lblc_ent	 ld_ent[LBLC_BUCKETS][LBLC_WAYS];
 };
+
+static struct lblc_data	*lblc_live;	/* newest first; control thread */
+
+/* Copy <old>'s mappings into <ld>, for servers <ld> still has. */
+static int
+lblc_carry(struct lblc_data *ld, const struct lblc_data *old)
+{
+	const struct lblc_ent *e;
+	uint64_t	 k;
+	unsigned	 b, w, i;
+	int		*map;
+
+	if ((map = calloc(old->ld_svc->svc_nrs + 1, sizeof(*map))) == NULL)
+		return -ENOMEM;
+	sched_rs_map(old->ld_svc, ld->ld_svc, map);
+	for (b = 0; b < LBLC_BUCKETS; b++)
+		for (w = 0; w < LBLC_WAYS; w++) {
+			e = &old->ld_ent[b][w];
+			k = __atomic_load_n(&e->le_key, __ATOMIC_RELAXED);
+			if (k == 0 || (i = LE_IDX(k) - 1) >=
+			    old->ld_svc->svc_nrs || map[i] < 0)
+				continue;
+			ld->ld_ent[b][w].le_key = LE_MAKE(LE_TAG(k),
+			    (unsigned)map[i]);
+			ld->ld_ent[b][w].le_used =
+			    __atomic_load_n(&e->le_used, __ATOMIC_RELAXED);
+		}
+	free(map);
+	return 0;
+}
 
 static int
 lblc_init(struct svc *svc)
 {
-	struct lblc_data *ld;
+	struct lblc_data *ld, *old;
 
 	if ((ld = calloc(1, sizeof(*ld))) == NULL)
 		return -ENOMEM;
+	ld->ld_svc = svc;
+	for (old = lblc_live; old != NULL; old = old->ld_next)
+		if (old->ld_svc->svc_st == svc->svc_st)
+			break;
+	if (old != NULL && lblc_carry(ld, old) != 0) {
+		free(ld);
+		return -ENOMEM;
+	}
+	ld->ld_next = lblc_live;
+	lblc_live = ld;
 	svc->svc_sched_data = ld;
 	return 0;
 }
@@ -73,6 +119,13 @@ lblc_init(struct svc *svc)
 static void
 lblc_done(struct svc *svc)
 {
+	struct lblc_data **p;
+
+	for (p = &lblc_live; *p != NULL; p = &(*p)->ld_next)
+		if (*p == svc->svc_sched_data) {
+			*p = (*p)->ld_next;
+			break;
+		}
 	free(svc->svc_sched_data);
 	svc->svc_sched_data = NULL;
 }

@@ -16,7 +16,9 @@
  * bits (server index + 1, 0: empty), newest first as IPVS's list, so a
  * reader always sees a whole set.  IPVS's sets grow without bound; here
  * a full set makes room by dropping its most loaded member.  Two more
- * words hold the entry's last use and its set's last change.
+ * words hold the entry's last use and its set's last change.  As in
+ * lblc, init carries the previous table's sets into the new one, members
+ * mapped by identity, removed servers dropped.
  */
 #include "config.h"
 
@@ -48,16 +50,72 @@ struct lblcr_ent {
 };
 
 struct lblcr_data {
+	struct lblcr_data *rd_next;	/* live tables; control thread */
+	const struct svc *rd_svc;	/* whose */
 	struct lblcr_ent re_ent[LBLCR_BUCKETS][LBLCR_WAYS];
 };
+
+static struct lblcr_data *lblcr_live;	/* newest first; control thread */
+
+/* <set> with members renumbered by <map> (<n> old servers), order kept. */
+static uint64_t
+lblcr_remap(uint64_t set, const int *map, unsigned n)
+{
+	uint64_t	 out = set & ~LR_MEMBERS;
+	unsigned	 j, k = 0, m;
+
+	for (j = 0; j < LBLCR_SET_MAX; j++) {
+		m = LR_M(set, j);
+		if (m == 0 || m > n || map[m - 1] < 0)
+			continue;
+		out |= (uint64_t)(map[m - 1] + 1) << (k++ * LR_BITS);
+	}
+	return k == 0 ? 0 : out;
+}
+
+static int
+lblcr_carry(struct lblcr_data *rd, const struct lblcr_data *old)
+{
+	const struct lblcr_ent *e;
+	struct lblcr_ent *n;
+	unsigned	 b, w;
+	int		*map;
+
+	if ((map = calloc(old->rd_svc->svc_nrs + 1, sizeof(*map))) == NULL)
+		return -ENOMEM;
+	sched_rs_map(old->rd_svc, rd->rd_svc, map);
+	for (b = 0; b < LBLCR_BUCKETS; b++)
+		for (w = 0; w < LBLCR_WAYS; w++) {
+			e = &old->re_ent[b][w];
+			n = &rd->re_ent[b][w];
+			n->re_set = lblcr_remap(__atomic_load_n(&e->re_set,
+			    __ATOMIC_RELAXED), map, old->rd_svc->svc_nrs);
+			n->re_used = __atomic_load_n(&e->re_used,
+			    __ATOMIC_RELAXED);
+			n->re_mod = __atomic_load_n(&e->re_mod,
+			    __ATOMIC_RELAXED);
+		}
+	free(map);
+	return 0;
+}
 
 static int
 lblcr_init(struct svc *svc)
 {
-	struct lblcr_data *rd;
+	struct lblcr_data *rd, *old;
 
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
 		return -ENOMEM;
+	rd->rd_svc = svc;
+	for (old = lblcr_live; old != NULL; old = old->rd_next)
+		if (old->rd_svc->svc_st == svc->svc_st)
+			break;
+	if (old != NULL && lblcr_carry(rd, old) != 0) {
+		free(rd);
+		return -ENOMEM;
+	}
+	rd->rd_next = lblcr_live;
+	lblcr_live = rd;
 	svc->svc_sched_data = rd;
 	return 0;
 }
@@ -65,6 +123,13 @@ lblcr_init(struct svc *svc)
 static void
 lblcr_done(struct svc *svc)
 {
+	struct lblcr_data **p;
+
+	for (p = &lblcr_live; *p != NULL; p = &(*p)->rd_next)
+		if (*p == svc->svc_sched_data) {
+			*p = (*p)->rd_next;
+			break;
+		}
 	free(svc->svc_sched_data);
 	svc->svc_sched_data = NULL;
 }

@@ -130,3 +130,21 @@ sched_lb_overloaded(const struct rs *rs, const struct svc *svc)
 			return true;
 	return false;
 }
+
+void
+sched_rs_map(const struct svc *old, const struct svc *svc, int *map)
+{
+	unsigned	 i, j, hint = 0;
+
+	for (i = 0; i < old->svc_nrs; i++) {
+		map[i] = -1;
+		/* Order mostly survives: try where the last one matched. */
+		for (j = 0; j < svc->svc_nrs; j++)
+			if (svc->svc_rs[(hint + j) % svc->svc_nrs].rs_st ==
+			    old->svc_rs[i].rs_st) {
+				map[i] = (int)((hint + j) % svc->svc_nrs);
+				hint = (unsigned)map[i] + 1;
+				break;
+			}
+	}
+}

@@ -65,6 +65,11 @@ uint32_t sched_addr_fold(const union inaddr *a, uint8_t af);
  */
 uint64_t sched_addr_mix(const union inaddr *a, uint8_t af);
 /*
+ * <map>[i] = the index in <svc> of real server <i> of <old> (the same
+ * rs_state), or -1 if it is gone.  Control thread.
+ */
+void	 sched_rs_map(const struct svc *old, const struct svc *svc, int *map);
+/*
  * lblc/lblcr's is_overloaded(): <rs> has more active connections than
  * its weight while some server of <svc> has fewer than half its own.
  * Workers.

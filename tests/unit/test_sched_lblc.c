@@ -202,6 +202,39 @@ test_lblc_full_table(void **state)
 	}
 }
 
+/* A new snapshot keeps the mappings of servers that stay. */
+static void
+test_lblc_keeps_locality_across_reload(void **state)
+{
+	static const char *const s[] = { "lblc", "lblcr" };
+	static const int32_t	 w2[] = { 10, 10 }, w3[] = { 10, 10, 10 };
+	struct fixture		 f;
+	size_t			 i;
+
+	for (i = 0; i < nitems(s); i++) {
+		setup(&f, s[i], w2, nitems(w2));
+		assert_int_equal(pick_dst(&f, "203.0.113.1"), 0);
+		fx_conns(&f, 0, 5, 0);
+		assert_int_equal(pick_dst(&f, "203.0.113.2"), 1);
+		fx_conns(&f, 1, 5, 0);
+		/* A third, idle server: wlc would pick it for both. */
+		fx_commit(&f, s[i], w3, nitems(w3));
+		assert_int_equal(pick_dst(&f, "203.0.113.1"), 0);
+		assert_int_equal(pick_dst(&f, "203.0.113.2"), 1);
+		assert_int_equal(pick_dst(&f, "203.0.113.3"), 2);
+		/* 10.0.0.2 and .3 go: their destinations fall back to wlc. */
+		fx_commit(&f, s[i], w3, 1);
+		assert_int_equal(pick_dst(&f, "203.0.113.2"), 0);
+		fx_commit(&f, s[i], w3, 3);
+		fx_conns(&f, 1, 0, 0);
+		fx_conns(&f, 2, 0, 0);
+		assert_int_equal(pick_dst(&f, "203.0.113.1"), 0);
+		assert_int_equal(pick_dst(&f, "203.0.113.2"), 0);
+		assert_int_equal(pick_dst(&f, "203.0.113.3"), 1);
+		fx_teardown(&f);
+	}
+}
+
 static void
 test_lblc_null_when_none_available(void **state)
 {
@@ -229,6 +262,7 @@ main(void)
 		cmocka_unit_test(test_lblc_expires_after_a_day),
 		cmocka_unit_test(test_lblc_ipv6_destinations),
 		cmocka_unit_test(test_lblc_full_table),
+		cmocka_unit_test(test_lblc_keeps_locality_across_reload),
 		cmocka_unit_test(test_lblc_null_when_none_available),
 	};
 

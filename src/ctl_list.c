@@ -260,6 +260,7 @@ cmd_stats(struct cmd_ctx *x, int argc, char **argv)
 		{ "tx-calls", offsetof(struct wstats, ws_tx_calls) },
 		{ "ring-drops", offsetof(struct wstats, ws_ring_drops) },
 		{ "ring-freezes", offsetof(struct wstats, ws_ring_freezes) },
+		{ "fragmented", offsetof(struct wstats, ws_frag_out) },
 	};
 	struct uvsd	*d = x->x_d;
 	struct rbuf	*out = x->x_out;

@@ -11,17 +11,26 @@
  *	table netdev uvs {
  *		set svc4 { type ipv4_addr . inet_proto . inet_service; }
  *		set rs4 { type ipv4_addr . inet_proto . inet_service; }
+ *		set vip4 { type ipv4_addr; }
+ *		set rip4 { type ipv4_addr; }
  *		chain in0 {
  *			type filter hook ingress device "eth0" priority 0;
  *			ip daddr . meta l4proto . th dport @svc4 counter drop
  *			ip saddr . meta l4proto . th sport @rs4
  *			    fib daddr type != local counter drop
+ *			ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp }
+ *			    ip daddr @vip4 counter drop
+ *			ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp }
+ *			    ip saddr @rip4 fib daddr type != local counter drop
  *		}
  *	}
  *
  * Replies of nat real servers are dropped only when they are not for the
  * director itself: health checks connect to the same RIP:port from a
- * local address and must get their answers.  The table lives in uvsd's
+ * local address and must get their answers.  Fragments after the first
+ * carry no ports, so they are dropped by address: the fanout's DEFRAG
+ * reassembled a copy for uvsd, and the host must not forward or queue
+ * the rest of a datagram whose head it never saw.  The table lives in uvsd's
  * network namespace, so daemons in different namespaces never clash.
  * Control thread.
  */
@@ -45,6 +54,8 @@
 #include "xmit/xmit.h"
 
 #define NFT_SET_TYPE	"ipv4_addr . inet_proto . inet_service"
+/* A TCP or UDP fragment other than the first: it has no ports. */
+#define NFT_LATER_FRAG	"ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp } "
 
 struct nft {
 	struct nft_ctx	*nf_ctx;
@@ -142,13 +153,18 @@ nft_open(const struct iface *ifs, unsigned n, struct uvs_err *err)
 	/* A stale table goes in the same transaction as the new one. */
 	fprintf(fp, CMD_REMOVE "table netdev " NFT_TABLE " {\n"
 	    "\tset svc4 { type " NFT_SET_TYPE "; }\n"
-	    "\tset rs4 { type " NFT_SET_TYPE "; }\n");
+	    "\tset rs4 { type " NFT_SET_TYPE "; }\n"
+	    "\tset vip4 { type ipv4_addr; }\n"
+	    "\tset rip4 { type ipv4_addr; }\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "\tchain in%u {\n"
 		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
 		    "\t\tip daddr . meta l4proto . th dport @svc4 "
 		    "counter drop\n"
 		    "\t\tip saddr . meta l4proto . th sport @rs4 "
+		    "fib daddr type != local counter drop\n"
+		    "\t\t" NFT_LATER_FRAG "ip daddr @vip4 counter drop\n"
+		    "\t\t" NFT_LATER_FRAG "ip saddr @rip4 "
 		    "fib daddr type != local counter drop\n"
 		    "\t}\n", i, ifs[i].if_name);
 	fprintf(fp, "}\n");
@@ -202,6 +218,30 @@ put_elems(FILE *fp, const char *set, uint64_t *elems, size_t n)
 	fprintf(fp, " }\n");
 }
 
+/* "add element" for address set <set>: the addresses of <elems>[<n>]. */
+static void
+put_addrs(FILE *fp, const char *set, const uint64_t *elems, size_t n)
+{
+	struct in_addr	 in;
+	char		 buf[INET_ADDRSTRLEN];
+	size_t		 i;
+	bool		 first = true;
+
+	/* Sorted by put_elems(): equal addresses are neighbours. */
+	for (i = 0; i < n; i++) {
+		if (i > 0 && elems[i] >> 24 == elems[i - 1] >> 24)
+			continue;
+		if (first)
+			fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
+		in.s_addr = htonl((uint32_t)(elems[i] >> 24));
+		inet_ntop(AF_INET, &in, buf, sizeof(buf));
+		fprintf(fp, "%s %s", first ? "" : ",", buf);
+		first = false;
+	}
+	if (!first)
+		fprintf(fp, " }\n");
+}
+
 int
 nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 {
@@ -250,9 +290,13 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 		goto out_errno;
 	}
 	fprintf(fp, "flush set netdev " NFT_TABLE " svc4\n"
-	    "flush set netdev " NFT_TABLE " rs4\n");
+	    "flush set netdev " NFT_TABLE " rs4\n"
+	    "flush set netdev " NFT_TABLE " vip4\n"
+	    "flush set netdev " NFT_TABLE " rip4\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
+	put_addrs(fp, "vip4", svcs, nsvc);
+	put_addrs(fp, "rip4", rss, nrs);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;

@@ -64,6 +64,7 @@ struct wstats {
 	uint64_t	 ws_tx_calls;	/* sendmmsg() calls / TX ring kicks */
 	uint64_t	 ws_ring_drops;	/* PACKET_STATISTICS tp_drops, summed */
 	uint64_t	 ws_ring_freezes; /* PACKET_STATISTICS tp_freeze_q_cnt */
+	uint64_t	 ws_frag_out;	/* datagrams cut into fragments (frag.c) */
 	uint64_t	 ws_drop[DROP__MAX];
 	struct counters	 ws_slot[STATS_SLOTS];
 };

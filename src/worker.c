@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "daemon.h"
 #include "epoch.h"
+#include "frag.h"
 #include "persist.h"
 #include "pkt.h"
 #include "sched/sched.h"
@@ -383,6 +384,45 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 	    p.p_len + RING_VNET_LEN);
 }
 
+/*
+ * The one place where frames too big for the egress MTU go: an IPv4
+ * datagram without DF (one that DEFRAG reassembled) is cut into fragments
+ * built in scratch; anything else is DROP_TOO_BIG here.  Whoever must
+ * answer a DF packet with fragmentation needed (packet too big) does it
+ * before rewriting it, where the original is still at hand (tun).
+ */
+static int
+worker_too_big(struct worker *w, unsigned egress, uint8_t *buf, uint32_t len)
+{
+	struct frag	 f;
+	uint8_t		*out;
+	uint32_t	 n, total;
+	int		 r;
+
+	r = frag_start(&f, buf + RING_VNET_LEN, len - RING_VNET_LEN,
+	    (struct vnet_hdr *)buf, w->w_d->d_ifs[egress].if_mtu);
+	if (r != DROP_NONE)
+		return r;
+	total = frag_total(&f);
+	/*
+	 * A datagram that lies in scratch itself must survive the request:
+	 * a full area would be flushed and handed out again from its start.
+	 */
+	if (w->w_scratch != NULL && buf >= w->w_scratch &&
+	    buf < w->w_scratch + WORKER_SCRATCH_SIZE &&
+	    WORKER_SCRATCH_SIZE - w->w_scratch_used < total + 15)
+		return DROP_TX_FULL;
+	if ((out = worker_scratch(w, total)) == NULL)
+		return DROP_TOO_BIG;
+	while ((n = frag_next(&f, out)) != 0) {
+		if ((r = worker_tx(w, egress, out, n)) != DROP_NONE)
+			return r;
+		out += n;
+	}
+	STAT_INC(w->w_stats->ws_frag_out);
+	return DROP_NONE;
+}
+
 int
 worker_tx(struct worker *w, unsigned egress, uint8_t *buf, uint32_t len)
 {
@@ -394,7 +434,7 @@ worker_tx(struct worker *w, unsigned egress, uint8_t *buf, uint32_t len)
 	/* The kernel refuses non-GSO frames over the MTU (§8.5). */
 	if (vh->vh_gso_type == VNET_GSO_NONE &&
 	    len - RING_VNET_LEN > w->w_d->d_ifs[egress].if_mtu + 14)
-		return DROP_TOO_BIG;
+		return worker_too_big(w, egress, buf, len);
 	tx = &w->w_ring[egress];
 	if (!ring_tx_add(tx, buf, len)) {
 		STAT_ADD(w->w_stats->ws_drop[DROP_TX],

@@ -354,8 +354,9 @@ daemon_apply_cfg(struct uvsd *d, struct cfg *c, struct uvs_err *err)
 		c->cf_health = NULL;
 	}
 	if (c->cf_vc != NULL) {
-		/* The new snapshot's mh tables take the file's size. */
-		old_mh = sched_mh_set_size(c->cf_mh_table_size != 0 ?
+		/* The new snapshot's mh tables: the option's, the file's. */
+		old_mh = sched_mh_set_size(d->d_opts.o_mh_table_size != 0 ?
+		    d->d_opts.o_mh_table_size : c->cf_mh_table_size != 0 ?
 		    c->cf_mh_table_size : SCHED_MH_SIZE_DEFAULT);
 		if ((r = daemon_commit(d, c->cf_vc, err)) != 0) {
 			sched_mh_set_size(old_mh);

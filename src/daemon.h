@@ -50,6 +50,7 @@ struct uvsd_opts {
 	const char	*o_config;	/* -f: configuration file, NULL: none */
 	const char	*o_socket_group; /* admin socket's group, NULL: root's */
 	bool		 o_expire_nodest_conn; /* drop a removed server's flows */
+	unsigned	 o_mh_table_size; /* --mh-table-size; 0: the file's */
 	int		 o_loglevel;	/* LOG_* */
 };
 

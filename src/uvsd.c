@@ -17,6 +17,7 @@
 #include "ctl_proto.h"
 #include "daemon.h"
 #include "log.h"
+#include "sched/sched.h"
 #include "util.h"
 
 enum {
@@ -26,6 +27,7 @@ enum {
 	OPT_BLOCKS,
 	OPT_QDISC_BYPASS,
 	OPT_SOCKET_GROUP,
+	OPT_MH_SIZE,
 	OPT_VERSION,
 };
 
@@ -43,6 +45,7 @@ static const struct option longopts[] = {
 	{ "ring-block-size",	required_argument,	NULL, OPT_BLOCK_SIZE },
 	{ "ring-blocks",	required_argument,	NULL, OPT_BLOCKS },
 	{ "qdisc-bypass",	no_argument,		NULL, OPT_QDISC_BYPASS },
+	{ "mh-table-size",	required_argument,	NULL, OPT_MH_SIZE },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -68,6 +71,7 @@ usage(FILE *f)
 "      --ring-block-size B   RX ring block bytes (default: 262144)\n"
 "      --ring-blocks N       RX ring blocks per worker and interface (default: 64)\n"
 "      --qdisc-bypass        send with PACKET_QDISC_BYPASS (no tc, no taps)\n"
+"      --mh-table-size M     mh scheduler's table, a prime (default: 4093)\n"
 "      --version             print the version and exit\n"
 "  -h, --help                this text\n", IFACE_MAX,
 	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN), CTL_DEFAULT_SOCKET);
@@ -200,6 +204,17 @@ main(int argc, char **argv)
 			break;
 		case OPT_SOCKET_GROUP:
 			d.d_opts.o_socket_group = optarg;
+			break;
+		case OPT_MH_SIZE:
+			v = num_arg("--mh-table-size", optarg,
+			    SCHED_MH_SIZE_MIN, SCHED_MH_SIZE_MAX);
+			if (!sched_mh_size_ok(v)) {
+				fprintf(stderr, "uvsd: --mh-table-size: %lu "
+				    "is not a prime\n", v);
+				return 2;
+			}
+			d.d_opts.o_mh_table_size = (unsigned)v;
+			sched_mh_set_size((unsigned)v);
 			break;
 		case OPT_VERSION:
 			printf("uvsd %s (admin protocol %d)\n", PACKAGE_VERSION,

@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "adm_opts.h"
+#include "proxyproto.h"
 #include "sched/sched.h"
 #include "table.h"
 #include "util.h"
@@ -44,6 +45,7 @@ enum opt_id {
 	O_REAL, O_GATE, O_MASQ, O_WEIGHT, O_UTHRESH, O_LTHRESH, O_NUMERIC,
 	O_CONN, O_TIMEOUT, O_STATS, O_RATE, O_THRESHOLDS, O_PERSISTCONN,
 	O_TUN_INFO, O_EXACT, O_SORT, O_NOSORT, O_IPV6, O_SOCKET, O_HEALTH,
+	O_FULLNAT, O_LADDR, O_PROXY,
 	/* ipvsadm's that cannot work in uvsd: refused with the reason */
 	O_FWMARK, O_SCTP, O_PE,
 	/* ipvsadm's, not implemented yet */
@@ -100,6 +102,10 @@ static const struct opt opts[] = {
 	{ "ipv6",		'6', ARG_NONE, O_IPV6 },
 	{ "socket",		0, ARG_REQ, O_SOCKET },
 	{ "health",		0, ARG_NONE, O_HEALTH },	/* uvsadm's */
+	/* uvsadm's fullnat, long only: ipvsadm 1.31 has no such options */
+	{ "fullnat",		0, ARG_NONE, O_FULLNAT },
+	{ "laddr",		0, ARG_REQ, O_LADDR },
+	{ "proxy-protocol",	0, ARG_REQ, O_PROXY },
 	/* ipvsadm 1.31's others: fwmark, SCTP, tunnels, sync daemon */
 	{ "fwmark-service",	'f', ARG_REQ, O_FWMARK },
 	{ "sctp-service",	0, ARG_REQ, O_SCTP },
@@ -446,9 +452,35 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 		return 0;
 	case O_GATE:
 	case O_MASQ:
+	case O_FULLNAT:
 		if ((r = set_option(p, OPTC_FORWARD)) < 0)
 			return r;
-		ao->ao_method = o->o_id == O_GATE ? XMIT_DR : XMIT_NAT;
+		ao->ao_method = o->o_id == O_GATE ? XMIT_DR :
+		    o->o_id == O_MASQ ? XMIT_NAT : XMIT_FULLNAT;
+		return 0;
+	case O_LADDR:
+		/* Outside ipvsadm's matrix: finish() allows it on -A/-E. */
+		if (ao->ao_laddr[0] != '\0')
+			return fail(p, -EINVAL, "multiple '%s' options "
+			    "specified", "laddr");
+		if (*arg == '\0' || strlen(arg) >= sizeof(ao->ao_laddr) ||
+		    arg[strspn(arg, "0123456789abcdefABCDEF.:,[]")] != '\0')
+			return fail(p, -EINVAL, "%s: local addresses are "
+			    "A[,A...] or none", spell);
+		memcpy(ao->ao_laddr, arg, strlen(arg) + 1);
+		return 0;
+	case O_PROXY:
+		if (ao->ao_proxy != 0)
+			return fail(p, -EINVAL, "multiple '%s' options "
+			    "specified", "proxy-protocol");
+		if (strcmp(arg, "none") == 0)
+			ao->ao_proxy = 1 + PROXY_NONE;
+		else if (strcmp(arg, "v1") == 0)
+			ao->ao_proxy = 1 + PROXY_V1;
+		else if (strcmp(arg, "v2") == 0)
+			ao->ao_proxy = 1 + PROXY_V2;
+		else
+			return fail(p, -EINVAL, "%s: none, v1 or v2", spell);
 		return 0;
 	case O_WEIGHT:
 		p->p_weight = arg;
@@ -740,6 +772,10 @@ finish(struct parse *p)
 	int		 cmd = ao->ao_cmd, r;
 	long		 w;
 
+	if ((ao->ao_laddr[0] != '\0' || ao->ao_proxy != 0) &&
+	    cmd != ADM_ADD_SVC && cmd != ADM_EDIT_SVC)
+		return fail(p, -EINVAL, "--laddr and --proxy-protocol go with "
+		    "-A or -E only");
 	if (p->p_svc != NULL &&
 	    parse_addrport(p, p->p_svc, ao->ao_proto, &ao->ao_svc) != 0)
 		return fail(p, -EINVAL, "illegal virtual server "
@@ -860,8 +896,10 @@ adm_opts_parse(int argc, char *const *argv, const struct adm_resolver *res,
 static const char *
 method_word(int m)
 {
-	return m == XMIT_NAT ? "nat" : "dr";
+	return m == XMIT_NAT ? "nat" : m == XMIT_FULLNAT ? "fullnat" : "dr";
 }
+
+static const char *const proxy_words[] = { "none", "v1", "v2" };
 
 /* " flags a,b" for the SVC_F_SCHED* of <f>, "none" without. */
 static void
@@ -902,24 +940,35 @@ svc_request(const struct adm_opts *o, const char *proto, const char *vip,
     char *buf, size_t len)
 {
 	char	 mask[64], flags[64], pers[32] = "";
+	char	 fn[sizeof(o->ao_laddr) + 32] = "";
+	bool	 edit = o->ao_cmd == ADM_EDIT_SVC;
 
 	mask_words(o, mask, sizeof(mask));
 	flag_words(o->ao_flags, flags, sizeof(flags));
-	if (o->ao_cmd == ADM_EDIT_SVC)
+	/*
+	 * Fullnat's settings are uvsadm's, not ipvsadm's: -E changes them
+	 * only when given ("none" clears), -A says them when not none.
+	 */
+	if (o->ao_laddr[0] != '\0' && (edit || strcmp(o->ao_laddr, "none")))
+		snprintf(fn, sizeof(fn), " laddr %s", o->ao_laddr);
+	if (o->ao_proxy > (edit ? 0 : 1))
+		snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn),
+		    " proxy %s", proxy_words[o->ao_proxy - 1]);
+	if (edit)
 		return snprintf(buf, len, "edit-service %s %s scheduler %s "
-		    "persistent %u netmask %s flags %s ops %s", proto, vip,
+		    "persistent %u netmask %s flags %s ops %s%s", proto, vip,
 		    o->ao_sched, (o->ao_flags & SVC_F_PERSISTENT) ?
 		    o->ao_timeout : 0, mask, flags,
-		    (o->ao_flags & SVC_F_ONEPACKET) ? "on" : "off");
+		    (o->ao_flags & SVC_F_ONEPACKET) ? "on" : "off", fn);
 	if (o->ao_flags & SVC_F_PERSISTENT)
 		snprintf(pers, sizeof(pers), " persistent %u", o->ao_timeout);
 	return snprintf(buf, len, "add-service %s %s scheduler %s%s%s%s"
-	    "%s%s%s", proto, vip, o->ao_sched, pers,
+	    "%s%s%s%s", proto, vip, o->ao_sched, pers,
 	    o->ao_has_netmask ? " netmask " : "",
 	    o->ao_has_netmask ? mask : "",
 	    strcmp(flags, "none") != 0 ? " flags " : "",
 	    strcmp(flags, "none") != 0 ? flags : "",
-	    (o->ao_flags & SVC_F_ONEPACKET) ? " ops" : "");
+	    (o->ao_flags & SVC_F_ONEPACKET) ? " ops" : "", fn);
 }
 
 int

@@ -74,7 +74,9 @@ struct adm_opts {
 	uint32_t	 ao_netmask;	/* -M: as sc_netmask */
 	int		 ao_has_netmask;
 	struct ep	 ao_rs;		/* RIP:port (port filled in) */
-	int		 ao_method;	/* XMIT_DR or XMIT_NAT */
+	int		 ao_method;	/* XMIT_DR, XMIT_NAT or XMIT_FULLNAT */
+	char		 ao_laddr[400];	/* --laddr A[,A...]|none; "": not given */
+	uint8_t		 ao_proxy;	/* --proxy-protocol: 1 + PROXY_*; 0: not */
 	int32_t		 ao_weight;
 	uint32_t	 ao_uthresh;	/* -x */
 	uint32_t	 ao_lthresh;	/* -y */

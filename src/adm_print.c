@@ -53,6 +53,8 @@ struct lsvc {
 	unsigned long	 s_flags;
 	unsigned long	 s_timeout;	/* persistence */
 	uint32_t	 s_netmask;	/* v4: network order; v6: prefix */
+	char		 s_laddr[400];	/* fullnat: "A,B", "" none */
+	char		 s_proxy[8];	/* fullnat: "v1", "v2", "" none */
 	unsigned long long s_k[K__MAX];
 	size_t		 s_first;	/* its servers in the server array */
 	size_t		 s_nrs;
@@ -253,6 +255,10 @@ parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 		s->s_timeout = (unsigned long)v;
 		if (parse_netmask(kv(w, 3, n, "netmask"), s) != 0)
 			goto bad;
+		if ((x = kv(w, 3, n, "laddr")) != NULL)
+			snprintf(s->s_laddr, sizeof(s->s_laddr), "%s", x);
+		if ((x = kv(w, 3, n, "proxy")) != NULL)
+			snprintf(s->s_proxy, sizeof(s->s_proxy), "%s", x);
 		for (k = 0; k < K__MAX; k++)
 			if (kv_num(w, 3, n, knames[k], &s->s_k[k]) != 0)
 				goto bad;
@@ -514,6 +520,8 @@ fwd_switch(const char *m)
 		return "-i";
 	if (strcmp(m, "dr") == 0 || strcmp(m, "local") == 0)
 		return "-g";
+	if (strcmp(m, "fullnat") == 0)
+		return "--fullnat";
 	return "(null)";
 }
 
@@ -549,6 +557,13 @@ svc_params(struct rbuf *out, const struct lsvc *s, bool rule)
 		rbuf_printf(out, " -b ");
 		sched_flags(out, s);
 	}
+	/* uvsadm's fullnat settings, after all of ipvsadm's. */
+	if (s->s_laddr[0] != '\0')
+		rbuf_printf(out, rule ? " --laddr %s" : " laddr %s",
+		    s->s_laddr);
+	if (s->s_proxy[0] != '\0' && strcmp(s->s_proxy, "none") != 0)
+		rbuf_printf(out, rule ? " --proxy-protocol %s" : " proxy %s",
+		    s->s_proxy);
 }
 
 /* print_service_entry()'s service part */

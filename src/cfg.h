@@ -37,6 +37,7 @@ enum cfg_restart {
 	CFG_R_SOCKET_GROUP,
 	CFG_R_CONN_MAX,
 	CFG_R_TX_MODE,
+	CFG_R_LPORTS,
 	CFG_R__MAX
 };
 
@@ -53,6 +54,8 @@ struct cfg {
 	uint32_t	 cf_to_udp;	/* UDP seconds; 0: IPVS's */
 	bool		 cf_expire_nodest_conn; /* drop a removed server's flows */
 	unsigned	 cf_mh_table_size; /* mh's M, a prime; 0: not set */
+	uint16_t	 cf_lport_lo;	/* fullnat ports; 0: not set */
+	uint16_t	 cf_lport_hi;
 	unsigned	 cf_line[CFG_R__MAX]; /* where each was set; 0: not */
 	unsigned	 cf_nsvc;	/* services in cf_vc */
 	unsigned	 cf_nrs;	/* real servers in cf_vc, all services */

@@ -179,7 +179,7 @@ cfg_key_find(struct cfg_load *ld, const config_setting_t *s,
 enum {
 	G_INTERFACES, G_WORKERS, G_SOCKET, G_SOCKET_GROUP, G_CONN_MAX,
 	G_TX_MODE, G_TIMEOUTS, G_EXPIRE_NODEST, G_MH_TABLE_SIZE, G_SERVICES,
-	G__MAX
+	G_LADDRS, G_LPORTS, G__MAX
 };
 
 static const struct cfg_key global_keys[] = {
@@ -194,7 +194,75 @@ static const struct cfg_key global_keys[] = {
 	{ "mh_table_size",	G_MH_TABLE_SIZE },
 	{ "services",		G_SERVICES },
 	{ "virtual_servers",	G_SERVICES },	/* keepalived's word */
+	{ "local_addresses",	G_LADDRS },	/* fullnat */
+	{ "local_port_range",	G_LPORTS },
 };
+
+/*
+ * local_addresses = "A" or [ "A", ... ]: fullnat's LIPs, into <ret>
+ * (at most LADDR_PER_SVC_MAX, no repeats).  0 or -EINVAL.
+ */
+static int
+cfg_laddrs(struct cfg_load *ld, const config_setting_t *s, struct addr *ret,
+    uint8_t *ret_n)
+{
+	const config_setting_t	*e;
+	struct addr		 a;
+	unsigned		 i, j, n;
+	int			 r = 0;
+
+	if (config_setting_type(s) == CONFIG_TYPE_STRING)
+		n = 1;
+	else if (!cfg_is_list(ld, s))
+		return -EINVAL;
+	else if ((n = (unsigned)config_setting_length(s)) == 0 ||
+	    n > LADDR_PER_SVC_MAX) {
+		cfg_err(ld, s, "'%s': 1 to %d addresses", cfg_name(s),
+		    LADDR_PER_SVC_MAX);
+		return -EINVAL;
+	}
+	*ret_n = 0;
+	for (i = 0; i < n; i++) {
+		e = config_setting_type(s) == CONFIG_TYPE_STRING ? s :
+		    config_setting_get_elem(s, i);
+		if (cfg_addr(ld, e, &a) != 0) {
+			r = -EINVAL;
+			continue;
+		}
+		for (j = 0; j < *ret_n; j++)
+			if (addr_eq(&ret[j], &a))
+				break;
+		if (j < *ret_n) {
+			cfg_err(ld, e, "local address given twice");
+			r = -EINVAL;
+			continue;
+		}
+		ret[(*ret_n)++] = a;
+	}
+	return r;
+}
+
+/* local_port_range = "LO-HI": fullnat's ports on every LIP. */
+static void
+cfg_lports(struct cfg_load *ld, const config_setting_t *s)
+{
+	struct cfg	*c = ld->ld_cfg;
+	const char	*v;
+	unsigned	 lo, hi;
+	char		 end;
+
+	if (cfg_str(ld, s, &v) != 0)
+		return;
+	if (sscanf(v, "%u-%u%c", &lo, &hi, &end) != 2 || lo == 0 ||
+	    lo > hi || hi > 65535) {
+		cfg_err(ld, s, "'local_port_range': \"LO-HI\" with "
+		    "1 <= LO <= HI <= 65535, not '%.64s'", v);
+		return;
+	}
+	c->cf_lport_lo = (uint16_t)lo;
+	c->cf_lport_hi = (uint16_t)hi;
+	c->cf_line[CFG_R_LPORTS] = config_setting_source_line(s);
+}
 
 static void
 cfg_interfaces(struct cfg_load *ld, const config_setting_t *s)
@@ -275,7 +343,7 @@ cfg_timeouts(struct cfg_load *ld, const config_setting_t *s)
 enum {
 	S_PROTO, S_ADDR, S_PORT, S_SCHED, S_METHOD, S_PTIMEOUT, S_PGRAN,
 	S_FLAGS, S_OPS, S_RS, S_CHECK, S_SORRY, S_QUORUM, S_HYST, S_QUP,
-	S_QDOWN, S__MAX
+	S_QDOWN, S_LADDRS, S_PROXY, S__MAX
 };
 
 static const struct cfg_key svc_keys[] = {
@@ -298,6 +366,8 @@ static const struct cfg_key svc_keys[] = {
 	{ "hysteresis",			S_HYST },
 	{ "quorum_up",			S_QUP },
 	{ "quorum_down",		S_QDOWN },
+	{ "local_addresses",		S_LADDRS },	/* fullnat */
+	{ "proxy_protocol",		S_PROXY },
 };
 
 enum {
@@ -342,12 +412,14 @@ cfg_method(struct cfg_load *ld, const config_setting_t *s, uint8_t *ret)
 		*ret = XMIT_DR;
 	else if (strcasecmp(v, "nat") == 0 || strcasecmp(v, "masq") == 0)
 		*ret = XMIT_NAT;
+	else if (strcasecmp(v, "fullnat") == 0 || strcasecmp(v, "fnat") == 0)
+		*ret = XMIT_FULLNAT;
 	else if (strcasecmp(v, "tun") == 0 || strcasecmp(v, "ipip") == 0) {
 		cfg_err(ld, s, "forwarding method '%s' is not supported yet "
-		    "(dr or nat)", v);
+		    "(dr, nat or fullnat)", v);
 		return -EINVAL;
 	} else {
-		cfg_err(ld, s, "unknown forwarding method '%s' (dr or nat)", v);
+		cfg_err(ld, s, "unknown forwarding method '%s' (dr, nat or fullnat)", v);
 		return -EINVAL;
 	}
 	return 0;
@@ -678,6 +750,17 @@ cfg_service_members(struct cfg_load *ld, const config_setting_t *s,
 		case S_SORRY:
 			cs->cs_sorry = m;
 			break;
+		case S_LADDRS:
+			if (cfg_laddrs(ld, m, cs->cs_sc.sc_laddr,
+			    &cs->cs_sc.sc_nladdr) != 0)
+				cs->cs_bad = true;
+			break;
+		case S_PROXY:
+			if (cfg_int(ld, m, 0, 2, &t) != 0)
+				cs->cs_bad = true;
+			else
+				cs->cs_sc.sc_proxy = (uint8_t)t;
+			break;
 		case S_QUORUM:
 		case S_HYST:
 			cs->cs_hs_set = true;
@@ -915,6 +998,18 @@ cfg_global(struct cfg_load *ld, const config_setting_t *root)
 			else
 				c->cf_mh_table_size = (unsigned)n;
 			break;
+		case G_LADDRS:
+			if (c->cf_vc != NULL) {
+				uint8_t nl = 0;
+
+				if (cfg_laddrs(ld, m, c->cf_vc->vc_laddr,
+				    &nl) == 0)
+					c->cf_vc->vc_nladdr = nl;
+			}
+			break;
+		case G_LPORTS:
+			cfg_lports(ld, m);
+			break;
 		default:
 			cfg_services(ld, m);
 			break;
@@ -1043,6 +1138,7 @@ cfg_restart_name(int which)
 		[CFG_R_SOCKET_GROUP] = "socket_group",
 		[CFG_R_CONN_MAX] = "conn_max",
 		[CFG_R_TX_MODE] = "tx_mode",
+		[CFG_R_LPORTS] = "local_port_range",
 	};
 
 	return which >= 0 && which < CFG_R__MAX ? names[which] : "?";
@@ -1071,6 +1167,9 @@ cfg_restart_diff(const struct cfg *old, const struct cfg *new,
 		which = CFG_R_CONN_MAX;
 	if (which < 0 && old->cf_tx_mode != new->cf_tx_mode)
 		which = CFG_R_TX_MODE;
+	if (which < 0 && (old->cf_lport_lo != new->cf_lport_lo ||
+	    old->cf_lport_hi != new->cf_lport_hi))
+		which = CFG_R_LPORTS;
 	if (which < 0)
 		return 0;
 	uvs_err_at(err, name, (int)new->cf_line[which], "'%s' changed: it "

@@ -135,6 +135,12 @@ tuple_bucket(const struct conn_table *ct, const struct conn_shard *sh,
 }
 
 unsigned
+conn_nshards(const struct conn_table *ct)
+{
+	return ct->ct_nshards;
+}
+
+unsigned
 conn_shard(const struct conn_table *ct, const struct tuple *t, int dir)
 {
 	const union inaddr *a;

@@ -8,7 +8,10 @@
  * expiry wheel.  The shard is chosen by the client's side of a tuple
  * (source of an inbound tuple, destination of a reply tuple), which both
  * tuples of a nat connection share, so one shard lock covers a
- * connection and both of its hash links.
+ * connection and both of its hash links.  A fullnat reply tuple is
+ * RIP:rport -> LIP:lport, whose client half is the local address, so
+ * fullnat picks lport among the ports that hash to the client's shard
+ * (laddr.h) and the rule holds for it too.
  *
  * Entries are fixed-size records from a pool allocated up front; the
  * table has a hard maximum, and conn_insert() fails when a shard's part
@@ -29,12 +32,14 @@
 #include "conn_tcp.h"
 #include "pkt.h"
 
+struct laddr;
 struct rs_state;
 struct svc_state;
 
 enum {
 	CONN_IN = 0,		/* tuple client -> VIP */
-	CONN_OUT = 1,		/* tuple real server -> client (nat) */
+	CONN_OUT = 1,		/* tuple real server -> client (nat),
+				   real server -> LIP:lport (fullnat) */
 };
 
 #define CONN_F_OUTSEEN	0x01	/* a reply went through us (nat) */
@@ -42,6 +47,9 @@ enum {
 #define CONN_F_HASOUT	0x04	/* c_tuple[CONN_OUT] is hashed */
 #define CONN_F_TEMPLATE	0x08	/* persistence template: c_tuple[CONN_IN] is
 				   (CIP & netmask):0 -> VIP:vport, no traffic */
+#define CONN_F_PROXY	0x10	/* fullnat: a PROXY header is due at c_pseq */
+#define CONN_F_PPSENT	0x20	/* fullnat: the PROXY header went out */
+#define CONN_F_PPV2	0x40	/* fullnat: PROXY v2, else v1 */
 
 /*
  * t_pad[0] of a template's tuple, so that no frame's tuple (pad zero)
@@ -76,6 +84,12 @@ struct conn {
 	struct conn	*c_ctl;		/* the template that made it, or NULL */
 	uint32_t	 c_nctl;	/* template: connections whose c_ctl it
 					   is; atomic; never expires while > 0 */
+	struct laddr	*c_laddr;	/* fullnat: the LIP whose port
+					   c_tuple[CONN_OUT].t_dport it holds */
+	uint32_t	 c_pseq;	/* fullnat: the client's first data
+					   sequence number, host order */
+	uint16_t	 c_lshard;	/* fullnat: the shard c_laddr's port is of */
+	uint8_t		 c_pplen;	/* fullnat: PROXY header bytes */
 };
 
 struct conn_table;
@@ -104,6 +118,8 @@ uint32_t conn_hash_size(const struct conn_table *ct);
 /* Live entries (approximate while workers run). */
 uint32_t conn_count(const struct conn_table *ct);
 
+/* Shard count, a power of two (laddr.c sorts ports by shard). */
+unsigned conn_nshards(const struct conn_table *ct);
 /* The shard of tuple <t> used as <dir> (CONN_IN or CONN_OUT). */
 unsigned conn_shard(const struct conn_table *ct, const struct tuple *t, int dir);
 void	 conn_lock(struct conn_table *ct, unsigned shard);

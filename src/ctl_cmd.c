@@ -36,6 +36,8 @@
 #include "ctl_proto.h"
 #include "daemon.h"
 #include "health.h"
+#include "laddr.h"
+#include "proxyproto.h"
 #include "rbuf.h"
 #include "sched/sched.h"
 #include "stats.h"
@@ -62,8 +64,9 @@ static int	 cmd_help(struct cmd_ctx *, int, char **);
 
 
 #define SVC_PARAMS	"[scheduler NAME] [persistent SECONDS] [netmask MASK] " \
-			"[flags LIST|none] [ops [on|off]]"
-#define RS_PARAMS	"[method dr|nat] [weight N] [uthreshold N] " \
+			"[flags LIST|none] [ops [on|off]] [laddr A[,A...]|none] " \
+			"[proxy none|v1|v2]"
+#define RS_PARAMS	"[method dr|nat|fullnat] [weight N] [uthreshold N] " \
 			"[lthreshold N]"
 
 const struct ctl_cmd ctl_cmds[CMD__MAX] = {
@@ -71,9 +74,9 @@ const struct ctl_cmd ctl_cmds[CMD__MAX] = {
 	[CMD_HELLO] = { "hello", 1, 1, 0, cmd_hello,
 	    "hello PROTOCOL-VERSION" },
 	[CMD_STATUS] = { "status", 0, 0, 0, cmd_status, "status" },
-	[CMD_ADD_SERVICE] = { "add-service", 2, 12, CMD_F_EDIT,
+	[CMD_ADD_SERVICE] = { "add-service", 2, 16, CMD_F_EDIT,
 	    cmd_add_service, "add-service PROTO VIP:PORT " SVC_PARAMS },
-	[CMD_EDIT_SERVICE] = { "edit-service", 2, 12, CMD_F_EDIT,
+	[CMD_EDIT_SERVICE] = { "edit-service", 2, 16, CMD_F_EDIT,
 	    cmd_edit_service, "edit-service PROTO VIP:PORT " SVC_PARAMS },
 	[CMD_DEL_SERVICE] = { "del-service", 2, 2, CMD_F_EDIT,
 	    cmd_del_service, "del-service PROTO VIP:PORT" },
@@ -334,7 +337,7 @@ parse_method(const char *s, uint8_t *ret, struct uvs_err *err)
 		*ret = (uint8_t)m;
 		return 0;
 	}
-	uvs_err_set(err, "unknown method '%s' (dr or nat)",
+	uvs_err_set(err, "unknown method '%s' (dr, nat or fullnat)",
 	    quote(s, q, sizeof(q)));
 	return -EINVAL;
 }
@@ -440,6 +443,21 @@ cmd_hello(struct cmd_ctx *x, int argc, char **argv)
 	return 0;
 }
 
+/* "laddr A ports LO-HI tcp N udp N": a fullnat LIP's ports in use. */
+static void
+status_laddr(const struct laddr *la, void *arg)
+{
+	struct cmd_ctx	*x = arg;
+	char		 a[ADDR_STRLEN];
+	uint16_t	 lo, hi;
+
+	laddr_set_range(x->x_d->d_laddrs, &lo, &hi);
+	rbuf_printf(x->x_out, "laddr %s ports %u-%u tcp %u udp %u\n",
+	    addr_fmt(laddr_addr(la), a, sizeof(a)), (unsigned)lo,
+	    (unsigned)hi, laddr_ports_used(la, IPPROTO_TCP),
+	    laddr_ports_used(la, IPPROTO_UDP));
+}
+
 static int
 cmd_status(struct cmd_ctx *x, int argc, char **argv)
 {
@@ -473,16 +491,58 @@ cmd_status(struct cmd_ctx *x, int argc, char **argv)
 		rbuf_printf(out, "reload %lld failed %s\n",
 		    (long long)d->d_reload_time, d->d_reload_msg[0] != '\0' ?
 		    d->d_reload_msg : strerror(-d->d_reload_result));
+	if (d->d_laddrs != NULL)
+		laddr_foreach(d->d_laddrs, status_laddr, x);
 	/* Each checked real server's health, last result and reason. */
 	health_list(d->d_health, out);
 	return out->rb_err;
 }
 
 static const char *const svc_keys[] = {
-	"scheduler", "persistent", "netmask", "flags", "ops",
+	"scheduler", "persistent", "netmask", "flags", "ops", "laddr", "proxy",
 };
 
-enum { SK_SCHED = 0, SK_PERSIST, SK_NETMASK, SK_FLAGS, SK_OPS };
+enum {
+	SK_SCHED = 0, SK_PERSIST, SK_NETMASK, SK_FLAGS, SK_OPS, SK_LADDR,
+	SK_PROXY
+};
+
+/* "A,B,..." or "none": fullnat's local addresses of a service. */
+static int
+parse_laddrs(const char *s, struct svc_conf *sc, struct uvs_err *err)
+{
+	char		 buf[LADDR_PER_SVC_MAX * ADDR_STRLEN], q[QUOTE_MAX + 1];
+	char		*tok, *save = NULL;
+	struct addr	 a;
+	unsigned	 i;
+
+	sc->sc_nladdr = 0;
+	if (strcmp(s, "none") == 0)
+		return 0;
+	if (strlen(s) >= sizeof(buf))
+		goto bad;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (addr_parse(tok, &a) != 0)
+			goto bad;
+		for (i = 0; i < sc->sc_nladdr; i++)
+			if (addr_eq(&sc->sc_laddr[i], &a))
+				goto bad;
+		if (sc->sc_nladdr >= LADDR_PER_SVC_MAX) {
+			uvs_err_set(err, "at most %d local addresses",
+			    LADDR_PER_SVC_MAX);
+			return -EINVAL;
+		}
+		sc->sc_laddr[sc->sc_nladdr++] = a;
+	}
+	if (sc->sc_nladdr > 0)
+		return 0;
+bad:
+	uvs_err_set(err, "bad local addresses '%s' (A[,A...], no repeats, "
+	    "or none)", quote(s, q, sizeof(q)));
+	return -EINVAL;
+}
 
 /* Apply the parameters in <vals> (NULL: keep) to <sc>, checking each. */
 static int
@@ -526,6 +586,22 @@ svc_params(struct svc_conf *sc, const char **vals, struct uvs_err *err)
 		    "services only");
 		return -EINVAL;
 	}
+	if (vals[SK_LADDR] != NULL &&
+	    (r = parse_laddrs(vals[SK_LADDR], &n, err)) < 0)
+		return r;
+	if (vals[SK_PROXY] != NULL) {
+		if (strcmp(vals[SK_PROXY], "none") == 0)
+			n.sc_proxy = PROXY_NONE;
+		else if (strcmp(vals[SK_PROXY], "v1") == 0)
+			n.sc_proxy = PROXY_V1;
+		else if (strcmp(vals[SK_PROXY], "v2") == 0)
+			n.sc_proxy = PROXY_V2;
+		else {
+			uvs_err_set(err, "proxy protocol must be none, v1 "
+			    "or v2");
+			return -EINVAL;
+		}
+	}
 	*sc = n;
 	return 0;
 }
@@ -557,6 +633,9 @@ svc_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 		sc.sc_timeout = old->sc_timeout;
 		if (old->sc_netmask != 0)
 			sc.sc_netmask = old->sc_netmask;
+		sc.sc_proxy = old->sc_proxy;
+		sc.sc_nladdr = old->sc_nladdr;
+		memcpy(sc.sc_laddr, old->sc_laddr, sizeof(sc.sc_laddr));
 	}
 	if ((r = svc_params(&sc, vals, x->x_err)) < 0)
 		return r;

@@ -142,6 +142,21 @@ load32(const int32_t *p)
 	return v > 0 ? v : 0;
 }
 
+/* " laddr A,B proxy v1" of a service that has them (fullnat). */
+static void
+put_fullnat(const struct svc_conf *sc, struct rbuf *out)
+{
+	static const char *const pp[] = { "none", "v1", "v2" };
+	char		 a[ADDR_STRLEN];
+	unsigned	 i;
+
+	for (i = 0; i < sc->sc_nladdr; i++)
+		rbuf_printf(out, "%s%s", i == 0 ? " laddr " : ",",
+		    addr_fmt(&sc->sc_laddr[i], a, sizeof(a)));
+	if (sc->sc_proxy != 0 && sc->sc_proxy < nitems(pp))
+		rbuf_printf(out, " proxy %s", pp[sc->sc_proxy]);
+}
+
 static void
 list_svc(struct uvsd *d, const struct svc_conf *sc, const struct svc *svc,
     struct rbuf *out)
@@ -163,6 +178,7 @@ list_svc(struct uvsd *d, const struct svc_conf *sc, const struct svc *svc,
 	    "%u netmask %s", proto, vip, (int)sizeof(sc->sc_sched),
 	    sc->sc_sched, sc->sc_flags, (sc->sc_flags & SVC_F_PERSISTENT) ?
 	    sc->sc_timeout : 0, mask);
+	put_fullnat(sc, out);
 	put_counters(out, &c, &rt);
 	for (i = 0; i < sc->sc_nrs; i++) {
 		int32_t	 act = 0, inact = 0, pers = 0;

@@ -30,6 +30,7 @@
 #include "epoch.h"
 #include "filter.h"
 #include "health.h"
+#include "laddr.h"
 #include "log.h"
 #include "neigh.h"
 #include "nft.h"
@@ -50,6 +51,8 @@ daemon_opts_default(struct uvsd_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->o_socket = CTL_DEFAULT_SOCKET;
 	o->o_conn_max = 1 << 20;
+	o->o_lport_lo = LPORT_LO_DEFAULT;
+	o->o_lport_hi = LPORT_HI_DEFAULT;
 	o->o_block_size = 1 << 18;
 	o->o_block_nr = 64;
 	o->o_tx_mode = TX_MMSG;
@@ -117,10 +120,20 @@ daemon_init_tables(struct uvsd *d, unsigned nstats)
 	d->d_conns = conn_table_new(d->d_opts.o_conn_max, CONN_SHARDS, &to);
 	if (d->d_conns == NULL)
 		goto out_nomem;
+	if (d->d_opts.o_lport_lo == 0 ||
+	    d->d_opts.o_lport_lo > d->d_opts.o_lport_hi) {
+		d->d_opts.o_lport_lo = LPORT_LO_DEFAULT;
+		d->d_opts.o_lport_hi = LPORT_HI_DEFAULT;
+	}
+	d->d_laddrs = laddr_set_new(d->d_conns, d->d_opts.o_lport_lo,
+	    d->d_opts.o_lport_hi);
+	if (d->d_laddrs == NULL)
+		goto out_nomem;
 	d->d_tables = table_ctl_new(d->d_epoch, daemon_on_publish, d);
 	if (d->d_tables == NULL)
 		goto out_nomem;
 	table_set_stats(d->d_tables, d->d_wstats, nstats);
+	table_set_laddrs(d->d_tables, d->d_laddrs);
 	d->d_started = time(NULL);
 	return 0;
 out_nomem:
@@ -137,6 +150,9 @@ daemon_free_tables(struct uvsd *d)
 		conn_table_free(d->d_conns, worker_conn_release, NULL);
 	d->d_conns = NULL;
 	table_ctl_free(d->d_tables);
+	/* After the connections, which gave their ports back. */
+	laddr_set_free(d->d_laddrs);
+	d->d_laddrs = NULL;
 	d->d_tables = NULL;
 	epoch_free(d->d_epoch);
 	d->d_epoch = NULL;
@@ -525,7 +541,8 @@ daemon_run(struct uvsd *d)
 		log_err("cannot allocate health checks");
 		goto out_tables;
 	}
-	if ((d->d_nft = nft_open(d->d_ifs, d->d_nifs, &err)) == NULL) {
+	if ((d->d_nft = nft_open(d->d_ifs, d->d_nifs, d->d_opts.o_lport_lo,
+	    d->d_opts.o_lport_hi, &err)) == NULL) {
 		log_err("nftables: cannot create table netdev %s: %s",
 		    NFT_TABLE, err.e_text);
 		goto out_tables;

@@ -16,6 +16,7 @@
 #include "conn_tcp.h"
 #include "iface.h"
 
+struct laddr_set;
 struct cfg;
 struct conn_table;
 struct epoch;
@@ -52,6 +53,8 @@ struct uvsd_opts {
 	bool		 o_expire_nodest_conn; /* drop a removed server's flows */
 	unsigned	 o_mh_table_size; /* --mh-table-size; 0: the file's */
 	int		 o_loglevel;	/* LOG_* */
+	uint16_t	 o_lport_lo;	/* fullnat local ports (host order) */
+	uint16_t	 o_lport_hi;
 };
 
 struct uvsd {
@@ -64,6 +67,7 @@ struct uvsd {
 	struct epoch	*d_epoch;
 	struct table_ctl *d_tables;
 	struct conn_table *d_conns;
+	struct laddr_set *d_laddrs;	/* fullnat LIPs and their ports */
 	struct nft	*d_nft;
 	struct neigh	*d_neigh;
 	struct ctl	*d_ctl;

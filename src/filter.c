@@ -5,7 +5,7 @@
  * The program is a linear scan, kept as small as the kernel allows:
  *
  *	ldh [12]; jeq #0x0800, 1, 0; ret #0
- *	ld [30]; { jeq #vip, 0, 1; ret #-1 } per VIP
+ *	ld [30]; { jeq #vip, 0, 1; ret #-1 } per VIP and fullnat LIP
  *	ld [26]; { jeq #rip, 0, 1; ret #-1 } per nat real server
  *	ret #0
  *
@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "filter.h"
+#include "laddr.h"
 #include "table.h"
 #include "xmit/xmit.h"
 
@@ -62,7 +63,10 @@ addr_list_uniq(struct addr_list *al)
 	al->al_n = n + 1;
 }
 
-/* The IPv4 VIPs and nat RIPs of <t>, each list sorted and unique. */
+/*
+ * The IPv4 VIPs (with the LIPs of fullnat services: their replies come
+ * to them) and nat RIPs of <t>, each list sorted and unique.
+ */
 static int
 collect(const struct table *t, struct addr_list *vips, struct addr_list *rips)
 {
@@ -74,7 +78,8 @@ collect(const struct table *t, struct addr_list *vips, struct addr_list *rips)
 	for (i = 0; i < t->t_nsvc; i++)
 		nrs += t->t_svc[i].svc_nrs;
 	vips->al_n = rips->al_n = 0;
-	vips->al_v = calloc(t->t_nsvc ? t->t_nsvc : 1, sizeof(uint32_t));
+	vips->al_v = calloc(t->t_nsvc ? t->t_nsvc * (1 + LADDR_PER_SVC_MAX) :
+	    1, sizeof(uint32_t));
 	rips->al_v = calloc(nrs ? nrs : 1, sizeof(uint32_t));
 	if (vips->al_v == NULL || rips->al_v == NULL) {
 		free(vips->al_v);
@@ -86,6 +91,9 @@ collect(const struct table *t, struct addr_list *vips, struct addr_list *rips)
 		if (svc->svc_ep.ep_addr.a_af != AF_INET)
 			continue;
 		vips->al_v[vips->al_n++] = ntohl(svc->svc_ep.ep_addr.a.v4.s_addr);
+		for (j = 0; j < svc->svc_nladdr; j++)
+			vips->al_v[vips->al_n++] = ntohl(
+			    laddr_addr(svc->svc_laddr[j])->a.v4.s_addr);
 		for (j = 0; j < svc->svc_nrs; j++) {
 			rs = &svc->svc_rs[j];
 			if (rs->rs_method != XMIT_NAT ||

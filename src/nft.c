@@ -13,6 +13,7 @@
  *		set rs4 { type ipv4_addr . inet_proto . inet_service; }
  *		set vip4 { type ipv4_addr; }
  *		set rip4 { type ipv4_addr; }
+ *		set lip4 { type ipv4_addr; }
  *		chain in0 {
  *			type filter hook ingress device "eth0" priority 0;
  *			ip daddr . meta l4proto . th dport @svc4 counter drop
@@ -22,6 +23,10 @@
  *			    ip daddr @vip4 counter drop
  *			ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp }
  *			    ip saddr @rip4 fib daddr type != local counter drop
+ *			ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp }
+ *			    ip daddr @lip4 counter drop
+ *			ip daddr @lip4 meta l4proto { tcp, udp }
+ *			    th dport LO-HI counter drop
  *		}
  *	}
  *
@@ -30,8 +35,12 @@
  * local address and must get their answers.  Fragments after the first
  * carry no ports, so they are dropped by address: the fanout's DEFRAG
  * reassembled a copy for uvsd, and the host must not forward or queue
- * the rest of a datagram whose head it never saw.  The table lives in uvsd's
- * network namespace, so daemons in different namespaces never clash.
+ * the rest of a datagram whose head it never saw.  Replies to fullnat's
+ * local addresses are dropped in the local port range only
+ * (local_port_range, fixed at start), so a LIP that is also an address
+ * of the host keeps its own connections on ports outside the range
+ * (though not their later fragments).  The table lives in uvsd's network
+ * namespace, so daemons in different namespaces never clash.
  * Control thread.
  */
 #include "config.h"
@@ -49,6 +58,7 @@
 
 #include "iface.h"
 #include "nft.h"
+#include "laddr.h"
 #include "table.h"
 #include "util.h"
 #include "xmit/xmit.h"
@@ -125,7 +135,8 @@ nft_remove_stale(void)
 }
 
 struct nft *
-nft_open(const struct iface *ifs, unsigned n, struct uvs_err *err)
+nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
+    uint16_t lport_hi, struct uvs_err *err)
 {
 	struct nft	*nf;
 	char		*cmds = NULL;
@@ -155,7 +166,8 @@ nft_open(const struct iface *ifs, unsigned n, struct uvs_err *err)
 	    "\tset svc4 { type " NFT_SET_TYPE "; }\n"
 	    "\tset rs4 { type " NFT_SET_TYPE "; }\n"
 	    "\tset vip4 { type ipv4_addr; }\n"
-	    "\tset rip4 { type ipv4_addr; }\n");
+	    "\tset rip4 { type ipv4_addr; }\n"
+	    "\tset lip4 { type ipv4_addr; }\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "\tchain in%u {\n"
 		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
@@ -166,7 +178,11 @@ nft_open(const struct iface *ifs, unsigned n, struct uvs_err *err)
 		    "\t\t" NFT_LATER_FRAG "ip daddr @vip4 counter drop\n"
 		    "\t\t" NFT_LATER_FRAG "ip saddr @rip4 "
 		    "fib daddr type != local counter drop\n"
-		    "\t}\n", i, ifs[i].if_name);
+		    "\t\t" NFT_LATER_FRAG "ip daddr @lip4 counter drop\n"
+		    "\t\tip daddr @lip4 meta l4proto { tcp, udp } "
+		    "th dport %u-%u counter drop\n"
+		    "\t}\n", i, ifs[i].if_name, (unsigned)lport_lo,
+		    (unsigned)lport_hi);
 	fprintf(fp, "}\n");
 	if (fclose(fp) == EOF) {
 		uvs_err_set(err, "nftables: %s", strerror(errno));
@@ -242,13 +258,35 @@ put_addrs(FILE *fp, const char *set, const uint64_t *elems, size_t n)
 		fprintf(fp, " }\n");
 }
 
+/* "add element" for the address set <set>: <a>[<n>], host order. */
+static void
+put_lips(FILE *fp, const char *set, uint64_t *a, size_t n)
+{
+	struct in_addr	 in;
+	char		 buf[INET_ADDRSTRLEN];
+	size_t		 i;
+
+	if (n == 0)
+		return;
+	qsort(a, n, sizeof(a[0]), elem_cmp);
+	fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && a[i] == a[i - 1])
+			continue;
+		in.s_addr = htonl((uint32_t)a[i]);
+		inet_ntop(AF_INET, &in, buf, sizeof(buf));
+		fprintf(fp, "%s %s", i > 0 ? "," : "", buf);
+	}
+	fprintf(fp, " }\n");
+}
+
 int
 nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 {
 	const struct svc	*svc;
 	const struct rs		*rs;
-	uint64_t		*svcs = NULL, *rss = NULL;
-	size_t			 nsvc = 0, nrs = 0, len = 0, i, j;
+	uint64_t		*svcs = NULL, *rss = NULL, *lips = NULL;
+	size_t			 nsvc = 0, nrs = 0, nlip = 0, len = 0, i, j;
 	uint16_t		 port;
 	char			*cmds = NULL;
 	FILE			*fp;
@@ -259,7 +297,9 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 			nrs += t->t_svc[i].svc_nrs;
 		svcs = calloc(t->t_nsvc + 1, sizeof(*svcs));
 		rss = calloc(nrs + 1, sizeof(*rss));
-		if (svcs == NULL || rss == NULL) {
+		lips = calloc(t->t_nsvc * LADDR_PER_SVC_MAX + 1,
+		    sizeof(*lips));
+		if (svcs == NULL || rss == NULL || lips == NULL) {
 			r = -ENOMEM;
 			goto out_errno;
 		}
@@ -271,6 +311,9 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 			svcs[nsvc++] = ELEM_MAKE(
 			    ntohl(svc->svc_ep.ep_addr.a.v4.s_addr),
 			    svc->svc_proto, ntohs(svc->svc_ep.ep_port));
+			for (j = 0; j < svc->svc_nladdr; j++)
+				lips[nlip++] = ntohl(laddr_addr(
+				    svc->svc_laddr[j])->a.v4.s_addr);
 			for (j = 0; j < svc->svc_nrs; j++) {
 				rs = &svc->svc_rs[j];
 				if (rs->rs_method != XMIT_NAT ||
@@ -292,11 +335,13 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	fprintf(fp, "flush set netdev " NFT_TABLE " svc4\n"
 	    "flush set netdev " NFT_TABLE " rs4\n"
 	    "flush set netdev " NFT_TABLE " vip4\n"
-	    "flush set netdev " NFT_TABLE " rip4\n");
+	    "flush set netdev " NFT_TABLE " rip4\n"
+	    "flush set netdev " NFT_TABLE " lip4\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
 	put_addrs(fp, "vip4", svcs, nsvc);
 	put_addrs(fp, "rip4", rss, nrs);
+	put_lips(fp, "lip4", lips, nlip);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;
@@ -309,6 +354,7 @@ out_free:
 	free(cmds);
 	free(svcs);
 	free(rss);
+	free(lips);
 	return r;
 }
 

@@ -19,8 +19,13 @@ struct uvs_err;
 
 struct nft;
 
-/* Create the table and chains for <ifs>[<n>] (replacing a stale one). */
-struct nft *nft_open(const struct iface *ifs, unsigned n, struct uvs_err *err);
+/*
+ * Create the table and chains for <ifs>[<n>] (replacing a stale one);
+ * fullnat replies to local addresses are dropped on ports <lport_lo> to
+ * <lport_hi>.
+ */
+struct nft *nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
+	    uint16_t lport_hi, struct uvs_err *err);
 /* Make the sets match snapshot <t>. 0 or -errno (err filled). */
 int	 nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err);
 /* Delete the table and free <nf> (NULL is fine). */

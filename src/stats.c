@@ -48,6 +48,8 @@ static const char *const drop_names[DROP__MAX] = {
 	[DROP_TX]		= "tx-error",
 	[DROP_TX_FULL]		= "tx-full",
 	[DROP_NODEST_CONN]	= "nodest-conn",
+	[DROP_NO_LPORT]		= "no-local-port",
+	[DROP_PROXY]		= "proxy-header",
 };
 
 const char *

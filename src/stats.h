@@ -39,6 +39,9 @@ enum drop_reason {
 	DROP_TX_FULL,		/* TX batch or TX ring full */
 	DROP_NODEST_CONN,	/* connection of a removed real server, ended
 				   (expire_nodest_conn) */
+	DROP_NO_LPORT,		/* fullnat: no free port on any local address
+				   in the client's shard */
+	DROP_PROXY,		/* fullnat: PROXY header could not be made */
 	DROP__MAX
 };
 

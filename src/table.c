@@ -50,6 +50,7 @@ struct table_ctl {
 	struct wstats *const *tc_ws;	/* zeroed per new slot; may be NULL */
 	unsigned	 tc_nws;
 	bool		 tc_v4only;	/* the packet path forwards IPv4 only */
+	struct laddr_set *tc_laddrs;	/* fullnat LIPs; NULL: none */
 };
 
 /* Identity of a service (k_rip NULL) or of a real server in a service. */
@@ -384,6 +385,60 @@ table_set_stats(struct table_ctl *tc, struct wstats *const *ws, unsigned n)
 	tc->tc_nws = n;
 }
 
+void
+table_set_laddrs(struct table_ctl *tc, struct laddr_set *ls)
+{
+	tc->tc_laddrs = ls;
+}
+
+/*
+ * The LIPs of <svc> (its own, else the global ones) when one of its real
+ * servers uses fullnat: a fullnat service without any is refused.
+ */
+static int
+commit_bind_laddrs(struct table_ctl *tc, const struct vs_conf *vc,
+    const struct svc_conf *sc, struct svc *svc, struct uvs_err *err)
+{
+	const struct addr *la = sc->sc_nladdr ? sc->sc_laddr : vc->vc_laddr;
+	unsigned	 n = sc->sc_nladdr ? sc->sc_nladdr : vc->vc_nladdr;
+	unsigned	 i;
+	bool		 fullnat = false;
+
+	for (i = 0; i < sc->sc_nrs; i++)
+		fullnat |= sc->sc_rs[i].rc_method == XMIT_FULLNAT;
+	svc->svc_proxy = sc->sc_proto == IPPROTO_TCP ? sc->sc_proxy : 0;
+	if (!fullnat)
+		return 0;
+	if (vsconf_flags(sc) & SVC_F_ONEPACKET) {
+		/* Replies could not find a connection that was never made. */
+		vsconf_err_svc(err, "one-packet scheduling cannot use fullnat:",
+		    sc->sc_proto, &sc->sc_ep);
+		return -EINVAL;
+	}
+	if (n == 0 || tc->tc_laddrs == NULL) {
+		vsconf_err_svc(err, "fullnat needs local addresses (--laddr "
+		    "or local_addresses) for", sc->sc_proto, &sc->sc_ep);
+		return -EINVAL;
+	}
+	for (i = 0; i < n && i < LADDR_PER_SVC_MAX; i++) {
+		if (la[i].a_af != sc->sc_ep.ep_addr.a_af)
+			continue;
+		if ((svc->svc_laddr[svc->svc_nladdr] =
+		    laddr_get(tc->tc_laddrs, &la[i])) == NULL) {
+			uvs_err_set(err, "local addresses: out of memory or "
+			    "more than %u", LADDR_MAX);
+			return -ENOMEM;
+		}
+		svc->svc_nladdr++;
+	}
+	if (svc->svc_nladdr == 0) {
+		vsconf_err_svc(err, "no local address of the family of",
+		    sc->sc_proto, &sc->sc_ep);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 const struct vs_conf *
 table_conf(const struct table_ctl *tc)
 {
@@ -623,6 +678,8 @@ commit_build(struct table_ctl *tc, struct commit *cm,
 		svc->svc_sched = sched_find(vsconf_sched_name(sc));
 		if ((r = commit_bind_svc(tc, cm, sc, &svc->svc_st)) != 0)
 			goto out_slots;
+		if ((r = commit_bind_laddrs(tc, vc, sc, svc, err)) != 0)
+			return r;
 		if (sc->sc_nrs > 0) {
 			svc->svc_rs = calloc(sc->sc_nrs, sizeof(*svc->svc_rs));
 			if (svc->svc_rs == NULL)

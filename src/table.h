@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "laddr.h"
 #include "util.h"
 
 struct epoch;
@@ -129,6 +130,9 @@ struct svc {
 	uint32_t	 svc_netmask;	/* as sc_netmask, never 0 (default set) */
 	unsigned	 svc_nrs;
 	struct rs	*svc_rs;	/* [svc_nrs] */
+	uint8_t		 svc_proxy;	/* fullnat TCP: PROXY_NONE, _V1, _V2 */
+	unsigned	 svc_nladdr;	/* fullnat: its LIPs, else the global ones */
+	struct laddr	*svc_laddr[LADDR_PER_SVC_MAX];
 };
 
 /* The snapshot workers read. */
@@ -158,11 +162,16 @@ struct svc_conf {
 	uint32_t	 sc_netmask;	/* -M: v4 mask (network order) or v6 prefix */
 	unsigned	 sc_nrs;
 	struct rs_conf	*sc_rs;		/* [sc_nrs] */
+	uint8_t		 sc_proxy;	/* fullnat TCP: PROXY_* (proxyproto.h) */
+	uint8_t		 sc_nladdr;	/* fullnat: own LIPs; 0: the global ones */
+	struct addr	 sc_laddr[LADDR_PER_SVC_MAX];
 };
 
 struct vs_conf {
 	unsigned	 vc_nsvc;
 	struct svc_conf	*vc_svc;	/* [vc_nsvc], insertion order */
+	unsigned	 vc_nladdr;	/* global fullnat LIPs (uvsd.conf) */
+	struct addr	 vc_laddr[LADDR_PER_SVC_MAX];
 };
 
 /* Editing a configuration.  Control thread; errors fill <err>. */
@@ -213,6 +222,11 @@ void	 table_ctl_free(struct table_ctl *tc);
  */
 void	 table_set_stats(struct table_ctl *tc, struct wstats *const *ws,
 	    unsigned n);
+/*
+ * Fullnat's local addresses (kept by the caller, may be NULL: then a
+ * commit with a fullnat real server fails).  Before the first commit.
+ */
+void	 table_set_laddrs(struct table_ctl *tc, struct laddr_set *ls);
 /* What runs now; never NULL (an empty configuration at first). */
 const struct vs_conf *table_conf(const struct table_ctl *tc);
 /*

@@ -20,6 +20,7 @@
 
 #include "addr.h"
 #include "epoch.h"
+#include "proxyproto.h"
 #include "sched/sched.h"
 #include "stats.h"
 #include "table.h"
@@ -94,7 +95,8 @@ vsconf_svc_norm(struct svc_conf *sc)
 int
 vsconf_svc_check(const struct svc_conf *sc, struct uvs_err *err)
 {
-	char	 s[SVC_STRLEN];
+	char	 s[SVC_STRLEN], a[ADDR_STRLEN];
+	unsigned i;
 
 	svc_fmt(sc->sc_proto, &sc->sc_ep, s, sizeof(s));
 	if (sc->sc_proto != IPPROTO_TCP && sc->sc_proto != IPPROTO_UDP) {
@@ -131,6 +133,23 @@ vsconf_svc_check(const struct svc_conf *sc, struct uvs_err *err)
 		    "services only", s);
 		return -EINVAL;
 	}
+	if (sc->sc_proxy > PROXY_V2) {
+		uvs_err_set(err, "%s: unknown PROXY protocol version %u", s,
+		    (unsigned)sc->sc_proxy);
+		return -EINVAL;
+	}
+	if (sc->sc_nladdr > LADDR_PER_SVC_MAX) {
+		uvs_err_set(err, "%s: more than %d local addresses", s,
+		    LADDR_PER_SVC_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < sc->sc_nladdr; i++)
+		if (sc->sc_laddr[i].a_af != sc->sc_ep.ep_addr.a_af) {
+			uvs_err_set(err, "%s: local address %s is not of the "
+			    "service's address family", s, addr_fmt(
+			    &sc->sc_laddr[i], a, sizeof(a)));
+			return -EINVAL;
+		}
 	if (!netmask_valid(sc)) {
 		if (sc->sc_ep.ep_addr.a_af == AF_INET6)
 			uvs_err_set(err, "%s: netmask prefix length %u out of "
@@ -161,9 +180,10 @@ vsconf_rs_check(const struct svc_conf *sc, const struct rs_conf *rc,
 		    "range 0..2147483647", s, e, (int)rc->rc_weight);
 		return -EINVAL;
 	}
-	if (rc->rc_method != XMIT_DR && rc->rc_method != XMIT_NAT) {
+	if (rc->rc_method != XMIT_DR && rc->rc_method != XMIT_NAT &&
+	    rc->rc_method != XMIT_FULLNAT) {
 		uvs_err_set(err, "%s: real server '%s': forwarding method "
-		    "must be dr or nat", s, e);
+		    "must be dr, nat or fullnat", s, e);
 		return -EINVAL;
 	}
 	if (rc->rc_uthresh > RS_THRESH_MAX || rc->rc_lthresh > RS_THRESH_MAX) {
@@ -375,6 +395,9 @@ vsconf_edit_svc(struct vs_conf *vc, const struct svc_conf *svc,
 	n.sc_flags = svc->sc_flags;
 	n.sc_timeout = svc->sc_timeout;
 	n.sc_netmask = svc->sc_netmask;
+	n.sc_proxy = svc->sc_proxy;
+	n.sc_nladdr = svc->sc_nladdr;
+	memcpy(n.sc_laddr, svc->sc_laddr, sizeof(n.sc_laddr));
 	if ((r = vsconf_svc_check(&n, err)) != 0)
 		return r;
 	vsconf_svc_norm(&n);

@@ -3,8 +3,9 @@
  * The packet path (worker.h).  Each frame: check what the ring says of
  * it, parse it, then either it is addressed to a virtual service (find
  * or schedule its connection, rewrite it for the real server) or it is a
- * nat real server's reply (find the connection by its reply tuple,
- * rewrite it for the client).  The connection's shard lock is held from
+ * nat or fullnat real server's reply (find the connection by its reply
+ * tuple, rewrite it for the client).  A new fullnat flow takes a local
+ * port of its shard (laddr.h) and gives it back in its release.  The connection's shard lock is held from
  * lookup to rewrite; nothing else is shared but counters the worker owns
  * and the real servers' connection counts.  A new flow of a persistent
  * service first takes its template's shard lock alone (persist.c), then
@@ -26,6 +27,7 @@
 #include "daemon.h"
 #include "epoch.h"
 #include "frag.h"
+#include "laddr.h"
 #include "persist.h"
 #include "pkt.h"
 #include "sched/sched.h"
@@ -100,6 +102,7 @@ worker_conn_release(struct conn *c, void *arg)
 		persist_release(c);
 		return;
 	}
+	fullnat_conn_release(c);
 	rs_state_conn_gone(c->c_rs, c->c_flags & CONN_F_ACTIVE);
 	rs_state_put(c->c_rs);
 	svc_state_put(c->c_svc);
@@ -170,17 +173,30 @@ worker_conn_new(struct worker *w, const struct svc *svc, struct rs *rs,
     uint32_t now, struct conn **ret)
 {
 	struct conn_table	*ct = w->w_d->d_conns;
+	struct laddr		*la = NULL;
 	struct tuple		 out;
 	struct conn		*c;
+	int			 r;
 
-	reply_tuple(p, rs, &out);
+	if (rs->rs_method == XMIT_FULLNAT) {
+		/* A port of a LIP whose reply tuple lands in this shard. */
+		r = fullnat_conn_tuple(svc, rs, p, shard, &out, &la);
+		if (r != DROP_NONE)
+			return r;
+	} else
+		reply_tuple(p, rs, &out);
 	c = conn_insert(ct, shard, &p->p_tuple,
-	    rs->rs_method == XMIT_NAT ? &out : NULL, now,
+	    rs->rs_method == XMIT_NAT || la != NULL ? &out : NULL, now,
 	    conn_timeout_of(ct, p->p_tuple.t_proto == IPPROTO_TCP ?
 	    TCPS_NONE : CONN_STATE_UDP));
-	if (c == NULL)
+	if (c == NULL) {
+		if (la != NULL)
+			laddr_port_put(la, out.t_proto, shard, out.t_dport);
 		return DROP_CONN_FULL;
+	}
 	conn_fill(c, svc, rs, p, slot);
+	if (la != NULL)
+		fullnat_conn_init(c, svc, p, la, shard);
 	c->c_ctl = tpl;
 	rs_state_hold(c->c_rs);
 	svc_state_hold(c->c_svc);

@@ -26,12 +26,13 @@ struct worker;
 enum xmit_method {
 	XMIT_DR = 0,		/* -g: rewrite the MAC */
 	XMIT_NAT,		/* -m: DNAT in, SNAT on the way out */
+	XMIT_FULLNAT,		/* --fullnat: DNAT + SNAT to a LIP both ways */
 	XMIT__MAX
 };
 
 struct xmit_ops {
-	const char	*name;		/* "dr", "nat": protocol and config */
-	const char	*fwd;		/* ipvsadm's Forward column: "Route", "Masq" */
+	const char	*name;		/* "dr", "nat", "fullnat": protocol, config */
+	const char	*fwd;		/* Forward column: "Route", "Masq", "FullNat" */
 	int		(*in)(struct worker *w, struct pkt *p,
 			    const struct conn *c, unsigned *ret_iface);
 	int		(*out)(struct worker *w, struct pkt *p,
@@ -40,6 +41,7 @@ struct xmit_ops {
 
 extern const struct xmit_ops xmit_dr;
 extern const struct xmit_ops xmit_nat;
+extern const struct xmit_ops xmit_fullnat;
 
 /*
  * Address <p> to the next hop of <c>'s real server, as the control thread
@@ -47,6 +49,25 @@ extern const struct xmit_ops xmit_nat;
  */
 int	 xmit_to_rs(struct worker *w, struct pkt *p, const struct conn *c,
 	    unsigned *ret_iface);
+struct laddr;
+struct rs;
+struct svc;
+struct tuple;
+
+/*
+ * Fullnat (fullnat.c): the reply tuple RIP:rport -> LIP:lport of <p>'s
+ * new flow to <rs>, with a port of one of <svc>'s LIPs that hashes to
+ * <shard>, which is held locked.  DROP_NONE, or DROP_NO_LPORT.
+ */
+int	 fullnat_conn_tuple(const struct svc *svc, const struct rs *rs,
+	    const struct pkt *p, unsigned shard, struct tuple *ret,
+	    struct laddr **ret_la);
+/* The new connection <c> holds <la>'s port; PROXY state from the SYN <p>. */
+void	 fullnat_conn_init(struct conn *c, const struct svc *svc,
+	    const struct pkt *p, struct laddr *la, unsigned shard);
+/* Give <c>'s port back (shard locked, or the table going). */
+void	 fullnat_conn_release(struct conn *c);
+
 /* The method <m>, or NULL. */
 const struct xmit_ops *xmit_get(int m);
 /* The method named <name> ("dr", "nat"), -EINVAL if none. */

@@ -66,9 +66,11 @@ run(const char *line)
 }
 
 #define SVC_PARAMS	"[scheduler NAME] [persistent SECONDS] [netmask MASK] " \
-			"[flags LIST|none] [ops [on|off]]"
+			"[flags LIST|none] [ops [on|off]] [laddr A[,A...]|none] " \
+			"[proxy none|v1|v2]"
 #define ADD_SVC_USAGE	"add-service PROTO VIP:PORT " SVC_PARAMS
-#define ADD_RS_USAGE	"add-server PROTO VIP:PORT RIP[:PORT] [method dr|nat] " \
+#define ADD_RS_USAGE	"add-server PROTO VIP:PORT RIP[:PORT] " \
+			"[method dr|nat|fullnat] " \
 			"[weight N] [uthreshold N] [lthreshold N]"
 
 /* The request and its whole reply; run in order, on one table. */
@@ -119,7 +121,7 @@ static const struct {
 	{ "add-server tcp 192.0.2.10:81 10.0.0.1",
 	    "ERR ESRCH no such service 'tcp 192.0.2.10:81'\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.3 method tun",
-	    "ERR EINVAL unknown method 'tun' (dr or nat)\n" },
+	    "ERR EINVAL unknown method 'tun' (dr, nat or fullnat)\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.3 weight -1",
 	    "ERR EINVAL bad weight '-1' (0..2147483647)\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.3 weight 2147483648",

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Full NAT (--fullnat): both addresses are rewritten, so real servers
+ * need nothing but a route back to the director's local addresses
+ * (LIPs), on any network.  A client's frame CIP:cport -> VIP:vport
+ * leaves as LIP:lport -> RIP:rport; the reply RIP:rport -> LIP:lport
+ * comes back to us (its destination is ours) and leaves as VIP:vport ->
+ * CIP:cport, TTL lowered as a router does, to the MAC and interface the
+ * client's frames came from.
+ *
+ * Ports: the connection's reply tuple is filed in the shard of
+ * LIP:lport, which must be the client's shard (one lock per
+ * connection), so lport comes from the LIP's stack of ports of that
+ * shard (laddr.h); the connection gives it back when it goes.  No port:
+ * DROP_NO_LPORT, counted, never a reuse.
+ *
+ * The client's address: the real server sees only the LIP, so a TCP
+ * service may carry the PROXY protocol (v1 or v2, per service): the
+ * header goes in front of the client's first data, and sequence numbers
+ * are shifted for the connection's life (proxyproto.h).  The segment
+ * that gets the header is built anew in the worker's scratch (it grows)
+ * and queued with worker_tx(): IP length and checksum follow; the TCP
+ * checksum stays partial when it was (its pseudo-header length fixed),
+ * or is computed whole when it was complete; a GSO super-packet keeps
+ * its segment size (the kernel's segmentation puts the header in the
+ * first segment); a plain segment that the header makes larger than the
+ * egress MTU becomes a GSO frame the kernel cuts.  Other segments are
+ * changed in place: seq up by the header's length on the way in, ack and
+ * SACK edges down on the way out, with incremental checksum updates
+ * (none for a partial checksum: the device sums the TCP header).  UDP
+ * gets addresses rewritten and no header: there is no stream to put it
+ * in.  Workers; no allocation, no syscall.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+#include "daemon.h"
+#include "iface.h"
+#include "laddr.h"
+#include "pkt.h"
+#include "proxyproto.h"
+#include "ring.h"
+#include "stats.h"
+#include "table.h"
+#include "worker.h"
+#include "xmit/xmit.h"
+
+#define IP4_MAXLEN	65535u
+
+int
+fullnat_conn_tuple(const struct svc *svc, const struct rs *rs,
+    const struct pkt *p, unsigned shard, struct tuple *ret,
+    struct laddr **ret_la)
+{
+	const struct tuple *in = &p->p_tuple;
+	unsigned	 i, start, n = svc->svc_nladdr;
+	uint16_t	 port;
+
+	if (n == 0)
+		return DROP_NO_LPORT;
+	/* Spread clients over the LIPs; fall over to the next when dry. */
+	start = (unsigned)(ntohl(in->t_src.w[0] ^ in->t_src.w[3]) ^
+	    ntohs(in->t_sport)) % n;
+	for (i = 0; i < n; i++) {
+		struct laddr *la = svc->svc_laddr[(start + i) % n];
+
+		if (!laddr_port_take(la, in->t_proto, shard, &port))
+			continue;
+		memset(ret, 0, sizeof(*ret));
+		ret->t_src = rs->rs_ep.ep_addr.a;
+		ret->t_sport = rs->rs_ep.ep_port;
+		ret->t_dst = laddr_addr(la)->a;
+		ret->t_dport = port;
+		ret->t_proto = in->t_proto;
+		ret->t_af = in->t_af;
+		*ret_la = la;
+		return DROP_NONE;
+	}
+	return DROP_NO_LPORT;
+}
+
+void
+fullnat_conn_init(struct conn *c, const struct svc *svc,
+    const struct pkt *p, struct laddr *la, unsigned shard)
+{
+	uint8_t		 hdr[PROXY_HDR_MAX];
+	uint32_t	 seq;
+
+	c->c_laddr = la;
+	c->c_lshard = (uint16_t)shard;
+	if (p->p_tuple.t_proto != IPPROTO_TCP || svc->svc_proxy == PROXY_NONE)
+		return;
+	c->c_pplen = (uint8_t)proxy_hdr(svc->svc_proxy, &p->p_tuple, hdr,
+	    sizeof(hdr));
+	if (c->c_pplen == 0)
+		return;
+	memcpy(&seq, p->p_l2 + p->p_l4off + 4, 4);
+	c->c_pseq = ntohl(seq) + 1;	/* made on the SYN: ISN + 1 */
+	c->c_flags |= CONN_F_PROXY |
+	    (svc->svc_proxy == PROXY_V2 ? CONN_F_PPV2 : 0);
+}
+
+void
+fullnat_conn_release(struct conn *c)
+{
+	if (c->c_laddr == NULL)
+		return;
+	laddr_port_put(c->c_laddr, c->c_tuple[CONN_OUT].t_proto, c->c_lshard,
+	    c->c_tuple[CONN_OUT].t_dport);
+	c->c_laddr = NULL;
+}
+
+static inline uint32_t
+ld32(const uint8_t *b)
+{
+	uint32_t	 v;
+
+	memcpy(&v, b, 4);
+	return v;
+}
+
+static inline uint16_t
+ld16(const uint8_t *b)
+{
+	uint16_t	 v;
+
+	memcpy(&v, b, 2);
+	return v;
+}
+
+static inline void
+st16(uint8_t *b, uint16_t v)
+{
+	memcpy(b, &v, 2);
+}
+
+/* The IPv4 pseudo-header sum of <p>'s addresses, TCP, <l4len>. */
+static uint32_t
+pseudo_sum4(const struct pkt *p, uint32_t l4len)
+{
+	const uint8_t	*ip = p->p_l2 + p->p_l3off;
+	uint8_t		 ph[12];
+	uint16_t	 n = htons((uint16_t)l4len);
+
+	memcpy(ph, ip + 12, 8);
+	ph[8] = 0;
+	ph[9] = IPPROTO_TCP;
+	memcpy(ph + 10, &n, 2);
+	return csum_add_buf(0, ph, sizeof(ph));
+}
+
+/*
+ * The segment of <p> (addresses already rewritten) with the PROXY
+ * header of <c> in front of its payload, built in scratch and queued.
+ */
+static int
+proxy_insert(struct worker *w, struct pkt *p, const struct conn *c,
+    uint32_t thl)
+{
+	const struct iface *ifs = w->w_d->d_ifs;
+	uint8_t		 hdr[PROXY_HDR_MAX], *buf, *ip, *th;
+	struct vnet_hdr	*vh;
+	struct pkt	 q;
+	uint32_t	 hl, hlen, iphl, paylen, tot, ntot, flen, mss;
+	unsigned	 egress;
+	uint16_t	 ck;
+	int		 r;
+
+	hl = (uint32_t)proxy_hdr(c->c_flags & CONN_F_PPV2 ? PROXY_V2 :
+	    PROXY_V1, &c->c_tuple[CONN_IN], hdr, sizeof(hdr));
+	if (hl == 0 || hl != c->c_pplen)
+		return DROP_PROXY;
+	iphl = p->p_l4off - p->p_l3off;
+	hlen = p->p_l4off + thl;
+	tot = p->p_l3len;
+	paylen = tot - iphl - thl;
+	ntot = tot + hl;
+	if (ntot > IP4_MAXLEN) {
+		/* The tail waits for a retransmission: TCP takes part. */
+		paylen -= ntot - IP4_MAXLEN;
+		ntot = IP4_MAXLEN;
+	}
+	flen = hlen + hl + paylen;
+	if ((buf = worker_scratch(w, RING_VNET_LEN + flen)) == NULL)
+		return DROP_TOO_BIG;
+	vh = (struct vnet_hdr *)buf;
+	if (p->p_vnet != NULL)
+		memcpy(vh, p->p_vnet, RING_VNET_LEN);
+	else
+		memset(vh, 0, RING_VNET_LEN);
+	memcpy(buf + RING_VNET_LEN, p->p_l2, hlen);
+	memcpy(buf + RING_VNET_LEN + hlen, hdr, hl);
+	memcpy(buf + RING_VNET_LEN + hlen + hl, p->p_l2 + hlen, paylen);
+
+	q = *p;
+	q.p_l2 = buf + RING_VNET_LEN;
+	q.p_len = flen;
+	q.p_vnet = vh;
+	q.p_l3len = ntot;
+	ip = q.p_l2 + q.p_l3off;
+	th = q.p_l2 + q.p_l4off;
+	if (ld16(ip + 2) != 0) {		/* 0: BIG TCP, no length */
+		ck = ld16(ip + 10);
+		csum_replace2(&ck, ld16(ip + 2), htons((uint16_t)ntot));
+		st16(ip + 10, ck);
+		st16(ip + 2, htons((uint16_t)ntot));
+	}
+	if ((r = xmit_to_rs(w, &q, c, &egress)) != DROP_NONE)
+		return r;
+	if (vh->vh_gso_type == VNET_GSO_NONE &&
+	    flen > ifs[egress].if_mtu + 14u) {
+		/*
+		 * Too big for one frame now: let the kernel cut it at the
+		 * segment size the client used, within the egress MTU.
+		 */
+		mss = tot - iphl - thl;
+		if (mss + iphl + thl > ifs[egress].if_mtu)
+			mss = ifs[egress].if_mtu - iphl - thl;
+		vh->vh_gso_type = VNET_GSO_TCPV4;
+		vh->vh_gso_size = (uint16_t)mss;
+		vh->vh_hdr_len = (uint16_t)hlen;
+		vh->vh_flags = VNET_F_NEEDS_CSUM;
+		vh->vh_csum_start = q.p_l4off;
+		vh->vh_csum_offset = 16;
+		/* A partial field holds the pseudo-header sum, uncomplemented. */
+		st16(th + 16, (uint16_t)~csum_fold(pseudo_sum4(&q,
+		    ntot - iphl)));
+	} else if (q.p_csum_partial) {
+		ck = ld16(th + 16);
+		csum_partial_replace4(&ck, htonl(tot - iphl),
+		    htonl(ntot - iphl));
+		st16(th + 16, ck);
+	} else {
+		st16(th + 16, 0);
+		st16(th + 16, csum_fold(csum_add_buf(pseudo_sum4(&q,
+		    ntot - iphl), th, ntot - iphl)));
+	}
+	if ((r = worker_tx(w, egress, buf, RING_VNET_LEN + flen)) != DROP_NONE)
+		return r;
+	return XMIT_SENT;
+}
+
+/* Shift the client's sequence number by the header; insert it if due. */
+static int
+proxy_in(struct worker *w, struct pkt *p, struct conn *c, bool *sent)
+{
+	uint8_t		*th = p->p_l2 + p->p_l4off;
+	uint32_t	 thl = (uint32_t)(th[12] >> 4) * 4;
+	uint32_t	 paylen = p->p_l3len - (p->p_l4off - p->p_l3off) - thl;
+	uint32_t	 seq = ntohl(ld32(th + 4)), nseq;
+	uint16_t	 ck;
+	int		 r;
+
+	*sent = false;
+	switch (pp_seq_in(seq, paylen, p->p_tcpflags & TCPF_SYN, c->c_pseq,
+	    c->c_flags & CONN_F_PPSENT)) {
+	case PP_INSERT:
+		if ((r = proxy_insert(w, p, c, thl)) == XMIT_SENT) {
+			c->c_flags |= CONN_F_PPSENT;
+			*sent = true;
+		}
+		return r;
+	case PP_SHIFT:
+		nseq = htonl(seq + c->c_pplen);
+		if (!p->p_csum_partial) {
+			ck = ld16(th + 16);
+			csum_replace4(&ck, htonl(seq), nseq);
+			st16(th + 16, ck);
+		}
+		memcpy(th + 4, &nseq, 4);
+		return DROP_NONE;
+	default:
+		return DROP_NONE;
+	}
+}
+
+static int
+fullnat_in(struct worker *w, struct pkt *p, const struct conn *cc,
+    unsigned *ret_iface)
+{
+	/* The shard lock is held: the method keeps its PROXY state. */
+	struct conn	*c = (struct conn *)cc;
+	const struct tuple *out = &c->c_tuple[CONN_OUT];
+	bool		 sent;
+	int		 r;
+
+	if (p->p_tuple.t_af != AF_INET)
+		return DROP_IPV6;
+	pkt_rewrite4(p, true, out->t_src.w[0], out->t_sport);
+	pkt_rewrite4(p, false, out->t_dst.w[0], out->t_dport);
+	if (c->c_flags & CONN_F_PROXY) {
+		r = proxy_in(w, p, c, &sent);
+		if (sent || r != DROP_NONE)
+			return r;
+	}
+	return xmit_to_rs(w, p, c, ret_iface);
+}
+
+static int
+fullnat_out(struct worker *w, struct pkt *p, const struct conn *c,
+    unsigned *ret_iface)
+{
+	const struct tuple *in = &c->c_tuple[CONN_IN];
+	const struct iface *ifs = w->w_d->d_ifs;
+	uint8_t		*th = p->p_l2 + p->p_l4off;
+
+	if (p->p_tuple.t_af != AF_INET)
+		return DROP_IPV6;
+	if (!pkt_ttl_dec4(p))
+		return DROP_TTL;
+	if (c->c_flags & CONN_F_PROXY)
+		pp_tcp_out(th, (uint32_t)(th[12] >> 4) * 4, c->c_pseq,
+		    c->c_pplen, c->c_flags & CONN_F_PPSENT,
+		    !p->p_csum_partial);
+	pkt_rewrite4(p, false, in->t_dst.w[0], in->t_dport);
+	pkt_rewrite4(p, true, in->t_src.w[0], in->t_sport);
+	memcpy(p->p_l2, c->c_cmac, 6);
+	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
+	*ret_iface = c->c_ciface;
+	return DROP_NONE;
+}
+
+const struct xmit_ops xmit_fullnat = {
+	.name	= "fullnat",
+	.fwd	= "FullNat",
+	.in	= fullnat_in,
+	.out	= fullnat_out,
+};

@@ -254,6 +254,10 @@ vsconf_dup(const struct vs_conf *vc)
 
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		return NULL;
+	if (vc != NULL) {
+		n->vc_nladdr = vc->vc_nladdr;
+		memcpy(n->vc_laddr, vc->vc_laddr, sizeof(n->vc_laddr));
+	}
 	if (vc == NULL || vc->vc_nsvc == 0)
 		return n;
 	n->vc_svc = calloc(vc->vc_nsvc, sizeof(*n->vc_svc));

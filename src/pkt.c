@@ -27,7 +27,11 @@
 #define UDP_HLEN	8
 #define IP4_MF		0x2000
 #define IP4_OFFMASK	0x1fff
+#define IP6_NH_HOPOPTS	0
+#define IP6_NH_ROUTING	43
 #define IP6_NH_FRAG	44
+#define IP6_NH_DSTOPTS	60
+#define IP6_EXT_MAX	8	/* extension headers walked before giving up */
 
 static inline uint16_t
 ld16(const uint8_t *b)
@@ -237,11 +241,60 @@ parse_ip4(struct pkt *p, uint8_t *ip, uint32_t avail,
 	return parse_l4(p, ip + ihl, tot - ihl, vh);
 }
 
+/*
+ * Walk the extension headers of the IPv6 packet at <ip> (<plen> payload
+ * bytes after the fixed header) up to the upper-layer header, as the
+ * kernel's ipv6_skip_exthdr() does for what a director sees: hop-by-hop,
+ * destination options and routing headers are skipped, a routing header
+ * with segments left is not for us, and a fragment header is a counted
+ * drop, since the fanout's DEFRAG reassembles IPv4 only (afpacket.md
+ * §8.11).  Returns DROP_NONE with the upper protocol in <ret_nh> and its
+ * offset from <ip> in <ret_off>, or a DROP_* reason.
+ */
+static int
+skip_ext6(const uint8_t *ip, uint32_t plen, uint8_t *ret_nh,
+    uint32_t *ret_off)
+{
+	uint32_t	 off = IP6_HLEN, end = IP6_HLEN + plen, hlen;
+	uint8_t		 nh = ip[6];
+	unsigned	 n;
+
+	for (n = 0; n < IP6_EXT_MAX; n++) {
+		switch (nh) {
+		case IP6_NH_HOPOPTS:
+		case IP6_NH_DSTOPTS:
+		case IP6_NH_ROUTING:
+			break;
+		case IP6_NH_FRAG:
+			return DROP_FRAG6;
+		default:
+			*ret_nh = nh;
+			*ret_off = off;
+			return DROP_NONE;
+		}
+		/* Hop-by-hop only right after the fixed header (RFC 8200 4.3). */
+		if (nh == IP6_NH_HOPOPTS && off != IP6_HLEN)
+			return DROP_IP6_EXT;
+		if (end - off < 8)
+			return DROP_SHORT;
+		hlen = ((uint32_t)ip[off + 1] + 1) * 8;
+		if (hlen > end - off)
+			return DROP_SHORT;
+		/* Segments left: the packet is on its way elsewhere. */
+		if (nh == IP6_NH_ROUTING && ip[off + 3] != 0)
+			return DROP_IP6_EXT;
+		nh = ip[off];
+		off += hlen;
+	}
+	return DROP_IP6_EXT;
+}
+
 static int
 parse_ip6(struct pkt *p, uint8_t *ip, uint32_t avail,
     const struct vnet_hdr *vh)
 {
-	uint32_t	 plen;
+	uint32_t	 plen, off;
+	uint8_t		 nh;
 	int		 r;
 
 	if (avail < IP6_HLEN)
@@ -258,16 +311,20 @@ parse_ip6(struct pkt *p, uint8_t *ip, uint32_t avail,
 	if (plen > avail - IP6_HLEN)
 		return DROP_BAD_LEN;
 	p->p_l3len = IP6_HLEN + plen;
-	p->p_l4off = p->p_l3off + IP6_HLEN;
 	p->p_tuple.t_af = AF_INET6;
-	p->p_tuple.t_proto = ip[6];
 	memcpy(&p->p_tuple.t_src, ip + 8, 16);
 	memcpy(&p->p_tuple.t_dst, ip + 24, 16);
-	/* Extension headers are not walked: only TCP or UDP right away. */
-	if (ip[6] == IP6_NH_FRAG)
-		return DROP_FRAG;
-	r = parse_l4(p, ip + IP6_HLEN, plen, vh);
-	return r != DROP_NONE ? r : DROP_IPV6;
+	if ((r = skip_ext6(ip, plen, &nh, &off)) != DROP_NONE)
+		return r;
+	p->p_l4off = (uint16_t)(p->p_l3off + off);
+	p->p_tuple.t_proto = nh;
+	if ((r = parse_l4(p, ip + off, IP6_HLEN + plen - off, vh)) != DROP_NONE)
+		return r;
+	/* RFC 8200 8.1: UDP over IPv6 must carry a checksum. */
+	if (nh == IPPROTO_UDP && !p->p_csum_partial &&
+	    ld16(p->p_l2 + p->p_l4csum_off) == 0)
+		return DROP_UDP6_CSUM0;
+	return DROP_NONE;
 }
 
 int
@@ -329,6 +386,76 @@ pkt_rewrite4(struct pkt *p, bool dst, uint32_t addr, uint16_t port)
 		p->p_tuple.t_src.w[0] = addr;
 		p->p_tuple.t_sport = port;
 	}
+}
+
+/* ~m + m' over the eight 16-bit words of a 128-bit field. */
+static inline uint32_t
+delta16(const uint8_t *from, const uint8_t *to)
+{
+	uint32_t	 sum = 0;
+	unsigned	 i;
+
+	for (i = 0; i < 16; i += 4)
+		sum += delta4(ld32(from + i), ld32(to + i));
+	return sum;
+}
+
+static void
+rewrite6(struct pkt *p, bool dst, const union inaddr *addr, uint16_t port)
+{
+	uint8_t		*ip = p->p_l2 + p->p_l3off;
+	uint8_t		*l4 = p->p_l2 + p->p_l4off;
+	uint8_t		*ck = p->p_l2 + p->p_l4csum_off;
+	uint8_t		*a = ip + (dst ? 24 : 8);
+	uint8_t		*pt = l4 + (dst ? 2 : 0);
+	uint8_t		 oaddr[16];
+	uint16_t	 oport = ld16(pt);
+	uint32_t	 d;
+
+	memcpy(oaddr, a, 16);
+	memcpy(a, addr->b, 16);
+	st16(pt, port);
+	d = delta16(oaddr, addr->b);
+	/* No header checksum in IPv6: only the pseudo-header moves. */
+	if (p->p_csum_partial) {
+		st16(ck, fold16(ld16(ck) + fold16(d)));
+	} else {
+		st16(ck, csum_fold((uint16_t)~ld16(ck) + fold16(d)));
+		replace2_at(ck, oport, port);
+		/* Both UDPs: a computed 0 is sent as 0xffff (RFC 8200 8.1). */
+		if (p->p_tuple.t_proto == IPPROTO_UDP && ld16(ck) == 0)
+			st16(ck, 0xffff);
+	}
+	if (dst) {
+		p->p_tuple.t_dst = *addr;
+		p->p_tuple.t_dport = port;
+	} else {
+		p->p_tuple.t_src = *addr;
+		p->p_tuple.t_sport = port;
+	}
+}
+
+void
+pkt_rewrite(struct pkt *p, bool dst, const union inaddr *addr, uint16_t port)
+{
+	if (p->p_tuple.t_af == AF_INET)
+		pkt_rewrite4(p, dst, addr->w[0], port);
+	else
+		rewrite6(p, dst, addr, port);
+}
+
+bool
+pkt_ttl_dec(struct pkt *p)
+{
+	uint8_t		*ip = p->p_l2 + p->p_l3off;
+
+	if (p->p_tuple.t_af == AF_INET)
+		return pkt_ttl_dec4(p);
+	/* The hop limit is not under any checksum. */
+	if (ip[7] <= 1)
+		return false;
+	ip[7]--;
+	return true;
 }
 
 bool

@@ -69,8 +69,11 @@ struct pkt {
  * Parse <len> bytes at <frame> (Ethernet, IPv4 or IPv6, then TCP or UDP).
  * <vh> is the frame's virtio header or NULL.  Returns 0 and fills <p>, or
  * a DROP_* reason (stats.h); <p> is then partly filled.  ARP and other
- * non-IP frames give DROP_NOT_IP; IPv6 is parsed (tuple filled) but
- * returns DROP_IPV6 until the data path forwards it.
+ * non-IP frames give DROP_NOT_IP (p_ethertype set).  IPv6 hop-by-hop,
+ * destination options and routing headers (with no segments left) are
+ * skipped; a fragment header gives DROP_FRAG6: the fanout's DEFRAG
+ * reassembles IPv4 only, so IPv6 fragments are counted and dropped.
+ * UDP over IPv6 with a zero checksum gives DROP_UDP6_CSUM0.
  */
 int	 pkt_parse(struct pkt *p, uint8_t *frame, uint32_t len,
 	    struct vnet_hdr *vh);
@@ -94,6 +97,15 @@ void	 csum_partial_replace4(uint16_t *field, uint32_t from, uint32_t to);
 void	 pkt_rewrite4(struct pkt *p, bool dst, uint32_t addr, uint16_t port);
 /* Decrement the IPv4 TTL with a checksum update. false: TTL was <= 1. */
 bool	 pkt_ttl_dec4(struct pkt *p);
+/*
+ * pkt_rewrite4() for either family, by p_tuple.t_af: IPv6 has no header
+ * checksum, so only the L4 checksum follows (complete or partial; a UDP
+ * result of 0 is sent as 0xffff).  <addr> is of the packet's family.
+ */
+void	 pkt_rewrite(struct pkt *p, bool dst, const union inaddr *addr,
+	    uint16_t port);
+/* Lower the IPv4 TTL or the IPv6 hop limit.  false: it was <= 1. */
+bool	 pkt_ttl_dec(struct pkt *p);
 /*
  * Verify the L4 checksum of <p> from scratch (tests and the fuzz target):
  * true if complete and correct, or partial (nothing to verify yet).

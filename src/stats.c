@@ -50,6 +50,9 @@ static const char *const drop_names[DROP__MAX] = {
 	[DROP_NODEST_CONN]	= "nodest-conn",
 	[DROP_NO_LPORT]		= "no-local-port",
 	[DROP_PROXY]		= "proxy-header",
+	[DROP_FRAG6]		= "fragment6",
+	[DROP_UDP6_CSUM0]	= "udp6-zero-csum",
+	[DROP_IP6_EXT]		= "ipv6-ext-header",
 };
 
 const char *

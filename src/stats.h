@@ -26,7 +26,7 @@ enum drop_reason {
 	DROP_BAD_UDP_LEN,	/* UDP length inconsistent with the datagram */
 	DROP_FRAG,		/* IP fragment the fanout did not reassemble */
 	DROP_PROTO,		/* neither TCP nor UDP */
-	DROP_IPV6,		/* IPv6: not forwarded yet */
+	DROP_IPV6,		/* unused since IPv6 is forwarded; name kept */
 	DROP_TTL,		/* TTL would reach 0 on a routed reply */
 	DROP_NO_SVC,		/* no virtual service and no connection */
 	DROP_NOT_SYN,		/* TCP without SYN and without a connection */
@@ -42,6 +42,10 @@ enum drop_reason {
 	DROP_NO_LPORT,		/* fullnat: no free port on any local address
 				   in the client's shard */
 	DROP_PROXY,		/* fullnat: PROXY header could not be made */
+	DROP_FRAG6,		/* IPv6 fragment: DEFRAG is IPv4 only */
+	DROP_UDP6_CSUM0,	/* UDP over IPv6 with checksum 0 (RFC 8200 8.1) */
+	DROP_IP6_EXT,		/* IPv6 extension headers we cannot skip:
+				   routing with segments left, too many */
 	DROP__MAX
 };
 

@@ -3,10 +3,12 @@
  * libFuzzer target for the frame parser and the rewrite helpers (pkt.c).
  * Input: one flag byte, then (flag bit 0) a 10-byte vnet header, then the
  * frame.  Flag bit 1 picks source or destination rewriting, bit 2 puts the
- * frame on an odd address so unaligned access shows up under UBSan.  The
+ * frame on an odd address so unaligned access shows up under UBSan, bit 3
+ * rewrites IPv4 through pkt_rewrite4() rather than pkt_rewrite().  The
  * frame gets a heap buffer of its exact length, so ASan sees any read past
  * its end.  Beyond "never crash", it checks that rewriting keeps valid
- * checksums valid and that parsed offsets stay inside the frame.
+ * checksums valid and that parsed offsets stay inside the frame, for
+ * IPv4 and IPv6 (extension headers included).
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #define F_VNET		0x01
 #define F_DST		0x02
 #define F_ODD		0x04
+#define F_REWRITE4	0x08
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,7 +38,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t		 flags, *mem, *frame;
 	uint32_t	 len, odd, addr = htonl(0x0a000b0c), hlen;
 	uint16_t	 port = htons(8080);
-	bool		 l4ok, ipok, dst;
+	union inaddr	 a;
+	bool		 l4ok, ipok, dst, v4;
 	int		 r;
 
 	if (size < 1 || size > 1 << 20)
@@ -59,23 +63,35 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(frame, data, len);
 
 	r = pkt_parse(&p, frame, len, vhp);
-	if (r < 0 || r >= DROP__MAX)
+	if (r < 0 || r >= DROP__MAX || r == DROP_IPV6)
 		__builtin_trap();
-	if (r != DROP_NONE && r != DROP_IPV6)
+	if (r != DROP_NONE)
 		goto out;
 	hlen = p.p_tuple.t_proto == IPPROTO_TCP ? 20 : 8;
 	if (p.p_l4off + hlen > len || p.p_l3off + p.p_l3len > len ||
 	    p.p_l4csum_off + 2u > len || p.p_l4off < p.p_l3off ||
 	    p.p_l4off - p.p_l3off > p.p_l3len)
 		__builtin_trap();
+	/* A UDP over IPv6 that parses has a checksum (or a partial one). */
+	if (p.p_tuple.t_af == AF_INET6 && p.p_tuple.t_proto == IPPROTO_UDP &&
+	    !p.p_csum_partial && frame[p.p_l4csum_off] == 0 &&
+	    frame[p.p_l4csum_off + 1] == 0)
+		__builtin_trap();
 	l4ok = pkt_l4csum_ok(&p);
-	if (r != DROP_NONE || p.p_tuple.t_af != AF_INET)
-		goto out;
-
-	ipok = pkt_ip4csum_ok(&p);
+	v4 = p.p_tuple.t_af == AF_INET;
+	ipok = v4 && pkt_ip4csum_ok(&p);
 	dst = flags & F_DST;
-	pkt_rewrite4(&p, dst, addr, port);
-	if ((dst ? p.p_tuple.t_dst.w[0] : p.p_tuple.t_src.w[0]) != addr ||
+	if (v4) {
+		memset(&a, 0, sizeof(a));
+		a.w[0] = addr;
+	} else {
+		memcpy(a.b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\xfe\xdc\0\x01", 16);
+	}
+	if (v4 && (flags & F_REWRITE4))
+		pkt_rewrite4(&p, dst, addr, port);
+	else
+		pkt_rewrite(&p, dst, &a, port);
+	if (memcmp(dst ? &p.p_tuple.t_dst : &p.p_tuple.t_src, &a, 16) != 0 ||
 	    (dst ? p.p_tuple.t_dport : p.p_tuple.t_sport) != port)
 		__builtin_trap();
 	/* An incremental update never spoils a checksum that was right. */
@@ -83,9 +99,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (ipok && !pkt_ip4csum_ok(&p))
 		__builtin_trap();
-	if (pkt_ttl_dec4(&p) && ipok && !pkt_ip4csum_ok(&p))
+	if (pkt_ttl_dec(&p) && ipok && !pkt_ip4csum_ok(&p))
 		__builtin_trap();
-	(void)pkt_l4csum_ok(&p);
+	if (l4ok && !pkt_l4csum_ok(&p))
+		__builtin_trap();
 out:
 	free(mem);
 	return 0;

@@ -240,8 +240,8 @@ static const struct parse_case {
 } parse_cases[] = {
 	{ "tcp4",		B_TCP4, FULL, 0, { { 0 } }, NOVH, 0, 50 },
 	{ "udp4",		B_UDP4, FULL, 0, { { 0 } }, NOVH, 0, 38 },
-	{ "tcp6",		B_TCP6, FULL, 0, { { 0 } }, NOVH, DROP_IPV6, 70 },
-	{ "udp6",		B_UDP6, FULL, 0, { { 0 } }, NOVH, DROP_IPV6, 58 },
+	{ "tcp6",		B_TCP6, FULL, 0, { { 0 } }, NOVH, 0, 70 },
+	{ "udp6",		B_UDP6, FULL, 0, { { 0 } }, NOVH, 0, 58 },
 	{ "arp",		B_ARP, FULL, 0, { { 0 } }, NOVH, DROP_NOT_IP, 0 },
 	{ "empty",		B_TCP4, 0, 0, { { 0 } }, NOVH, DROP_SHORT, 0 },
 	{ "eth cut",		B_TCP4, 13, 0, { { 0 } }, NOVH, DROP_SHORT, 0 },
@@ -320,17 +320,22 @@ static const struct parse_case {
 	    DROP_PROTO, 0 },
 	{ "ip6 icmp6",		B_UDP6, FULL, 0, { { 20, IPPROTO_ICMPV6, 1 } },
 	    NOVH, DROP_PROTO, 0 },
+	/* The TCP header read as hop-by-hop: length 0x40 runs past it. */
 	{ "ip6 hop-by-hop",	B_TCP6, FULL, 0, { { 20, 0, 1 } }, NOVH,
-	    DROP_PROTO, 0 },
+	    DROP_SHORT, 0 },
 	{ "ip6 frag hdr",	B_UDP6, FULL, 0, { { 20, 44, 1 } }, NOVH,
-	    DROP_FRAG, 0 },
+	    DROP_FRAG6, 0 },
+	{ "ip6 no next hdr",	B_UDP6, FULL, 0, { { 20, 59, 1 } }, NOVH,
+	    DROP_PROTO, 0 },
+	{ "udp6 csum 0",	B_UDP6, FULL, 0, { { 60, 0, 2 } }, NOVH,
+	    DROP_UDP6_CSUM0, 0 },
 	{ "ip6 plen > frame",	B_TCP6, FULL, 0, { { 18, 31, 2 } }, NOVH,
 	    DROP_BAD_LEN, 0 },
 	{ "ip6 plen 0",		B_TCP6, FULL, 0, { { 18, 0, 2 } }, NOVH,
 	    DROP_BAD_LEN, 0 },
 	{ "ip6 plen 0 gso",	B_TCP6, FULL, 0, { { 18, 0, 2 } },
-	    VNET_GSO_TCPV6, DROP_IPV6, 70 },
-	{ "ip6 padded",		B_UDP6, FULL, 6, { { 0 } }, NOVH, DROP_IPV6, 58 },
+	    VNET_GSO_TCPV6, 0, 70 },
+	{ "ip6 padded",		B_UDP6, FULL, 6, { { 0 } }, NOVH, 0, 58 },
 };
 
 static uint32_t
@@ -383,7 +388,7 @@ test_pkt_parse_cases(void **state)
 			fail_msg("%s: l3len %u, want %u", c->name, p.p_l3len,
 			    c->l3len);
 		assert_int_equal(p.p_len, len);
-		if (r == 0 || r == DROP_IPV6) {
+		if (r == 0) {
 			assert_true(p.p_l4off + (p.p_tuple.t_proto ==
 			    IPPROTO_TCP ? 20u : 8u) <= len);
 			assert_true(p.p_l4csum_off + 2u <= len);
@@ -454,7 +459,7 @@ test_pkt_parse_fills_tuple_when_ipv6(void **state)
 
 	spec_base(&fs, AF_INET6, IPPROTO_TCP);
 	len = build(f, &fs);
-	assert_int_equal(pkt_parse(&p, f, len, NULL), DROP_IPV6);
+	assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
 	assert_int_equal(p.p_ethertype, htons(0x86dd));
 	assert_int_equal(p.p_tuple.t_af, AF_INET6);
 	assert_int_equal(p.p_tuple.t_proto, IPPROTO_TCP);
@@ -468,7 +473,7 @@ test_pkt_parse_fills_tuple_when_ipv6(void **state)
 
 	spec_base(&fs, AF_INET6, IPPROTO_UDP);
 	len = build(f, &fs);
-	assert_int_equal(pkt_parse(&p, f, len, NULL), DROP_IPV6);
+	assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
 	assert_int_equal(p.p_l4csum_off, L4V6 + 6);
 	assert_true(pkt_l4csum_ok(&p));
 }
@@ -748,6 +753,281 @@ test_pkt_ttl_dec4_refuses_when_ttl_le_1(void **state)
 	}
 }
 
+/*
+ * Put an extension header of <type> and <units> 8-byte units beyond the
+ * first right after the fixed IPv6 header of <f>; byte 3 (a routing
+ * header's segments left) is <b3>.  Returns the new frame length.
+ */
+static uint32_t
+insert_ext6(uint8_t *f, uint32_t len, uint8_t type, uint8_t units, uint8_t b3)
+{
+	uint32_t	 hlen = ((uint32_t)units + 1) * 8;
+
+	assert_true(len + hlen <= FRAME_MAX);
+	memmove(f + L4V6 + hlen, f + L4V6, len - L4V6);
+	memset(f + L4V6, 0, hlen);
+	f[L4V6] = f[L3 + 6];
+	f[L4V6 + 1] = units;
+	f[L4V6 + 3] = b3;
+	f[L3 + 6] = type;
+	put16(f + L3 + 4, (uint16_t)(get16(f + L3 + 4) + hlen));
+	return len + hlen;
+}
+
+static const struct ext_case {
+	const char	*name;
+	enum base	 base;
+	uint8_t		 ext[4][3];	/* type, units, byte 3; outermost last */
+	unsigned	 next;
+	int		 ret;
+	uint16_t	 l4off;
+} ext_cases[] = {
+	{ "hop-by-hop",		B_TCP6, { { 0, 0, 0 } }, 1, 0, L4V6 + 8 },
+	{ "dstopts 3 units",	B_UDP6, { { 60, 3, 0 } }, 1, 0, L4V6 + 32 },
+	{ "routing done",	B_TCP6, { { 43, 2, 0 } }, 1, 0, L4V6 + 24 },
+	{ "hbh dst rt dst",	B_UDP6, { { 60, 0, 0 }, { 43, 0, 0 },
+	    { 60, 1, 0 }, { 0, 0, 0 } }, 4, 0, L4V6 + 40 },
+	{ "routing left 1",	B_TCP6, { { 43, 2, 1 } }, 1, DROP_IP6_EXT, 0 },
+	{ "hbh not first",	B_TCP6, { { 0, 0, 0 }, { 60, 0, 0 } }, 2,
+	    DROP_IP6_EXT, 0 },
+	{ "frag behind hbh",	B_UDP6, { { 44, 0, 0 }, { 0, 0, 0 } }, 2,
+	    DROP_FRAG6, 0 },
+	{ "icmp6 behind dst",	B_UDP6, { { 60, 0, 0 } }, 1, 0, 0 },
+};
+
+static void
+test_pkt_parse_skips_ext6(void **state)
+{
+	const struct ext_case	*c;
+	struct pkt		 p;
+	uint8_t			 f[FRAME_MAX];
+	uint32_t		 len;
+	size_t			 i, j;
+	int			 r, want;
+
+	for (i = 0; i < nitems(ext_cases); i++) {
+		c = &ext_cases[i];
+		len = build_base(f, c->base);
+		want = c->ret;
+		if (strcmp(c->name, "icmp6 behind dst") == 0) {
+			f[L3 + 6] = IPPROTO_ICMPV6;
+			want = DROP_PROTO;
+		}
+		for (j = 0; j < c->next; j++)
+			len = insert_ext6(f, len, c->ext[j][0], c->ext[j][1],
+			    c->ext[j][2]);
+		r = pkt_parse(&p, f, len, NULL);
+		if (r != want)
+			fail_msg("%s: got %s, want %s", c->name, drop_name(r),
+			    drop_name(want));
+		if (r != 0)
+			continue;
+		assert_int_equal(p.p_l4off, c->l4off);
+		assert_int_equal(p.p_l3len, len - L3);
+		assert_int_equal(p.p_tuple.t_proto, c->base == B_TCP6 ?
+		    IPPROTO_TCP : IPPROTO_UDP);
+		assert_int_equal(p.p_tuple.t_dport, htons(80));
+		/* The pseudo-header leaves extension headers out. */
+		assert_true(pkt_l4csum_ok(&p));
+	}
+	/* Nine headers are more than anyone sends a director. */
+	len = build_base(f, B_TCP6);
+	for (j = 0; j < 9; j++)
+		len = insert_ext6(f, len, 60, 0, 0);
+	assert_int_equal(pkt_parse(&p, f, len, NULL), DROP_IP6_EXT);
+	/* A header cut by the payload length. */
+	len = insert_ext6(f, build_base(f, B_TCP6), 60, 0, 0);
+	put16(f + L3 + 4, 4);
+	assert_int_equal(pkt_parse(&p, f, len, NULL), DROP_SHORT);
+}
+
+static void
+spec_random6(struct fspec *fs, int proto)
+{
+	unsigned	 i;
+
+	spec_base(fs, AF_INET6, proto);
+	for (i = 0; i < 16; i++) {
+		fs->fs_src[i] = (uint8_t)rnd();
+		fs->fs_dst[i] = (uint8_t)rnd();
+	}
+	fs->fs_sport = (uint16_t)rnd();
+	fs->fs_dport = (uint16_t)rnd();
+	fs->fs_paylen = (uint16_t)(rnd() % 41);
+	fs->fs_payseed = (uint8_t)rnd();
+	fs->fs_ttl = (uint8_t)(rnd() | 2);
+}
+
+static void
+rnd_addr6(union inaddr *a)
+{
+	unsigned	 i;
+
+	for (i = 0; i < 16; i++)
+		a->b[i] = (uint8_t)rnd();
+}
+
+static void
+test_pkt_rewrite_matches_full_when_ipv6(void **state)
+{
+	struct fspec	 fs;
+	union inaddr	 a;
+	struct pkt	 p;
+	uint8_t		 f[FRAME_MAX], want[FRAME_MAX];
+	uint32_t	 i, len;
+	uint16_t	 port;
+	bool		 dst;
+
+	rnd_state = 0x6a09e667;
+	for (i = 0; i < 400; i++) {
+		spec_random6(&fs, i & 1 ? IPPROTO_UDP : IPPROTO_TCP);
+		len = build(f, &fs);
+		assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
+		dst = rnd() & 1;
+		rnd_addr6(&a);
+		port = (uint16_t)rnd();
+		pkt_rewrite(&p, dst, &a, port);
+		memcpy(dst ? fs.fs_dst : fs.fs_src, a.b, 16);
+		if (dst)
+			fs.fs_dport = ntohs(port);
+		else
+			fs.fs_sport = ntohs(port);
+		assert_int_equal(build(want, &fs), len);
+		assert_memory_equal(f, want, len);
+		assert_true(pkt_l4csum_ok(&p));
+		assert_memory_equal(dst ? &p.p_tuple.t_dst : &p.p_tuple.t_src,
+		    &a, 16);
+		assert_int_equal(dst ? p.p_tuple.t_dport : p.p_tuple.t_sport,
+		    port);
+	}
+}
+
+static void
+test_pkt_rewrite_v4_same_as_rewrite4(void **state)
+{
+	struct fspec	 fs;
+	union inaddr	 a = { .w = { htonl(0x0a000b0c) } };
+	struct pkt	 p, q;
+	uint8_t		 f[FRAME_MAX], g[FRAME_MAX];
+	uint32_t	 len;
+
+	spec_base(&fs, AF_INET, IPPROTO_TCP);
+	len = build(f, &fs);
+	memcpy(g, f, len);
+	assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
+	assert_int_equal(pkt_parse(&q, g, len, NULL), 0);
+	pkt_rewrite(&p, false, &a, htons(1234));
+	pkt_rewrite4(&q, false, a.w[0], htons(1234));
+	assert_memory_equal(f, g, len);
+	assert_true(pkt_ip4csum_ok(&p));
+	assert_true(pkt_l4csum_ok(&p));
+}
+
+static void
+test_pkt_rewrite_udp6_zero_becomes_ffff(void **state)
+{
+	struct fspec	 fs;
+	struct pkt	 p;
+	union inaddr	 a;
+	uint8_t		 f[FRAME_MAX];
+	uint32_t	 len, port;
+	int		 zport = -1;
+
+	spec_base(&fs, AF_INET6, IPPROTO_UDP);
+	for (port = 0; port < 65536 && zport < 0; port++) {
+		fs.fs_dport = (uint16_t)port;
+		build(f, &fs);
+		if (ref_l4(f, 18, L4V6 + 6) == 0)
+			zport = (int)port;
+	}
+	assert_true(zport >= 0);
+	fs.fs_dport = (uint16_t)(zport + 1);
+	len = build(f, &fs);
+	assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
+	a = p.p_tuple.t_dst;
+	pkt_rewrite(&p, true, &a, htons((uint16_t)zport));
+	assert_int_equal(get16(f + L4V6 + 6), 0xffff);
+	assert_true(pkt_l4csum_ok(&p));
+	/* And it parses again: not the forbidden 0. */
+	assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
+}
+
+static void
+test_pkt_rewrite6_partial_when_needs_csum(void **state)
+{
+	struct fspec	 fs;
+	struct vnet_hdr	 vh;
+	struct pkt	 p;
+	union inaddr	 a;
+	uint8_t		 f[FRAME_MAX], want[FRAME_MAX];
+	uint32_t	 i, len, l4len;
+	uint16_t	 ckoff;
+	bool		 dst, udp;
+
+	rnd_state = 0xbb67ae85;
+	for (i = 0; i < 300; i++) {
+		udp = i & 1;
+		spec_random6(&fs, udp ? IPPROTO_UDP : IPPROTO_TCP);
+		len = build(f, &fs);
+		l4len = len - L4V6;
+		ckoff = L4V6 + (udp ? 6 : 16);
+		put16(f + ckoff, (uint16_t)ref_pseudo(f, l4len));
+		memset(&vh, 0, sizeof(vh));
+		vh.vh_flags = VNET_F_NEEDS_CSUM;
+		vh.vh_csum_start = L4V6;
+		vh.vh_csum_offset = udp ? 6 : 16;
+		assert_int_equal(pkt_parse(&p, f, len, &vh), 0);
+		assert_true(p.p_csum_partial);
+		dst = rnd() & 1;
+		rnd_addr6(&a);
+		pkt_rewrite(&p, dst, &a, (uint16_t)rnd());
+		if (rnd() & 1) {
+			rnd_addr6(&a);
+			pkt_rewrite(&p, !dst, &a, (uint16_t)rnd());
+		}
+		assert_int_equal(get16(f + ckoff), ref_pseudo(f, l4len));
+		complete_csum(f, &vh, len, udp);
+		assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
+		assert_true(pkt_l4csum_ok(&p));
+		memcpy(want, f, len);
+		put16(want + ckoff, ref_l4(f, l4len, ckoff));
+		if (udp && get16(want + ckoff) == 0)
+			put16(want + ckoff, 0xffff);
+		assert_memory_equal(f, want, len);
+	}
+}
+
+static void
+test_pkt_ttl_dec_lowers_hop_limit(void **state)
+{
+	struct fspec	 fs;
+	struct pkt	 p;
+	uint8_t		 f[FRAME_MAX], want[FRAME_MAX];
+	uint32_t	 len, hl;
+
+	for (hl = 0; hl <= 255; hl++) {
+		spec_base(&fs, AF_INET6, hl & 1 ? IPPROTO_UDP : IPPROTO_TCP);
+		fs.fs_ttl = (uint8_t)hl;
+		len = build(f, &fs);
+		memcpy(want, f, len);
+		assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
+		if (hl <= 1) {
+			assert_false(pkt_ttl_dec(&p));
+		} else {
+			assert_true(pkt_ttl_dec(&p));
+			want[L3 + 7] = (uint8_t)(hl - 1);
+		}
+		assert_memory_equal(f, want, len);
+		assert_true(pkt_l4csum_ok(&p));
+	}
+	spec_base(&fs, AF_INET, IPPROTO_TCP);
+	len = build(f, &fs);
+	assert_int_equal(pkt_parse(&p, f, len, NULL), 0);
+	assert_true(pkt_ttl_dec(&p));
+	assert_int_equal(f[L3 + 8], 63);
+	assert_true(pkt_ip4csum_ok(&p));
+}
+
 int
 main(void)
 {
@@ -766,6 +1046,12 @@ main(void)
 		cmocka_unit_test(test_pkt_l4csum_ok_when_corrupted),
 		cmocka_unit_test(test_pkt_ttl_dec4_keeps_ip_csum),
 		cmocka_unit_test(test_pkt_ttl_dec4_refuses_when_ttl_le_1),
+		cmocka_unit_test(test_pkt_parse_skips_ext6),
+		cmocka_unit_test(test_pkt_rewrite_matches_full_when_ipv6),
+		cmocka_unit_test(test_pkt_rewrite_v4_same_as_rewrite4),
+		cmocka_unit_test(test_pkt_rewrite_udp6_zero_becomes_ffff),
+		cmocka_unit_test(test_pkt_rewrite6_partial_when_needs_csum),
+		cmocka_unit_test(test_pkt_ttl_dec_lowers_hop_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

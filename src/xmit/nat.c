@@ -2,10 +2,11 @@
 /*
  * Masquerading (-m): the destination VIP:port becomes RIP:port on the way
  * in; the real server's replies come back through us (it routes via the
- * director) and get VIP:port back as their source, with the TTL lowered
- * as a router does.  Replies go to the MAC the client's frames came
- * from, on the interface they came in.  Checksums are updated
- * incrementally, partial ones as partial (pkt.c).  Workers.
+ * director) and get VIP:port back as their source, with the TTL (IPv6:
+ * the hop limit) lowered as a router does.  Replies go to the MAC the
+ * client's frames came from, on the interface they came in.  Either
+ * family; checksums are updated incrementally, partial ones as partial
+ * (pkt.c).  Workers.
  */
 #include "config.h"
 
@@ -25,7 +26,7 @@ nat_in(struct worker *w, struct pkt *p, const struct conn *c,
 {
 	const struct tuple *out = &c->c_tuple[CONN_OUT];
 
-	pkt_rewrite4(p, true, out->t_src.w[0], out->t_sport);
+	pkt_rewrite(p, true, &out->t_src, out->t_sport);
 	return xmit_to_rs(w, p, c, ret_iface);
 }
 
@@ -36,9 +37,9 @@ nat_out(struct worker *w, struct pkt *p, const struct conn *c,
 	const struct tuple *in = &c->c_tuple[CONN_IN];
 	const struct iface *ifs = w->w_d->d_ifs;
 
-	if (!pkt_ttl_dec4(p))
+	if (!pkt_ttl_dec(p))
 		return DROP_TTL;
-	pkt_rewrite4(p, false, in->t_dst.w[0], in->t_dport);
+	pkt_rewrite(p, false, &in->t_dst, in->t_dport);
 	memcpy(p->p_l2, c->c_cmac, 6);
 	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
 	*ret_iface = c->c_ciface;

@@ -140,7 +140,7 @@ pp_tcp_out(uint8_t *th, uint32_t thlen, uint32_t dseq, uint32_t hl,
 		    i + olen > thlen)
 			break;			/* malformed: leave the rest */
 		if (th[i] == TCPOPT_SACK)
-			for (j = i + 2; j + 8 <= i + olen; j += 4)
+			for (j = i + 2; j + 4 <= i + olen; j += 4)
 				map_field(th, th + j, dseq, hl, sent, csum);
 		i += olen;
 	}

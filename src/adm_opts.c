@@ -464,7 +464,8 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 			return fail(p, -EINVAL, "multiple '%s' options "
 			    "specified", "laddr");
 		if (*arg == '\0' || strlen(arg) >= sizeof(ao->ao_laddr) ||
-		    arg[strspn(arg, "0123456789abcdefABCDEF.:,[]")] != '\0')
+		    (strcmp(arg, "none") != 0 &&
+		    arg[strspn(arg, "0123456789abcdefABCDEF.:,[]")] != '\0'))
 			return fail(p, -EINVAL, "%s: local addresses are "
 			    "A[,A...] or none", spell);
 		memcpy(ao->ao_laddr, arg, strlen(arg) + 1);

@@ -122,6 +122,23 @@ static const struct {
 	    "netmask 128 flags none ops off", 0 },
 	{ "-A -t 192.0.2.1:80 -p",
 	    "add-service tcp 192.0.2.1:80 scheduler wlc persistent 300", 0 },
+	{ "-A -t 192.0.2.1:80 --laddr 10.0.3.1,10.0.3.2 --proxy-protocol v2",
+	    "add-service tcp 192.0.2.1:80 scheduler wlc laddr 10.0.3.1,10.0.3.2 "
+	    "proxy v2", 0 },
+	{ "-A -t 192.0.2.1:80 --laddr=none --proxy-protocol=none",
+	    "add-service tcp 192.0.2.1:80 scheduler wlc", 0 },
+	{ "-E -t 192.0.2.1:80 -s rr --proxy-protocol none",
+	    "edit-service tcp 192.0.2.1:80 scheduler rr persistent 0 netmask "
+	    "255.255.255.255 flags none ops off proxy none", 0 },
+	{ "-E -t 192.0.2.1:80 --laddr none",
+	    "edit-service tcp 192.0.2.1:80 scheduler wlc persistent 0 netmask "
+	    "255.255.255.255 flags none ops off laddr none", 0 },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1:8080 --fullnat -w 2",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:8080 method fullnat "
+	    "weight 2", 0 },
+	{ "-e -t 192.0.2.1:80 -r 10.0.0.1 --fullnat",
+	    "edit-server tcp 192.0.2.1:80 10.0.0.1:80 method fullnat weight 1 "
+	    "uthreshold 0 lthreshold 0", 0 },
 	{ "-A -t 192.0.2.1:80 -p 60 -s rr",
 	    "add-service tcp 192.0.2.1:80 scheduler rr persistent 60", 0 },
 	{ "-A -t 192.0.2.1:80 -p60",
@@ -228,6 +245,16 @@ static const struct {
 	const char	*err;
 } bad[] = {
 	{ "-A -D",	"multiple commands specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 --laddr 10.0.3.1",
+			"--laddr and --proxy-protocol go with -A or -E only" },
+	{ "-A -t 192.0.2.1:80 --proxy-protocol v3", "--proxy-protocol: none, "
+			"v1 or v2" },
+	{ "-A -t 192.0.2.1:80 --laddr 'a b'", "--laddr: local addresses are "
+			"A[,A...] or none" },
+	{ "-A -t 192.0.2.1:80 --proxy-protocol v1 --proxy-protocol v2",
+			"multiple 'proxy-protocol' options specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -m --fullnat",
+			"multiple 'forwarding-method' options specified" },
 	{ "-L -l",	"multiple commands specified" },
 	{ "-L -h",	"multiple commands specified" },
 	{ "-A",		"You need to supply the 'service-address' option for "

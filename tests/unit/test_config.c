@@ -77,6 +77,14 @@ static const struct {
 	{ "group: one address as a range", "services = ( { protocol = \"udp\";"
 	    " address = \"192.0.2.250-255\"; port = 53;\n"
 	    "real_servers = ( { address = \"10.0.0.1\"; } ); } );\n", 6, 6 },
+	{ "fullnat: global and own local addresses, proxy",
+	    "local_addresses = [ \"10.0.3.1\", \"10.0.3.2\" ];\n"
+	    "local_port_range = \"2000-2999\";\n"
+	    SVC1 "method = \"fullnat\"; proxy_protocol = 2;\n"
+	    "local_addresses = \"10.0.3.9\";\n"
+	    "real_servers = ( { address = \"10.0.0.1\"; port = 8080; },\n"
+	    "{ address = \"10.0.0.2\"; method = \"FNAT\"; } ); } );\n",
+	    1, 2 },
 	{ "group: ipv6 addresses", "services = ( { protocol = \"tcp\";\n"
 	    "address = [ \"2001:db8::10\", \"[2001:db8::11]\" ]; port = 443;"
 	    "\n real_servers = ( { address = \"2001:db8::1:1\"; } ); } );\n",
@@ -90,6 +98,23 @@ static const struct {
 	int		 line;
 	const char	*want;
 } bad[] = {
+	{ "local address twice", "local_addresses = [ \"10.0.3.1\",\n"
+	    "\"10.0.3.1\" ];\n", 2, "local address given twice" },
+	{ "local address bad", "local_addresses = [ \"10.0.3.x\" ];\n", 1,
+	    "10.0.3.x" },
+	{ "local addresses too many", "local_addresses = [ \"10.0.3.1\", "
+	    "\"10.0.3.2\", \"10.0.3.3\", \"10.0.3.4\", \"10.0.3.5\", "
+	    "\"10.0.3.6\", \"10.0.3.7\", \"10.0.3.8\", \"10.0.3.9\" ];\n",
+	    1, "1 to 8 addresses" },
+	{ "port range backwards", "\nlocal_port_range = \"3000-2000\";\n", 2,
+	    "'local_port_range'" },
+	{ "port range zero", "local_port_range = \"0-10\";\n", 1,
+	    "'local_port_range'" },
+	{ "proxy version 3", SVC1 "\nproxy_protocol = 3; } );\n", 3,
+	    "'proxy_protocol': 3 out of range 0..2" },
+	{ "fullnat local address of the other family", SVC1
+	    "local_addresses = \"2001:db8::1\"; } );\n", 1,
+	    "not of the service's address family" },
 	{ "syntax error", "workers = 2;\nservices = ( {\n} \n", 4,
 	    "syntax error" },
 	{ "syntax error, two =", "workers = 2\nconn_max = = 64;\n", 2,

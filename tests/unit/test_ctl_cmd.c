@@ -691,6 +691,69 @@ test_ctl_cmd_hello_closes_when_refused(void **state)
 	    "connection\n");
 }
 
+/* Fullnat's service words, its method, and what a commit refuses. */
+static const struct {
+	const char	*req;
+	const char	*reply;
+} fcases[] = {
+	{ "clear", "OK\n" },
+	{ "add-service tcp 192.0.2.30:80 laddr 10.0.3.1,10.0.3.2 proxy v1",
+	    "OK\n" },
+	{ "add-server tcp 192.0.2.30:80 10.0.0.5:8080 method fullnat",
+	    "OK\n" },
+	{ "add-service tcp 192.0.2.31:80", "OK\n" },
+	{ "add-server tcp 192.0.2.31:80 10.0.0.5 method fullnat",
+	    "ERR EINVAL fullnat needs local addresses (--laddr or "
+	    "local_addresses) for 'tcp 192.0.2.31:80'\n" },
+	{ "add-service tcp 192.0.2.32:80 laddr 10.0.3.1,10.0.3.1",
+	    "ERR EINVAL bad local addresses '10.0.3.1,10.0.3.1' (A[,A...], no "
+	    "repeats, or none)\n" },
+	{ "add-service tcp 192.0.2.32:80 laddr 2001:db8::1",
+	    "ERR EINVAL tcp 192.0.2.32:80: local address 2001:db8::1 is not "
+	    "of the service's address family\n" },
+	{ "add-service tcp 192.0.2.32:80 proxy v3",
+	    "ERR EINVAL proxy protocol must be none, v1 or v2\n" },
+	{ "add-service udp 192.0.2.33:53 ops laddr 10.0.3.1", "OK\n" },
+	{ "add-server udp 192.0.2.33:53 10.0.0.5 method fullnat",
+	    "ERR EINVAL one-packet scheduling cannot use fullnat: "
+	    "'udp 192.0.2.33:53'\n" },
+	/* edit keeps what it is not given, changes what it is. */
+	{ "edit-service tcp 192.0.2.30:80 scheduler rr", "OK\n" },
+	{ "edit-service tcp 192.0.2.31:80 proxy v2 laddr 10.0.3.9", "OK\n" },
+	{ "add-server tcp 192.0.2.31:80 10.0.0.5 method fullnat", "OK\n" },
+};
+
+static void
+test_ctl_cmd_fullnat(void **state)
+{
+	const char	*s;
+	size_t		 i;
+
+	(void)state;
+	session.cs_close = false;
+	for (i = 0; i < nitems(fcases); i++) {
+		const char *got = run(fcases[i].req);
+
+		if (strcmp(got, fcases[i].reply) != 0)
+			fail_msg("'%s': got '%s', want '%s'", fcases[i].req,
+			    got, fcases[i].reply);
+	}
+	s = run("list");
+	assert_non_null(strstr(s, "\nservice tcp 192.0.2.30:80 scheduler rr "
+	    "flags 0x0 persistent 0 netmask 255.255.255.255 laddr "
+	    "10.0.3.1,10.0.3.2 proxy v1 conns 0 "));
+	assert_non_null(strstr(s, "\nservice tcp 192.0.2.31:80 scheduler wlc "
+	    "flags 0x0 persistent 0 netmask 255.255.255.255 laddr 10.0.3.9 "
+	    "proxy v2 conns 0 "));
+	assert_non_null(strstr(s, "\nserver tcp 192.0.2.30:80 10.0.0.5:8080 "
+	    "method fullnat weight 1 "));
+	/* none clears: the service then has no LIP for its fullnat server. */
+	assert_string_equal(run("edit-service tcp 192.0.2.31:80 laddr none"),
+	    "ERR EINVAL fullnat needs local addresses (--laddr or "
+	    "local_addresses) for 'tcp 192.0.2.31:80'\n");
+	assert_string_equal(run("clear"), "OK\n");
+}
+
 int
 main(void)
 {
@@ -710,6 +773,7 @@ main(void)
 		cmocka_unit_test(test_ctl_cmd_batch_unchanged_when_one_fails),
 		cmocka_unit_test(test_ctl_cmd_batch_replayed_when_table_moved),
 		cmocka_unit_test(test_ctl_cmd_hello_closes_when_refused),
+		cmocka_unit_test(test_ctl_cmd_fullnat),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,7 +6,8 @@ set -eu
 
 PKGS="build-essential autoconf automake pkg-config libconfig-dev libev-dev
 libsystemd-dev libjemalloc-dev libcmocka-dev libmnl-dev libnftables-dev
-nftables iproute2 ethtool nginx-light socat iperf3 wrk curl clang
+nftables iproute2 ethtool nginx-light libnginx-mod-stream haproxy socat
+iperf3 wrk curl clang
 libclang-rt-14-dev python3 procps mandoc systemd libssl-dev openssl
 dpkg-dev debhelper lintian rpm fakeroot"
 
@@ -24,6 +25,8 @@ echo "deps.sh: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
 # nginx-light starts nginx on port 80 when installed; tests run their own.
+# haproxy and libnginx-mod-stream (nginx's stream module) are the full
+# proxies tests/bench/bench.sh compares uvsd with; it runs its own too.
 # systemd brings systemd-analyze (unit checks); without systemd-sysv it
 # does not become init, so it is harmless on a machine without systemd.
 apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# uvs benchmark (not part of make check; root; about 5 minutes with the
+# uvs benchmark (not part of make check; root; about 10 minutes with the
 # defaults).  One run measures, for each variant of the director:
 #   udp   64-byte UDP packets/s delivered: udpblast (udpblast.c, TX ring)
 #         in the client namespace, 256 flows, counted at the real servers
 #         by an nft netdev ingress counter (counter + drop, no receiver)
 #   udpmax  the highest 64-byte UDP rate delivered without loss (< 0.1 %),
 #         searched by doubling then bisecting (-T udpmax; slower)
-#   tcp   iperf3 Gbit/s to one real server, offloads on and off
+#   tcp   iperf3 Gbit/s to one real server, offloads on and off (off at
+#         the client and the real servers: a proxy's own sockets on d
+#         segment anew with d's offloads, which stay on)
 #   http  wrk requests/s, a new connection per request (Connection: close)
 # Variants (director namespace d):
 #   kernel    ip_forward=1, the client talks to rs1's address directly
@@ -17,30 +19,51 @@
 #             way of doing direct routing (flows hashed)
 #   uvsd-nat  uvsd, VIP 203.0.113.20, -m, rr
 #   uvsd-dr   uvsd, VIP 203.0.113.10, -g, rr (replies bypass d via rt)
+#   uvsd-fullnat  uvsd, VIP 203.0.113.30, --fullnat, rr, local addresses
+#             10.0.3.1-2 (no PROXY protocol: the servers' nginx is plain)
+#   haproxy   HAProxy, mode tcp, balance roundrobin, nbthread 2, no log,
+#             listening on VIP 203.0.113.40 (an address of d's lo); TCP
+#             only: HAProxy does not proxy UDP, so no udp rows
+#   nginx-stream  nginx's stream module, worker_processes 2, access_log
+#             off, round robin, same VIP; udp via "listen ... udp
+#             reuseport" (one session per client flow)
+# The two proxies terminate TCP: each client connection is two TCP
+# connections (client-d, d-real server) and every byte crosses d's
+# socket layer twice, where the other variants rewrite packets; they are
+# the peers of fullnat (the real servers see d's address, no route back
+# to the client needed).  They are skipped with a line saying so when not
+# installed (contrib/deps.sh installs haproxy and libnginx-mod-stream),
+# started per repetition, and stopped (SIGTERM) after it; d must then
+# have no process left.  Their limits fit a hard limit of 20000 open
+# files (maxconn / worker_connections 8000; wrk keeps 32 connections).
 # Repetitions are interleaved across variants; the table shows medians
-# and ratios to kernel forwarding and to nftables DNAT.  HAProxy and the
-# nginx stream module are not installed here, so they are not measured.
+# and ratios to kernel forwarding and to nftables DNAT.
 #
 #                 sw: br0 (10.0.1.0/24)                  br1 (10.0.2.0/24)
 #   c: c0 .2 ------ br0 ---- d0 .1  d (director) d1 .1 -- br1 ---- e0 .11 rs1
 #                    |                                    | ----- e0 .12 rs2
 #                    `---- r0 .254  rt  r1 .254 ----------' ----- e0 .13 rs3
 #
-# usage: bench.sh [-n REPS] [-t SECONDS] [-r PPS] [-T udp,tcp,http]
-#                 [-V kernel,nft-dnat,nft-fwd,uvsd-nat,uvsd-dr] [-o FILE]
+# usage: bench.sh [-n REPS] [-t SECONDS] [-r PPS] [-T udp,udpmax,tcp,http]
+#                 [-V kernel,nft-dnat,nft-fwd,uvsd-nat,uvsd-dr,uvsd-fullnat,
+#                     haproxy,nginx-stream] [-o FILE]
 #   -r  rate limit for udpblast (default: as fast as it can)
 #   -o  also write the raw results and the table to FILE
 #   -R  RPS CPU mask for d0's receive queue (e.g. 2: the director's
 #       receive work on CPU1); default none: veth receive work runs in
 #       the sender's context, so udp with 2 CPUs is often limited by the
 #       generator (compare the udp64-offered rows)
-#   UVSD_ARGS  extra uvsd arguments (default --workers 2)
+#   UVSD_ARGS  extra uvsd arguments (default --workers 2); the proxies
+#       run as many workers (PROXY_WORKERS, default uvsd's --workers)
 
 REPS=3
 SECS=3
 RATE=
 TESTS="udp tcp http"
-VARIANTS="kernel nft-dnat nft-fwd uvsd-nat uvsd-dr"
+VARIANTS="kernel nft-dnat nft-fwd uvsd-nat uvsd-dr uvsd-fullnat haproxy nginx-stream"
+PROXY_WORKERS=${PROXY_WORKERS:-$(printf '%s\n' "${UVSD_ARGS:---workers 2}" |
+    sed -n 's/.*--workers[ =]*\([0-9][0-9]*\).*/\1/p')}
+PROXY_WORKERS=${PROXY_WORKERS:-2}
 OUT=
 RPS=
 while getopts "n:t:r:T:V:o:R:h" opt; do
@@ -59,15 +82,43 @@ done
 # The kernel variants need no uvsd; the uvsd ones are dropped without it.
 UVS_LB=nft
 . "$(dirname "$0")/../netns/lib.sh"
-LIMIT=$((300 + REPS * SECS * 40))
+NV=$(printf '%s\n' $VARIANTS | wc -l)
+LIMIT=$((300 + REPS * NV * (SECS * 6 + 20)))
 case " $TESTS " in
-*" udpmax "*) LIMIT=$((LIMIT + REPS * SECS * 300)) ;;	# ~10 steps per variant
+*" udpmax "*) LIMIT=$((LIMIT + REPS * NV * SECS * 25)) ;;	# ~11 steps
 esac
 uvs_init bench "$LIMIT" cc nginx iperf3 wrk ss
 
+# drop_variant V WHY: not measured in this run, and the report says why.
+drop_variant()
+{
+	case " $VARIANTS " in
+	*" $1 "*) ;;
+	*) return 0 ;;
+	esac
+	VARIANTS=$(printf '%s\n' $VARIANTS | grep -vx -- "$1" | tr '\n' ' ')
+	NOT_MEASURED+=("$1: $2")
+	log "$1 not measured: $2"
+}
+NOT_MEASURED=()
+
 if [ ! -x "$UVSD" ] || [ ! -x "$UVSADM" ]; then
-	log "no uvsd at $UVSD: measuring the kernel variants only"
-	VARIANTS=$(printf '%s\n' $VARIANTS | grep -v '^uvsd' | tr '\n' ' ')
+	for v in uvsd-nat uvsd-dr uvsd-fullnat; do
+		drop_variant "$v" "no uvsd at $UVSD"
+	done
+fi
+command -v haproxy >/dev/null 2>&1 ||
+    drop_variant haproxy "haproxy is not installed (contrib/deps.sh)"
+# nginx's stream module: built in, or the dynamic module of Debian's
+# libnginx-mod-stream.
+NGX_STREAM_LOAD=
+if ! nginx -V 2>&1 | grep -q -- '--with-stream\( \|$\)'; then
+	for f in /usr/lib/nginx/modules/ngx_stream_module.so \
+	    /usr/lib64/nginx/modules/ngx_stream_module.so; do
+		[ -f "$f" ] && NGX_STREAM_LOAD="load_module $f;" && break
+	done
+	[ -n "$NGX_STREAM_LOAD" ] || drop_variant nginx-stream \
+	    "nginx has no stream module (libnginx-mod-stream, contrib/deps.sh)"
 fi
 cc -O2 -Wall -o "$TMPD/udpblast" "$(dirname "$0")/udpblast.c" \
     2>"$TMPD/cc.err" || die "cannot build udpblast: $(cat "$TMPD/cc.err")"
@@ -75,9 +126,13 @@ RES=$TMPD/results
 
 lab_up 3
 lab_servers 3		# also leaves the real servers' MACs in d's neighbour table
-ip netns exec "$NS_C" sh -c '
-	sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
-	sysctl -qw net.ipv4.tcp_tw_reuse=1'
+# The client makes ~10k connections a second; so do the proxies on d,
+# toward the real servers.
+for ns in "$NS_C" "$NS_D"; do
+	ip netns exec "$ns" sh -c '
+		sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+		sysctl -qw net.ipv4.tcp_tw_reuse=1'
+done
 for i in 1 2 3; do
 	ip netns exec "${NS_RS[$i]}" nft -f - <<EOF || die "sink counter on rs$i"
 table netdev sink {
@@ -95,6 +150,11 @@ fi
 GEN_CPU=
 [ "$(nproc)" -gt 1 ] && GEN_CPU="taskset -c 0"
 
+VIP_FN=203.0.113.30	# uvsd-fullnat
+LIPS="10.0.3.1 10.0.3.2"	# its local addresses (rs: default via d)
+VIP_PX=203.0.113.40	# the proxies: an address of d's lo
+PX_PID=
+
 map3()
 {
 	printf '{ 0 : %s, 1 : %s, 2 : %s }' "${RS_IP[1]}" "${RS_IP[2]}" "${RS_IP[3]}"
@@ -104,7 +164,7 @@ map3()
 # addresses) and TARGET1 (the same, but served by rs1 alone: iperf3).
 variant_up()
 {
-	local v=$1 p m vip
+	local v=$1 p m vip conf
 
 	case $v in
 	kernel)
@@ -136,15 +196,26 @@ table netdev bench {
 EOF
 		TARGET=$VIP_DR
 		;;
-	uvsd-nat|uvsd-dr)
-		if [ "$v" = uvsd-nat ]; then
+	uvsd-nat|uvsd-dr|uvsd-fullnat)
+		conf=
+		case $v in
+		uvsd-nat)
 			m=-m
 			vip=$VIP_NAT
-		else
+			;;
+		uvsd-dr)
 			m=-g
 			vip=$VIP_DR
-		fi
-		uvsd_start "$NS_D" -i d0 -i d1 ${UVSD_ARGS:---workers 2} \
+			;;
+		*)
+			m=--fullnat
+			vip=$VIP_FN
+			printf 'local_addresses = [ %s ];\nlocal_port_range = "1024-65535";\n' \
+			    "$(printf '"%s", ' $LIPS | sed 's/, $//')" >"$TMPD/uvsd.conf"
+			conf="-f $TMPD/uvsd.conf"
+			;;
+		esac
+		uvsd_start "$NS_D" -i d0 -i d1 $conf ${UVSD_ARGS:---workers 2} \
 		    >/dev/null
 		adm -A -t "$vip:80" -s rr && adm -A -t "$vip:5201" -s rr &&
 		    adm -A -u "$vip:9" -s rr || die "$v: uvsadm -A failed"
@@ -157,10 +228,140 @@ EOF
 		done
 		TARGET=$vip
 		;;
+	haproxy|nginx-stream)
+		ip -n "$NS_D" addr add "$VIP_PX/32" dev lo ||
+		    die "$v: cannot add $VIP_PX to d's lo"
+		"${v%-stream}_up"
+		wait_tcp_listen "$NS_D" 80
+		wait_tcp_listen "$NS_D" 5201
+		[ "$v" = haproxy ] || wait_udp_bound "$NS_D" 9
+		TARGET=$VIP_PX
+		;;
 	*)
 		die "unknown variant $v"
 		;;
 	esac
+}
+
+# haproxy_up: HAProxy in the foreground (-db), PROXY_WORKERS threads, no
+# log target at all (so no line per connection), mode tcp.
+haproxy_up()
+{
+	local d=$TMPD/haproxy i
+
+	mkdir -p "$d"
+	{
+		cat <<EOF
+global
+	nbthread $PROXY_WORKERS
+	maxconn 8000
+	pidfile $d/haproxy.pid
+defaults
+	mode tcp
+	timeout connect 5s
+	timeout client 60s
+	timeout server 60s
+listen http
+	bind $VIP_PX:80
+	balance roundrobin
+EOF
+		for i in 1 2 3; do
+			printf '\tserver rs%d %s:80\n' "$i" "${RS_IP[$i]}"
+		done
+		cat <<EOF
+listen iperf
+	bind $VIP_PX:5201
+	server rs1 ${RS_IP[1]}:5201
+EOF
+	} >"$d/haproxy.cfg"
+	ip netns exec "$NS_D" haproxy -c -q -f "$d/haproxy.cfg" \
+	    >"$d/check.log" 2>&1 ||
+	    die "haproxy -c: $(head -c 300 "$d/check.log")"
+	bg_run "$NS_D" "$d/haproxy.log" haproxy -db -f "$d/haproxy.cfg"
+	PX_PID=$BG_PID
+}
+
+# nginx_up: nginx's stream module, PROXY_WORKERS worker processes, no
+# access log; UDP sessions per client flow, with reuseport so that each
+# worker has a socket (the kernel spreads the flows).
+nginx_up()
+{
+	local d=$TMPD/nginx-stream i
+
+	mkdir -p "$d"
+	{
+		cat <<EOF
+$NGX_STREAM_LOAD
+worker_processes $PROXY_WORKERS;
+worker_rlimit_nofile 16384;
+daemon off;
+user root;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 8000; }
+stream {
+	access_log off;
+	upstream web {
+EOF
+		for i in 1 2 3; do
+			printf '\t\tserver %s:80;\n' "${RS_IP[$i]}"
+		done
+		printf '\t}\n\tupstream sink {\n'
+		for i in 1 2 3; do
+			printf '\t\tserver %s:9;\n' "${RS_IP[$i]}"
+		done
+		cat <<EOF
+	}
+	upstream iperf { server ${RS_IP[1]}:5201; }
+	server { listen $VIP_PX:80 backlog=4096; proxy_pass web; }
+	server { listen $VIP_PX:5201; proxy_pass iperf; }
+	server { listen $VIP_PX:9 udp reuseport; proxy_pass sink; }
+}
+EOF
+	} >"$d/nginx.conf"
+	ip netns exec "$NS_D" nginx -t -q -p "$d" -c "$d/nginx.conf" \
+	    -e "$d/error.log" >"$d/check.log" 2>&1 ||
+	    die "nginx -t: $(head -c 300 "$d/check.log")"
+	bg_run "$NS_D" "$d/stdout.log" nginx -p "$d" -c "$d/nginx.conf" \
+	    -e "$d/error.log"
+	PX_PID=$BG_PID
+}
+
+# proxy_down V: SIGTERM (both stop at once on it), wait; then nothing may
+# be left in d and the VIP goes.
+proxy_down()
+{
+	local v=$1 p
+
+	[ -n "$PX_PID" ] || return 0
+	kill -TERM "$PX_PID" 2>/dev/null
+	if ! wait_until 50 0.1 proc_gone "$PX_PID"; then
+		fail "$v: did not stop within 5 s of SIGTERM"
+		kill -KILL "$PX_PID" 2>/dev/null
+	fi
+	{ wait "$PX_PID"; } 2>/dev/null
+	PX_PID=
+	if ! wait_until 50 0.1 ns_idle "$NS_D"; then
+		fail "$v: processes left in d: $(ip netns pids "$NS_D" | tr '\n' ' ')"
+		for p in $(ip netns pids "$NS_D"); do
+			kill -KILL "$p" 2>/dev/null
+		done
+	fi
+	ip -n "$NS_D" addr del "$VIP_PX/32" dev lo 2>/dev/null
+}
+
+ns_idle()
+{
+	[ -z "$(ip netns pids "$1")" ]
+}
+
+# variant_does V TEST: whether TEST can measure V.
+variant_does()
+{
+	case $1:$2 in
+	haproxy:udp*) return 1 ;;
+	esac
+	return 0
 }
 
 # A slow second of traffic before measuring, so that every variant is
@@ -168,10 +369,17 @@ EOF
 # made): uvsd drops the first ~0.8 s as "no-neighbour" after a start.
 warm_up()
 {
-	timeout --foreground 10 ip netns exec "$NS_C" "$TMPD/udpblast" -i c0 \
+	local v=$1 who
+
+	variant_does "$v" udp &&
+	    timeout --foreground 10 ip netns exec "$NS_C" "$TMPD/udpblast" -i c0 \
 	    -d "$D0_MAC" -s "$C_IP" -D "$TARGET" -p 9 -t 1.5 -r 2000 >/dev/null
-	timeout --foreground 10 ip netns exec "$NS_C" curl -s --max-time 3 \
-	    -o /dev/null "http://$TARGET/who"
+	who=$(timeout --foreground 10 ip netns exec "$NS_C" curl -s \
+	    --max-time 3 "http://$TARGET/who")
+	case $who in
+	rs[123]) ;;
+	*) fail "$v: http://$TARGET/who answered '$who', not a real server" ;;
+	esac
 }
 
 variant_down()
@@ -186,6 +394,7 @@ variant_down()
 		uvsd_alive || fail "$v: uvsd died during the measurements"
 		uvsd_stop TERM || fail "$v: uvsd did not stop on SIGTERM"
 	fi
+	proxy_down "$v"
 }
 
 sink_total()
@@ -310,9 +519,9 @@ for rep in $(seq "$REPS"); do
 	for v in $VARIANTS; do
 		log "rep $rep/$REPS: $v"
 		variant_up "$v"
-		warm_up
+		warm_up "$v"
 		for t in $TESTS; do
-			"measure_$t" "$v"
+			variant_does "$v" "$t" && "measure_$t" "$v"
 		done
 		variant_down "$v" "$rep"
 	done
@@ -335,7 +544,20 @@ report()
 	echo "uvs bench $(date -u +%Y-%m-%dT%H:%MZ): reps $REPS x ${SECS}s${RATE:+, udp rate $RATE pps}"
 	echo "machine: $(uname -r), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 	echo "uvsd: ${UVSD_ARGS:---workers 2} ($([ -x "$UVSD" ] && echo "$UVSD" || echo none)); d0 rps_cpus: ${RPS:-none}; generator on ${GEN_CPU:-any CPU}"
-	printf '\n%-24s %-9s %12s %9s %9s   %s\n' test variant median \
+	case " $VARIANTS " in
+	*" haproxy "*|*" nginx-stream "*)
+		echo "proxies: $PROXY_WORKERS workers;$(command -v haproxy >/dev/null &&
+		    haproxy -v | awk 'NR == 1 { printf " haproxy %s", $3 }')$(nginx -v 2>&1 |
+		    sed -n 's|.*nginx/\([^ ]*\).*| nginx \1|p')" ;;
+	esac
+	for v in "${NOT_MEASURED[@]}"; do
+		echo "not measured: $v"
+	done
+	case " $VARIANTS " in
+	*" haproxy "*) grep -q '^udp' "$RES" &&
+	    echo "haproxy: no udp rows (HAProxy does not proxy UDP)" ;;
+	esac
+	printf '\n%-24s %-13s %12s %9s %9s   %s\n' test variant median \
 	    "/kernel" "/nft-dnat" runs
 	for t in udp64-pps udp64-offered udp64-max-lossfree-pps tcp-gbps-offloads-on \
 	    tcp-gbps-offloads-off http-close-rps; do
@@ -344,7 +566,8 @@ report()
 		n=$(awk -v t="$t" '$1 == t && $2 == "nft-dnat" { print $3 }' "$RES" | median)
 		for v in $VARIANTS; do
 			m=$(awk -v t="$t" -v v="$v" '$1 == t && $2 == v { print $3 }' "$RES" | median)
-			printf '%-24s %-9s %12s %9s %9s   %s\n' "$t" "$v" "$m" \
+			[ "$m" = - ] && continue
+			printf '%-24s %-13s %12s %9s %9s   %s\n' "$t" "$v" "$m" \
 			    "$(awk -v a="$m" -v b="$k" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f", a / b; else print "-" }')" \
 			    "$(awk -v a="$m" -v b="$n" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f", a / b; else print "-" }')" \
 			    "$(awk -v t="$t" -v v="$v" '$1 == t && $2 == v { printf "%s ", $3 }' "$RES")"
@@ -355,7 +578,7 @@ report()
 		echo "wrk socket errors:"
 		grep '^http-errors' "$RES" | sed 's/^http-errors /  /'
 	fi
-	for v in uvsd-nat uvsd-dr; do
+	for v in uvsd-nat uvsd-dr uvsd-fullnat; do
 		[ -f "$TMPD/stats-$v-$REPS.txt" ] || continue
 		echo
 		echo "$v, last run: uvsd stats lines that are not zero:"

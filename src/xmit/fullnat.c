@@ -29,7 +29,10 @@
  * SACK edges down on the way out, with incremental checksum updates
  * (none for a partial checksum: the device sums the TCP header).  UDP
  * gets addresses rewritten and no header: there is no stream to put it
- * in.  Workers; no allocation, no syscall.
+ * in.  IPv4 and IPv6 alike (a service, its real servers and its LIPs
+ * are of one family; IPv6's header has no checksum and its payload
+ * length, extension headers included, grows with the header).
+ * Workers; no allocation, no syscall.
  */
 #include "config.h"
 
@@ -50,7 +53,9 @@
 #include "worker.h"
 #include "xmit/xmit.h"
 
-#define IP4_MAXLEN	65535u
+#define IP4_MAXLEN	65535u	/* also IPv6's largest payload */
+#define IP6_HLEN	40
+#define ETH_HLEN	14
 
 int
 fullnat_conn_tuple(const struct svc *svc, const struct rs *rs,
@@ -139,54 +144,65 @@ st16(uint8_t *b, uint16_t v)
 	memcpy(b, &v, 2);
 }
 
-/* The IPv4 pseudo-header sum of <p>'s addresses, TCP, <l4len>. */
+/* The pseudo-header sum of <p>'s addresses, TCP and <l4len>. */
 static uint32_t
-pseudo_sum4(const struct pkt *p, uint32_t l4len)
+pseudo_sum(const struct pkt *p, uint32_t l4len)
 {
 	const uint8_t	*ip = p->p_l2 + p->p_l3off;
-	uint8_t		 ph[12];
-	uint16_t	 n = htons((uint16_t)l4len);
+	uint8_t		 ph[40];
+	uint32_t	 n = htonl(l4len);
 
-	memcpy(ph, ip + 12, 8);
-	ph[8] = 0;
-	ph[9] = IPPROTO_TCP;
-	memcpy(ph + 10, &n, 2);
-	return csum_add_buf(0, ph, sizeof(ph));
+	/* Both families: addresses, a 32-bit length, zeros, the protocol. */
+	if (p->p_tuple.t_af == AF_INET) {
+		memcpy(ph, ip + 12, 8);
+		memcpy(ph + 8, &n, 4);
+		memset(ph + 12, 0, 3);
+		ph[15] = IPPROTO_TCP;
+		return csum_add_buf(0, ph, 16);
+	}
+	memcpy(ph, ip + 8, 32);
+	memcpy(ph + 32, &n, 4);
+	memset(ph + 36, 0, 3);
+	ph[39] = IPPROTO_TCP;
+	return csum_add_buf(0, ph, 40);
 }
 
-/*
- * The segment of <p> (addresses already rewritten) with the PROXY
- * header of <c> in front of its payload, built in scratch and queued.
- */
-static int
-proxy_insert(struct worker *w, struct pkt *p, const struct conn *c,
-    uint32_t thl)
+uint32_t
+fullnat_proxy_len(const struct pkt *p, const struct conn *c)
 {
-	const struct iface *ifs = w->w_d->d_ifs;
-	uint8_t		 hdr[PROXY_HDR_MAX], *buf, *ip, *th;
+	uint32_t	 max = p->p_tuple.t_af == AF_INET ? IP4_MAXLEN :
+			    IP6_HLEN + IP4_MAXLEN;
+	uint32_t	 l3len = p->p_l3len + c->c_pplen;
+
+	return p->p_l3off + (l3len > max ? max : l3len);
+}
+
+int
+fullnat_proxy_build(const struct pkt *p, const struct conn *c, uint8_t *buf,
+    uint32_t cap, struct pkt *ret)
+{
+	uint8_t		 hdr[PROXY_HDR_MAX], *ip, *th;
 	struct vnet_hdr	*vh;
-	struct pkt	 q;
-	uint32_t	 hl, hlen, iphl, paylen, tot, ntot, flen, mss;
-	unsigned	 egress;
+	uint32_t	 hl, hlen, l4off, thl, paylen, tot, ntot, max;
 	uint16_t	 ck;
-	int		 r;
 
 	hl = (uint32_t)proxy_hdr(c->c_flags & CONN_F_PPV2 ? PROXY_V2 :
 	    PROXY_V1, &c->c_tuple[CONN_IN], hdr, sizeof(hdr));
 	if (hl == 0 || hl != c->c_pplen)
 		return DROP_PROXY;
-	iphl = p->p_l4off - p->p_l3off;
+	l4off = p->p_l4off - p->p_l3off;	/* IP header(s) */
+	thl = (uint32_t)(p->p_l2[p->p_l4off + 12] >> 4) * 4;
 	hlen = p->p_l4off + thl;
 	tot = p->p_l3len;
-	paylen = tot - iphl - thl;
+	paylen = tot - l4off - thl;
 	ntot = tot + hl;
-	if (ntot > IP4_MAXLEN) {
+	max = p->p_tuple.t_af == AF_INET ? IP4_MAXLEN : IP6_HLEN + IP4_MAXLEN;
+	if (ntot > max) {
 		/* The tail waits for a retransmission: TCP takes part. */
-		paylen -= ntot - IP4_MAXLEN;
-		ntot = IP4_MAXLEN;
+		paylen -= ntot - max;
+		ntot = max;
 	}
-	flen = hlen + hl + paylen;
-	if ((buf = worker_scratch(w, RING_VNET_LEN + flen)) == NULL)
+	if (RING_VNET_LEN + hlen + hl + paylen > cap)
 		return DROP_TOO_BIG;
 	vh = (struct vnet_hdr *)buf;
 	if (p->p_vnet != NULL)
@@ -197,50 +213,86 @@ proxy_insert(struct worker *w, struct pkt *p, const struct conn *c,
 	memcpy(buf + RING_VNET_LEN + hlen, hdr, hl);
 	memcpy(buf + RING_VNET_LEN + hlen + hl, p->p_l2 + hlen, paylen);
 
-	q = *p;
-	q.p_l2 = buf + RING_VNET_LEN;
-	q.p_len = flen;
-	q.p_vnet = vh;
-	q.p_l3len = ntot;
-	ip = q.p_l2 + q.p_l3off;
-	th = q.p_l2 + q.p_l4off;
-	if (ld16(ip + 2) != 0) {		/* 0: BIG TCP, no length */
-		ck = ld16(ip + 10);
-		csum_replace2(&ck, ld16(ip + 2), htons((uint16_t)ntot));
-		st16(ip + 10, ck);
-		st16(ip + 2, htons((uint16_t)ntot));
-	}
-	if ((r = xmit_to_rs(w, &q, c, &egress)) != DROP_NONE)
-		return r;
-	if (vh->vh_gso_type == VNET_GSO_NONE &&
-	    flen > ifs[egress].if_mtu + 14u) {
-		/*
-		 * Too big for one frame now: let the kernel cut it at the
-		 * segment size the client used, within the egress MTU.
-		 */
-		mss = tot - iphl - thl;
-		if (mss + iphl + thl > ifs[egress].if_mtu)
-			mss = ifs[egress].if_mtu - iphl - thl;
-		vh->vh_gso_type = VNET_GSO_TCPV4;
-		vh->vh_gso_size = (uint16_t)mss;
-		vh->vh_hdr_len = (uint16_t)hlen;
-		vh->vh_flags = VNET_F_NEEDS_CSUM;
-		vh->vh_csum_start = q.p_l4off;
-		vh->vh_csum_offset = 16;
-		/* A partial field holds the pseudo-header sum, uncomplemented. */
-		st16(th + 16, (uint16_t)~csum_fold(pseudo_sum4(&q,
-		    ntot - iphl)));
-	} else if (q.p_csum_partial) {
+	*ret = *p;
+	ret->p_l2 = buf + RING_VNET_LEN;
+	ret->p_len = hlen + hl + paylen;
+	ret->p_vnet = vh;
+	ret->p_l3len = ntot;
+	ip = ret->p_l2 + ret->p_l3off;
+	th = ret->p_l2 + ret->p_l4off;
+	if (p->p_tuple.t_af == AF_INET) {
+		if (ld16(ip + 2) != 0) {	/* 0: BIG TCP, no length */
+			ck = ld16(ip + 10);
+			csum_replace2(&ck, ld16(ip + 2), htons((uint16_t)ntot));
+			st16(ip + 10, ck);
+			st16(ip + 2, htons((uint16_t)ntot));
+		}
+	} else if (ld16(ip + 4) != 0)
+		st16(ip + 4, htons((uint16_t)(ntot - IP6_HLEN)));
+	if (ret->p_csum_partial) {
 		ck = ld16(th + 16);
-		csum_partial_replace4(&ck, htonl(tot - iphl),
-		    htonl(ntot - iphl));
+		csum_partial_replace4(&ck, htonl(tot - l4off),
+		    htonl(ntot - l4off));
 		st16(th + 16, ck);
 	} else {
+		/* An odd header moves every byte after it: sum anew. */
 		st16(th + 16, 0);
-		st16(th + 16, csum_fold(csum_add_buf(pseudo_sum4(&q,
-		    ntot - iphl), th, ntot - iphl)));
+		st16(th + 16, csum_fold(csum_add_buf(pseudo_sum(ret,
+		    ntot - l4off), th, ntot - l4off)));
 	}
-	if ((r = worker_tx(w, egress, buf, RING_VNET_LEN + flen)) != DROP_NONE)
+	return DROP_NONE;
+}
+
+void
+fullnat_proxy_fit(struct pkt *q, uint32_t mtu)
+{
+	struct vnet_hdr	*vh = q->p_vnet;
+	uint8_t		*th = q->p_l2 + q->p_l4off;
+	uint32_t	 l4off = q->p_l4off - q->p_l3off;
+	uint32_t	 thl = (uint32_t)(th[12] >> 4) * 4;
+
+	if (vh->vh_gso_type != VNET_GSO_NONE || q->p_len <= mtu + ETH_HLEN ||
+	    mtu <= l4off + thl)
+		return;
+	/*
+	 * Too big for one frame now: the kernel cuts it, into segments
+	 * that fit the egress MTU.
+	 */
+	vh->vh_gso_type = q->p_tuple.t_af == AF_INET ? VNET_GSO_TCPV4 :
+	    VNET_GSO_TCPV6;
+	vh->vh_gso_size = (uint16_t)(mtu - l4off - thl);
+	vh->vh_hdr_len = (uint16_t)(q->p_l4off + thl);
+	vh->vh_flags = VNET_F_NEEDS_CSUM;
+	vh->vh_csum_start = q->p_l4off;
+	vh->vh_csum_offset = 16;
+	q->p_csum_partial = true;
+	/* A partial field holds the pseudo-header sum, uncomplemented. */
+	st16(th + 16, (uint16_t)~csum_fold(pseudo_sum(q,
+	    q->p_l3len - l4off)));
+}
+
+/*
+ * The segment of <p> (addresses already rewritten) with the PROXY
+ * header of <c> in front of its payload, built in scratch and queued.
+ */
+static int
+proxy_insert(struct worker *w, struct pkt *p, const struct conn *c)
+{
+	struct pkt	 q;
+	uint8_t		*buf;
+	uint32_t	 len = RING_VNET_LEN + fullnat_proxy_len(p, c);
+	unsigned	 egress;
+	int		 r;
+
+	if ((buf = worker_scratch(w, len)) == NULL)
+		return DROP_TOO_BIG;
+	if ((r = fullnat_proxy_build(p, c, buf, len, &q)) != DROP_NONE)
+		return r;
+	if ((r = xmit_to_rs(w, &q, c, &egress)) != DROP_NONE)
+		return r;
+	fullnat_proxy_fit(&q, w->w_d->d_ifs[egress].if_mtu);
+	if ((r = worker_tx(w, egress, buf, RING_VNET_LEN + q.p_len)) !=
+	    DROP_NONE)
 		return r;
 	return XMIT_SENT;
 }
@@ -260,7 +312,7 @@ proxy_in(struct worker *w, struct pkt *p, struct conn *c, bool *sent)
 	switch (pp_seq_in(seq, paylen, p->p_tcpflags & TCPF_SYN, c->c_pseq,
 	    c->c_flags & CONN_F_PPSENT)) {
 	case PP_INSERT:
-		if ((r = proxy_insert(w, p, c, thl)) == XMIT_SENT) {
+		if ((r = proxy_insert(w, p, c)) == XMIT_SENT) {
 			c->c_flags |= CONN_F_PPSENT;
 			*sent = true;
 		}
@@ -289,10 +341,8 @@ fullnat_in(struct worker *w, struct pkt *p, const struct conn *cc,
 	bool		 sent;
 	int		 r;
 
-	if (p->p_tuple.t_af != AF_INET)
-		return DROP_IPV6;
-	pkt_rewrite4(p, true, out->t_src.w[0], out->t_sport);
-	pkt_rewrite4(p, false, out->t_dst.w[0], out->t_dport);
+	pkt_rewrite(p, true, &out->t_src, out->t_sport);
+	pkt_rewrite(p, false, &out->t_dst, out->t_dport);
 	if (c->c_flags & CONN_F_PROXY) {
 		r = proxy_in(w, p, c, &sent);
 		if (sent || r != DROP_NONE)
@@ -309,16 +359,14 @@ fullnat_out(struct worker *w, struct pkt *p, const struct conn *c,
 	const struct iface *ifs = w->w_d->d_ifs;
 	uint8_t		*th = p->p_l2 + p->p_l4off;
 
-	if (p->p_tuple.t_af != AF_INET)
-		return DROP_IPV6;
-	if (!pkt_ttl_dec4(p))
+	if (!pkt_ttl_dec(p))
 		return DROP_TTL;
 	if (c->c_flags & CONN_F_PROXY)
 		pp_tcp_out(th, (uint32_t)(th[12] >> 4) * 4, c->c_pseq,
 		    c->c_pplen, c->c_flags & CONN_F_PPSENT,
 		    !p->p_csum_partial);
-	pkt_rewrite4(p, false, in->t_dst.w[0], in->t_dport);
-	pkt_rewrite4(p, true, in->t_src.w[0], in->t_sport);
+	pkt_rewrite(p, false, &in->t_dst, in->t_dport);
+	pkt_rewrite(p, true, &in->t_src, in->t_sport);
 	memcpy(p->p_l2, c->c_cmac, 6);
 	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
 	*ret_iface = c->c_ciface;

@@ -67,6 +67,18 @@ void	 fullnat_conn_init(struct conn *c, const struct svc *svc,
 	    const struct pkt *p, struct laddr *la, unsigned shard);
 /* Give <c>'s port back (shard locked, or the table going). */
 void	 fullnat_conn_release(struct conn *c);
+/*
+ * The PROXY header's segment (fullnat.c, exposed for tests): the frame
+ * length <p> grows to with <c>'s header; the new frame, vnet header
+ * first, built into <buf> of <cap> bytes and described by <ret>
+ * (lengths and checksums right, a partial checksum kept partial;
+ * DROP_NONE, DROP_TOO_BIG, DROP_PROXY); and the GSO type that lets the
+ * kernel cut it when it no longer fits <mtu>.
+ */
+uint32_t fullnat_proxy_len(const struct pkt *p, const struct conn *c);
+int	 fullnat_proxy_build(const struct pkt *p, const struct conn *c,
+	    uint8_t *buf, uint32_t cap, struct pkt *ret);
+void	 fullnat_proxy_fit(struct pkt *q, uint32_t mtu);
 
 /* The method <m>, or NULL. */
 const struct xmit_ops *xmit_get(int m);

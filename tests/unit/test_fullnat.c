@@ -427,6 +427,158 @@ test_conn_tuple(void **state)
 	conn_table_free(ct, NULL, NULL);
 }
 
+/*
+ * Ethernet + IPv4/IPv6 + TCP (ACK|PSH, seq <seq>) + <paylen> bytes, the
+ * L4 checksum complete, or partial (the pseudo-header sum) with a vnet
+ * header saying so; parsed into <p>.  Returns the frame.
+ */
+static uint8_t *
+mkseg(struct pkt *p, struct vnet_hdr *vh, int af, bool partial,
+    uint32_t seq, uint32_t paylen)
+{
+	static uint8_t	 f[2048];
+	uint8_t		*ip = f + 14, *th;
+	uint32_t	 iphl = af == AF_INET ? 20 : 40, i, l4len = 20 + paylen;
+	uint16_t	 ck, n;
+	struct pkt	 tmp;
+	uint8_t		 ph[40];
+	size_t		 alen = af == AF_INET ? 4 : 16;
+	uint32_t	 nl = htonl(l4len);
+
+	memset(f, 0, sizeof(f));
+	memset(f, 0x02, 12);
+	if (af == AF_INET) {
+		f[12] = 0x08;
+		ip[0] = 0x45;
+		n = htons((uint16_t)(iphl + l4len));
+		memcpy(ip + 2, &n, 2);
+		ip[8] = 64;
+		ip[9] = IPPROTO_TCP;
+		inet_pton(AF_INET, "10.0.3.1", ip + 12);
+		inet_pton(AF_INET, "10.0.2.11", ip + 16);
+		ck = csum_fold(csum_add_buf(0, ip, 20));
+		memcpy(ip + 10, &ck, 2);
+	} else {
+		f[12] = 0x86;
+		f[13] = 0xdd;
+		ip[0] = 0x60;
+		n = htons((uint16_t)l4len);
+		memcpy(ip + 4, &n, 2);
+		ip[6] = IPPROTO_TCP;
+		ip[7] = 64;
+		inet_pton(AF_INET6, "2001:db8:3::1", ip + 8);
+		inet_pton(AF_INET6, "2001:db8:2::11", ip + 24);
+	}
+	th = ip + iphl;
+	n = htons(40000);
+	memcpy(th, &n, 2);
+	n = htons(80);
+	memcpy(th + 2, &n, 2);
+	put32(th + 4, seq);
+	put32(th + 8, 12345);
+	th[12] = 5 << 4;
+	th[13] = TCPF_ACK | 0x08;
+	for (i = 0; i < paylen; i++)
+		th[20 + i] = (uint8_t)(i * 7 + 1);
+	memset(vh, 0, sizeof(*vh));
+	assert_int_equal(pkt_parse(&tmp, f, 14 + iphl + l4len, NULL),
+	    DROP_NONE);
+	/* The pseudo-header sum, the way pkt_l4csum_ok() builds it. */
+	memcpy(ph, af == AF_INET ? ip + 12 : ip + 8, 2 * alen);
+	memcpy(ph + 2 * alen, &nl, 4);
+	memset(ph + 2 * alen + 4, 0, 3);
+	ph[2 * alen + 7] = IPPROTO_TCP;
+	if (partial) {
+		ck = (uint16_t)~csum_fold(csum_add_buf(0, ph, 2 * alen + 8));
+		vh->vh_flags = VNET_F_NEEDS_CSUM;
+		vh->vh_csum_start = (uint16_t)(14 + iphl);
+		vh->vh_csum_offset = 16;
+	} else
+		ck = csum_fold(csum_add_buf(csum_add_buf(0, ph, 2 * alen + 8),
+		    th, l4len));
+	memcpy(th + 16, &ck, 2);
+	(void)pkt_parse(p, f, 14 + iphl + l4len, vh);
+	assert_int_equal(p->p_tuple.t_af, af);
+	assert_int_equal(p->p_l3len, iphl + l4len);
+	return f;
+}
+
+/* What a device does with a partial checksum: sum from csum_start on. */
+static void
+complete_csum(struct pkt *p)
+{
+	uint8_t		*l4 = p->p_l2 + p->p_l4off;
+	uint32_t	 l4len = p->p_l3len - (p->p_l4off - p->p_l3off);
+	uint16_t	 ck = csum_fold(csum_add_buf(0, l4, l4len));
+
+	memcpy(l4 + 16, &ck, 2);
+	p->p_csum_partial = false;
+}
+
+static void
+test_proxy_build(void **state)
+{
+	static uint8_t	 buf[4096];
+	uint8_t		 hdr[PROXY_HDR_MAX], *f;
+	struct vnet_hdr	 vh;
+	struct conn	 c;
+	struct pkt	 p, q, r;
+	uint32_t	 hl, iphl;
+	int		 af, part, ver;
+
+	(void)state;
+	for (af = AF_INET; af != 0; af = af == AF_INET ? AF_INET6 : 0)
+	for (part = 0; part < 2; part++)
+	for (ver = PROXY_V1; ver <= PROXY_V2; ver++) {
+		iphl = af == AF_INET ? 20 : 40;
+		memset(&c, 0, sizeof(c));
+		c.c_tuple[CONN_IN] = af == AF_INET ?
+		    tup(AF_INET, "10.0.1.2", 40001, "203.0.113.30", 80) :
+		    tup(AF_INET6, "2001:db8:1::2", 40001, "2001:db8::30", 80);
+		hl = (uint32_t)proxy_hdr(ver, &c.c_tuple[CONN_IN], hdr,
+		    sizeof(hdr));
+		c.c_pplen = (uint8_t)hl;
+		c.c_flags = CONN_F_PROXY | (ver == PROXY_V2 ? CONN_F_PPV2 : 0);
+		f = mkseg(&p, &vh, af, part, 1000, 301);
+		assert_int_equal(fullnat_proxy_len(&p, &c),
+		    14 + iphl + 20 + 301 + hl);
+		/* Too small a buffer: refused, nothing written past it. */
+		assert_int_equal(fullnat_proxy_build(&p, &c, buf, 10 +
+		    fullnat_proxy_len(&p, &c) - 1, &q), DROP_TOO_BIG);
+		assert_int_equal(fullnat_proxy_build(&p, &c, buf, sizeof(buf),
+		    &q), DROP_NONE);
+		assert_int_equal(q.p_len, 14 + iphl + 20 + hl + 301);
+		assert_ptr_equal(q.p_l2, buf + 10);
+		assert_memory_equal(q.p_l2 + 14 + iphl + 20, hdr, hl);
+		assert_memory_equal(q.p_l2 + 14 + iphl + 20 + hl,
+		    f + 14 + iphl + 20, 301);
+		/* It parses again, longer, with right sums. */
+		assert_int_equal(pkt_parse(&r, q.p_l2, q.p_len, q.p_vnet),
+		    DROP_NONE);
+		assert_int_equal(r.p_l3len, iphl + 20 + hl + 301);
+		assert_int_equal(r.p_csum_partial, part);
+		if (af == AF_INET)
+			assert_true(pkt_ip4csum_ok(&r));
+		if (part)
+			complete_csum(&r);
+		assert_true(pkt_l4csum_ok(&r));
+		/* Over the MTU: a GSO frame whose segments fit. */
+		assert_int_equal(fullnat_proxy_build(&p, &c, buf, sizeof(buf),
+		    &q), DROP_NONE);
+		fullnat_proxy_fit(&q, 1500);
+		assert_int_equal(q.p_vnet->vh_gso_type, VNET_GSO_NONE);
+		fullnat_proxy_fit(&q, 200);
+		assert_int_equal(q.p_vnet->vh_gso_type, af == AF_INET ?
+		    VNET_GSO_TCPV4 : VNET_GSO_TCPV6);
+		assert_int_equal(q.p_vnet->vh_gso_size, 200 - iphl - 20);
+		assert_int_equal(q.p_vnet->vh_flags, VNET_F_NEEDS_CSUM);
+		assert_int_equal(q.p_vnet->vh_csum_start, 14 + iphl);
+		assert_int_equal(q.p_vnet->vh_csum_offset, 16);
+		complete_csum(&q);
+		assert_true(pkt_l4csum_ok(&q));
+	}
+}
+
 int
 main(void)
 {
@@ -437,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_tcp_out),
 		cmocka_unit_test(test_ports_shard),
 		cmocka_unit_test(test_conn_tuple),
+		cmocka_unit_test(test_proxy_build),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

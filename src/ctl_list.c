@@ -277,6 +277,7 @@ cmd_stats(struct cmd_ctx *x, int argc, char **argv)
 		{ "ring-drops", offsetof(struct wstats, ws_ring_drops) },
 		{ "ring-freezes", offsetof(struct wstats, ws_ring_freezes) },
 		{ "fragmented", offsetof(struct wstats, ws_frag_out) },
+		{ "icmp-relayed", offsetof(struct wstats, ws_icmp_relayed) },
 	};
 	struct uvsd	*d = x->x_d;
 	struct rbuf	*out = x->x_out;

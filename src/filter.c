@@ -7,18 +7,29 @@
  *	ldh [12]; jeq #0x0800, 1, 0; ret #0
  *	ld [30]; { jeq #vip, 0, 1; ret #-1 } per VIP and fullnat LIP
  *	ld [26]; { jeq #rip, 0, 1; ret #-1 } per nat real server
+ *	ldb [23]; jeq #1, 1, 0; ret #0
+ *	ldxb 4*([14]&0xf); ld [x + 38]
+ *	{ jeq #rip, 0, 1; ret #-1 } per nat real server
  *	ret #0
  *
  * Each address test jumps over one instruction only, because classic
  * jumps have 8-bit offsets and a list may be long.  Addresses are sorted
  * and deduplicated; protocol and port are the workers' business, the
- * filter only spares them the host's other traffic.  Control thread.
+ * filter only spares them the host's other traffic.  ICMP errors about a
+ * connection are to a VIP (about what it sent) or from a nat real
+ * server, both let in above, or from a router between a nat real server
+ * and us, about what a client sent it: the third list looks for the real
+ * server as the destination of the quoted header (ICMP header 8 bytes
+ * after the IP header, destination 16 bytes into the quote).  Worst case
+ * 11 + 2 * FILTER_ADDR_MAX + 2 * nat RIPs instructions, under
+ * BPF_MAXINSNS (4096).  Control thread.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,6 +43,9 @@
 #define ETH_TYPE_OFF	12	/* Ethernet header, no VLAN tag (stripped) */
 #define IP4_SADDR_OFF	26	/* 14 + offsetof(struct iphdr, saddr) */
 #define IP4_DADDR_OFF	30
+#define IP4_PROTO_OFF	23	/* 14 + offsetof(struct iphdr, protocol) */
+#define IP4_HDR_OFF	14
+#define ICMP_QDADDR_OFF	38	/* from X = IP header length: 14 + 8 + 16 */
 #define ETHERTYPE_IP4	0x0800
 #define FILTER_ACCEPT	0xffffffffU	/* never a snap length: GSO frames */
 
@@ -108,14 +122,16 @@ collect(const struct table *t, struct addr_list *vips, struct addr_list *rips)
 	return 0;
 }
 
+/* Compare the word at <off> (BPF_ABS or BPF_IND in <mode>) to <al>. */
 static struct sock_filter *
-emit_addrs(struct sock_filter *f, uint32_t off, const struct addr_list *al)
+emit_addrs(struct sock_filter *f, uint16_t mode, uint32_t off,
+    const struct addr_list *al)
 {
 	unsigned	 i;
 
 	if (al->al_n == 0)
 		return f;
-	*f++ = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off);
+	*f++ = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | mode, off);
 	for (i = 0; i < al->al_n; i++) {
 		*f++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 		    al->al_v[i], 0, 1);
@@ -147,7 +163,7 @@ filter_build(const struct table *t, struct sock_fprog *prog)
 			n = 4;
 		else
 			n = 4 + (vips.al_n ? 1 + 2 * vips.al_n : 0) +
-			    (rips.al_n ? 1 + 2 * rips.al_n : 0);
+			    (rips.al_n ? 6 + 4 * rips.al_n : 0);
 	}
 	if ((insns = calloc(n, sizeof(*insns))) == NULL) {
 		free(vips.al_v);
@@ -165,8 +181,21 @@ filter_build(const struct table *t, struct sock_fprog *prog)
 			*f++ = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 			    FILTER_ACCEPT);
 		else {
-			f = emit_addrs(f, IP4_DADDR_OFF, &vips);
-			f = emit_addrs(f, IP4_SADDR_OFF, &rips);
+			f = emit_addrs(f, BPF_ABS, IP4_DADDR_OFF, &vips);
+			f = emit_addrs(f, BPF_ABS, IP4_SADDR_OFF, &rips);
+			if (rips.al_n > 0) {
+				/* ICMP quoting a packet to a nat RIP. */
+				*f++ = (struct sock_filter)BPF_STMT(BPF_LD |
+				    BPF_B | BPF_ABS, IP4_PROTO_OFF);
+				*f++ = (struct sock_filter)BPF_JUMP(BPF_JMP |
+				    BPF_JEQ | BPF_K, IPPROTO_ICMP, 1, 0);
+				*f++ = (struct sock_filter)BPF_STMT(BPF_RET |
+				    BPF_K, 0);
+				*f++ = (struct sock_filter)BPF_STMT(BPF_LDX |
+				    BPF_B | BPF_MSH, IP4_HDR_OFF);
+				f = emit_addrs(f, BPF_IND, ICMP_QDADDR_OFF,
+				    &rips);
+			}
 			*f++ = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
 		}
 	} else

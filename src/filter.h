@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The classic BPF socket filter every ring socket carries: it admits what
- * uvsd handles (IPv4 frames to a VIP, and from a nat real server) and
+ * uvsd handles (IPv4 frames to a VIP, from a nat real server, and ICMP
+ * quoting a packet to a nat real server) and
  * nothing else, so the host's other traffic costs the workers nothing.
  * Offsets are from the Ethernet header (SO_ATTACH_FILTER on SOCK_RAW);
  * accepted frames return 0xffffffff, never a snap length, because GSO

@@ -27,6 +27,12 @@
  *			    ip daddr @lip4 counter drop
  *			ip daddr @lip4 meta l4proto { tcp, udp }
  *			    th dport LO-HI counter drop
+ *			icmp type { destination-unreachable, source-quench,
+ *			    time-exceeded } @th,160,32 . @th,136,8 .
+ *			    @th,224,16 @icmpsvc4 counter drop
+ *			icmp type { ... } @th,192,32 . @th,136,8 .
+ *			    @th,240,16 @icmprs4 fib daddr type != local
+ *			    counter drop
  *		}
  *	}
  *
@@ -39,8 +45,15 @@
  * local addresses are dropped in the local port range only
  * (local_port_range, fixed at start), so a LIP that is also an address
  * of the host keeps its own connections on ports outside the range
- * (though not their later fragments).  The table lives in uvsd's network
- * namespace, so daemons in different namespaces never clash.
+ * (though not their later fragments).  ICMP errors that uvsd
+ * relays (icmp.c) are dropped by the packet they quote: from the VIP's
+ * address and port (icmpsvc4 holds svc4's elements, matched on the
+ * quoted source) or to a nat real server's (icmprs4, rs4's, on the
+ * quoted destination); raw payload offsets from the ICMP header, the
+ * quote 8 bytes in with a 20-byte header, so nftables can compare them
+ * as integers in network order.  Errors about anything else, and a
+ * quote with IP options, stay the host's.  The table lives in uvsd's
+ * network namespace, so daemons in different namespaces never clash.
  * Control thread.
  */
 #include "config.h"
@@ -64,6 +77,11 @@
 #include "xmit/xmit.h"
 
 #define NFT_SET_TYPE	"ipv4_addr . inet_proto . inet_service"
+/* Quoted source . protocol . source port, and destination . ... */
+#define NFT_QSRC	"@th,160,32 . @th,136,8 . @th,224,16"
+#define NFT_QDST	"@th,192,32 . @th,136,8 . @th,240,16"
+#define NFT_ICMP_ERR	"icmp type { destination-unreachable, source-quench, " \
+			"time-exceeded } "
 /* A TCP or UDP fragment other than the first: it has no ports. */
 #define NFT_LATER_FRAG	"ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp } "
 
@@ -167,7 +185,9 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 	    "\tset rs4 { type " NFT_SET_TYPE "; }\n"
 	    "\tset vip4 { type ipv4_addr; }\n"
 	    "\tset rip4 { type ipv4_addr; }\n"
-	    "\tset lip4 { type ipv4_addr; }\n");
+	    "\tset lip4 { type ipv4_addr; }\n"
+	    "\tset icmpsvc4 { typeof " NFT_QSRC "; }\n"
+	    "\tset icmprs4 { typeof " NFT_QDST "; }\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "\tchain in%u {\n"
 		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
@@ -181,6 +201,9 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 		    "\t\t" NFT_LATER_FRAG "ip daddr @lip4 counter drop\n"
 		    "\t\tip daddr @lip4 meta l4proto { tcp, udp } "
 		    "th dport %u-%u counter drop\n"
+		    "\t\t" NFT_ICMP_ERR NFT_QSRC " @icmpsvc4 counter drop\n"
+		    "\t\t" NFT_ICMP_ERR NFT_QDST " @icmprs4 "
+		    "fib daddr type != local counter drop\n"
 		    "\t}\n", i, ifs[i].if_name, (unsigned)lport_lo,
 		    (unsigned)lport_hi);
 	fprintf(fp, "}\n");
@@ -229,6 +252,25 @@ put_elems(FILE *fp, const char *set, uint64_t *elems, size_t n)
 		inet_ntop(AF_INET, &in, buf, sizeof(buf));
 		fprintf(fp, "%s %s . %u . %u", i > 0 ? "," : "", buf,
 		    (unsigned)(elems[i] >> 16 & 0xff),
+		    (unsigned)(elems[i] & 0xffff));
+	}
+	fprintf(fp, " }\n");
+}
+
+/* The same elements as raw integers, for icmpsvc4 and icmprs4. */
+static void
+put_raw(FILE *fp, const char *set, const uint64_t *elems, size_t n)
+{
+	size_t		 i;
+
+	if (n == 0)
+		return;
+	fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && elems[i] == elems[i - 1])
+			continue;
+		fprintf(fp, "%s 0x%08x . 0x%02x . 0x%04x", i > 0 ? "," : "",
+		    (unsigned)(elems[i] >> 24), (unsigned)(elems[i] >> 16 & 0xff),
 		    (unsigned)(elems[i] & 0xffff));
 	}
 	fprintf(fp, " }\n");
@@ -336,12 +378,16 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	    "flush set netdev " NFT_TABLE " rs4\n"
 	    "flush set netdev " NFT_TABLE " vip4\n"
 	    "flush set netdev " NFT_TABLE " rip4\n"
-	    "flush set netdev " NFT_TABLE " lip4\n");
+	    "flush set netdev " NFT_TABLE " lip4\n"
+	    "flush set netdev " NFT_TABLE " icmpsvc4\n"
+	    "flush set netdev " NFT_TABLE " icmprs4\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
 	put_addrs(fp, "vip4", svcs, nsvc);
 	put_addrs(fp, "rip4", rss, nrs);
 	put_lips(fp, "lip4", lips, nlip);
+	put_raw(fp, "icmpsvc4", svcs, nsvc);
+	put_raw(fp, "icmprs4", rss, nrs);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;

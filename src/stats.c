@@ -53,6 +53,11 @@ static const char *const drop_names[DROP__MAX] = {
 	[DROP_FRAG6]		= "fragment6",
 	[DROP_UDP6_CSUM0]	= "udp6-zero-csum",
 	[DROP_IP6_EXT]		= "ipv6-ext-header",
+	[DROP_ICMP_SHORT]	= "icmp-short",
+	[DROP_ICMP_INNER]	= "icmp-bad-inner",
+	[DROP_ICMP_CSUM]	= "icmp-checksum",
+	[DROP_ICMP_NO_CONN]	= "icmp-no-conn",
+	[DROP_ICMP_METHOD]	= "icmp-method",
 };
 
 const char *

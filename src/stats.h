@@ -46,6 +46,14 @@ enum drop_reason {
 	DROP_UDP6_CSUM0,	/* UDP over IPv6 with checksum 0 (RFC 8200 8.1) */
 	DROP_IP6_EXT,		/* IPv6 extension headers we cannot skip:
 				   routing with segments left, too many */
+	DROP_ICMP_SHORT,	/* ICMP error shorter than its header, a quoted
+				   IP header and 8 bytes of TCP/UDP */
+	DROP_ICMP_INNER,	/* quoted IP header inconsistent, or a later
+				   fragment (no ports) */
+	DROP_ICMP_CSUM,		/* ICMP checksum does not verify */
+	DROP_ICMP_NO_CONN,	/* ICMP error about no known connection */
+	DROP_ICMP_METHOD,	/* the connection's method relays no ICMP
+				   error this way */
 	DROP__MAX
 };
 
@@ -72,6 +80,7 @@ struct wstats {
 	uint64_t	 ws_ring_drops;	/* PACKET_STATISTICS tp_drops, summed */
 	uint64_t	 ws_ring_freezes; /* PACKET_STATISTICS tp_freeze_q_cnt */
 	uint64_t	 ws_frag_out;	/* datagrams cut into fragments (frag.c) */
+	uint64_t	 ws_icmp_relayed; /* ICMP errors relayed (icmp.c) */
 	uint64_t	 ws_drop[DROP__MAX];
 	struct counters	 ws_slot[STATS_SLOTS];
 };

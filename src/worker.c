@@ -28,6 +28,7 @@
 #include "epoch.h"
 #include "frag.h"
 #include "laddr.h"
+#include "icmp.h"
 #include "persist.h"
 #include "pkt.h"
 #include "sched/sched.h"
@@ -360,6 +361,53 @@ out_unlock:
 	return r;
 }
 
+/*
+ * An ICMP error about a connection, as IPVS's ip_vs_in_icmp() and
+ * ip_vs_out_icmp(): about what the VIP sent (its quote reversed is a
+ * client's tuple) it goes to the real server, about what a client sent
+ * a nat real server (reversed, a reply tuple) to the client.  Errors
+ * are counted as the connection's traffic but do not refresh it.
+ */
+static int
+worker_icmp(struct worker *w, struct pkt *p, unsigned *ret_iface)
+{
+	struct conn_table	*ct = w->w_d->d_conns;
+	const struct xmit_ops	*xo;
+	struct icmp_err		 ie;
+	struct conn		*c = NULL;
+	unsigned		 shard = 0;
+	int			 dir, r;
+
+	if ((r = icmp_parse(p, &ie)) != DROP_NONE)
+		return r;
+	/* The two directions' shards differ: one lock at a time. */
+	for (dir = CONN_IN; dir <= CONN_OUT; dir++) {
+		shard = conn_shard(ct, &ie.ie_tuple, dir);
+		conn_lock(ct, shard);
+		if ((c = conn_find(ct, shard, &ie.ie_tuple, dir)) != NULL)
+			break;
+		conn_unlock(ct, shard);
+	}
+	if (c == NULL)
+		return DROP_ICMP_NO_CONN;
+	xo = xmit_get(c->c_method);
+	if (dir == CONN_IN)
+		r = xo->icmp_in != NULL ?
+		    xo->icmp_in(w, p, &ie, c, ret_iface) : DROP_ICMP_METHOD;
+	else
+		r = xo->icmp_out != NULL ?
+		    xo->icmp_out(w, p, &ie, c, ret_iface) : DROP_ICMP_METHOD;
+	if (r == DROP_NONE || r == XMIT_SENT) {
+		if (dir == CONN_IN)
+			count_in(w->w_stats, c, p->p_l3len);
+		else
+			count_out(w->w_stats, c, p->p_l3len);
+		STAT_INC(w->w_stats->ws_icmp_relayed);
+	}
+	conn_unlock(ct, shard);
+	return r;
+}
+
 /* One frame; returns DROP_NONE once it is queued for sending. */
 static int
 worker_frame(struct worker *w, const struct table *t, unsigned slot,
@@ -383,11 +431,12 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 	frame = (uint8_t *)h + h->tp_mac;
 	r = pkt_parse(&p, frame, h->tp_snaplen,
 	    (struct vnet_hdr *)(frame - RING_VNET_LEN));
-	if (r != DROP_NONE)
+	if (r == DROP_PROTO && icmp_is(&p))
+		r = worker_icmp(w, &p, &egress);
+	else if (r != DROP_NONE)
 		return r;
-	svc = table_lookup(t, p.p_tuple.t_proto, &p.p_tuple.t_dst,
-	    p.p_tuple.t_af, p.p_tuple.t_dport);
-	if (svc != NULL)
+	else if ((svc = table_lookup(t, p.p_tuple.t_proto, &p.p_tuple.t_dst,
+	    p.p_tuple.t_af, p.p_tuple.t_dport)) != NULL)
 		r = worker_in(w, svc, &p, slot, now, &egress);
 	else
 		r = worker_out(w, &p, now, &egress);

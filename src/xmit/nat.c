@@ -6,14 +6,17 @@
  * the hop limit) lowered as a router does.  Replies go to the MAC the
  * client's frames came from, on the interface they came in.  Either
  * family; checksums are updated incrementally, partial ones as partial
- * (pkt.c).  Workers.
+ * (pkt.c).  ICMP errors about a connection are rewritten both ways as
+ * IPVS's ip_vs_nat_icmp() does (icmp.c).  Workers.
  */
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "conn.h"
 #include "daemon.h"
+#include "icmp.h"
 #include "iface.h"
 #include "pkt.h"
 #include "stats.h"
@@ -46,9 +49,45 @@ nat_out(struct worker *w, struct pkt *p, const struct conn *c,
 	return DROP_NONE;
 }
 
+/* ip_vs_nat_icmp(), inout 0: outer destination and quoted source to RIP. */
+static int
+nat_icmp_in(struct worker *w, struct pkt *p, const struct icmp_err *ie,
+    const struct conn *c, unsigned *ret_iface)
+{
+	const struct tuple *out = &c->c_tuple[CONN_OUT];
+
+	icmp_rewrite(p, ie, true, &out->t_src, out->t_sport);
+	return xmit_to_rs(w, p, c, ret_iface);
+}
+
+/*
+ * ip_vs_nat_icmp(), inout 1: outer source and quoted destination to
+ * VIP, whoever between the real server and us sent the error.
+ */
+static int
+nat_icmp_out(struct worker *w, struct pkt *p, const struct icmp_err *ie,
+    const struct conn *c, unsigned *ret_iface)
+{
+	const struct tuple *in = &c->c_tuple[CONN_IN];
+	const struct iface *ifs = w->w_d->d_ifs;
+	uint8_t *hop = p->p_l2 + p->p_l3off + 7;	/* IPv6 hop limit */
+
+	if (p->p_tuple.t_af == AF_INET ? !pkt_ttl_dec4(p) : *hop <= 1)
+		return DROP_TTL;
+	if (p->p_tuple.t_af == AF_INET6)
+		(*hop)--;
+	icmp_rewrite(p, ie, false, &in->t_dst, in->t_dport);
+	memcpy(p->p_l2, c->c_cmac, 6);
+	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
+	*ret_iface = c->c_ciface;
+	return DROP_NONE;
+}
+
 const struct xmit_ops xmit_nat = {
-	.name	= "nat",
-	.fwd	= "Masq",
-	.in	= nat_in,
-	.out	= nat_out,
+	.name		= "nat",
+	.fwd		= "Masq",
+	.in		= nat_in,
+	.out		= nat_out,
+	.icmp_in	= nat_icmp_in,
+	.icmp_out	= nat_icmp_out,
 };

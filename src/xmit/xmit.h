@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 struct conn;
+struct icmp_err;
 struct pkt;
 struct worker;
 
@@ -37,6 +38,22 @@ struct xmit_ops {
 			    const struct conn *c, unsigned *ret_iface);
 	int		(*out)(struct worker *w, struct pkt *p,
 			    const struct conn *c, unsigned *ret_iface);
+	/*
+	 * ICMP error <ie> (icmp.h) in <p> about what <c>'s VIP sent, from
+	 * outside: relay it to the real server (ip_vs_in_icmp(); dr and tun
+	 * send it as it is, nat rewrites it).  NULL: not relayed.
+	 */
+	int		(*icmp_in)(struct worker *w, struct pkt *p,
+			    const struct icmp_err *ie, const struct conn *c,
+			    unsigned *ret_iface);
+	/*
+	 * ICMP error about what the client sent, from the real server's
+	 * side: relay it to the client (ip_vs_out_icmp()).  NULL: replies
+	 * do not pass the director.
+	 */
+	int		(*icmp_out)(struct worker *w, struct pkt *p,
+			    const struct icmp_err *ie, const struct conn *c,
+			    unsigned *ret_iface);
 };
 
 extern const struct xmit_ops xmit_dr;

@@ -36,7 +36,7 @@ static uint32_t
 bpf_run(const struct sock_fprog *prog, const uint8_t *pkt, size_t len)
 {
 	const struct sock_filter	*f;
-	uint32_t			 a = 0, k;
+	uint32_t			 a = 0, x = 0, k;
 	unsigned			 pc = 0;
 
 	for (;;) {
@@ -59,6 +59,18 @@ bpf_run(const struct sock_fprog *prog, const uint8_t *pkt, size_t len)
 			if (k + 1 > len)
 				return 0;
 			a = pkt[k];
+			break;
+		case BPF_LD | BPF_W | BPF_IND:
+			k += x;
+			if (k + 4 > len)
+				return 0;
+			a = (uint32_t)pkt[k] << 24 | (uint32_t)pkt[k + 1] << 16 |
+			    (uint32_t)pkt[k + 2] << 8 | pkt[k + 3];
+			break;
+		case BPF_LDX | BPF_B | BPF_MSH:
+			if (k + 1 > len)
+				return 0;
+			x = 4 * (pkt[k] & 0xf);
 			break;
 		case BPF_JMP | BPF_JA:
 			pc += k;
@@ -236,8 +248,11 @@ test_filter_build_when_mixed(void **state)
 	t = table_make(mixed, nitems(mixed));
 	assert_int_equal(filter_build(t, &prog), 0);
 	bpf_check(&prog);
-	/* 2 unique VIPs and 1 unique nat RIP: 4 + (1 + 2 * 2) + (1 + 2 * 1) */
-	assert_int_equal(prog.len, 12);
+	/*
+	 * 2 unique VIPs and 1 unique nat RIP: 4 + (1 + 2 * 2) + (1 + 2 * 1)
+	 * + the ICMP quote's (5 + 2 * 1).
+	 */
+	assert_int_equal(prog.len, 19);
 	for (i = 0; i < nitems(frames); i++) {
 		frame(pkt, frames[i].type, frames[i].src, frames[i].dst);
 		if (bpf_run(&prog, pkt, frames[i].len) != frames[i].ret)
@@ -246,6 +261,59 @@ test_filter_build_when_mixed(void **state)
 	}
 	filter_free(&prog);
 	assert_null(prog.filter);
+	table_drop(t);
+}
+
+/* ICMP errors from anywhere, quoting a packet to <qdst>, IP header <ihl>. */
+static const struct {
+	const char	*what;
+	const char	*src, *dst, *qdst;
+	uint8_t		 proto, ihl;
+	size_t		 len;
+	uint32_t	 ret;
+} icmps[] = {
+	{ "router, about a nat RIP", "10.0.9.1", "198.51.100.1", "10.0.0.11",
+	    IPPROTO_ICMP, 5, 62, ACCEPT },
+	{ "router with options",	"10.0.9.1", "198.51.100.1", "10.0.0.11",
+	    IPPROTO_ICMP, 6, 66, ACCEPT },
+	{ "router, about a dr RIP",	"10.0.9.1", "198.51.100.1", "10.0.0.12",
+	    IPPROTO_ICMP, 5, 62, 0 },
+	{ "not ICMP",			"10.0.9.1", "198.51.100.1", "10.0.0.11",
+	    IPPROTO_UDP, 5, 62, 0 },
+	{ "quote cut short",		"10.0.9.1", "198.51.100.1", "10.0.0.11",
+	    IPPROTO_ICMP, 5, 57, 0 },
+	{ "to a VIP",			"10.0.9.1", "192.0.2.10", "198.51.100.1",
+	    IPPROTO_ICMP, 5, 62, ACCEPT },
+	{ "from a nat RIP",		"10.0.0.11", "198.51.100.1", "10.0.0.11",
+	    IPPROTO_ICMP, 5, 62, ACCEPT },
+};
+
+static void
+test_filter_build_icmp(void **state)
+{
+	struct sock_fprog	 prog;
+	struct table		*t;
+	struct addr		 a;
+	uint8_t			 pkt[80];
+	size_t			 i, q;
+
+	t = table_make(mixed, nitems(mixed));
+	assert_int_equal(filter_build(t, &prog), 0);
+	bpf_check(&prog);
+	for (i = 0; i < nitems(icmps); i++) {
+		memset(pkt, 0, sizeof(pkt));
+		frame(pkt, 0x0800, icmps[i].src, icmps[i].dst);
+		pkt[14] = (uint8_t)(0x40 | icmps[i].ihl);
+		pkt[23] = icmps[i].proto;
+		q = 14 + 4 * icmps[i].ihl + 8;
+		pkt[q] = 0x45;
+		assert_int_equal(addr_parse(icmps[i].qdst, &a), 0);
+		memcpy(pkt + q + 16, &a.a.v4, 4);
+		if (bpf_run(&prog, pkt, icmps[i].len) != icmps[i].ret)
+			fail_msg("%s: expected %#x", icmps[i].what,
+			    icmps[i].ret);
+	}
+	filter_free(&prog);
 	table_drop(t);
 }
 
@@ -334,6 +402,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter_build_when_mixed),
+		cmocka_unit_test(test_filter_build_icmp),
 		cmocka_unit_test(test_filter_build_when_empty),
 		cmocka_unit_test(test_filter_build_when_at_limit),
 		cmocka_unit_test(test_filter_build_when_over_limit),

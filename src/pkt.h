@@ -73,7 +73,9 @@ struct pkt {
  * destination options and routing headers (with no segments left) are
  * skipped; a fragment header gives DROP_FRAG6: the fanout's DEFRAG
  * reassembles IPv4 only, so IPv6 fragments are counted and dropped.
- * UDP over IPv6 with a zero checksum gives DROP_UDP6_CSUM0.
+ * UDP over IPv6 with a zero checksum gives DROP_UDP6_CSUM0.  Another
+ * protocol gives DROP_PROTO with the IP part filled (p_l3len, p_l4off,
+ * the tuple's addresses and protocol), which icmp.c decodes ICMP from.
  */
 int	 pkt_parse(struct pkt *p, uint8_t *frame, uint32_t len,
 	    struct vnet_hdr *vh);

@@ -108,6 +108,24 @@ static const char rates[] = INFO
     "inpkts 2 outpkts 3 inbytes 4 outbytes 5 cps 2 inpps 40 outpps 30 "
     "inbps 100000000 outbps 12\n";
 
+/* A fullnat service: its local addresses and PROXY version. */
+static const char fullnat[] = INFO
+    "service tcp 192.0.2.30:80 scheduler rr flags 0x0 persistent 0 "
+    "netmask 255.255.255.255 laddr 10.0.3.1,10.0.3.2 proxy v2 conns 0 "
+    "inpkts 0 outpkts 0 inbytes 0 outbytes 0 cps 0 inpps 0 outpps 0 "
+    "inbps 0 outbps 0\n"
+    "server tcp 192.0.2.30:80 10.0.0.11:8080 method fullnat weight 2 "
+    "active 1 inactive 0 uthreshold 0 lthreshold 0 persistconns 0 conns 0 "
+    "inpkts 0 outpkts 0 inbytes 0 outbytes 0 cps 0 inpps 0 outpps 0 "
+    "inbps 0 outbps 0\n"
+    "service udp 192.0.2.30:53 scheduler wlc flags 0x0 persistent 0 "
+    "netmask 255.255.255.255 conns 0 inpkts 0 outpkts 0 inbytes 0 "
+    "outbytes 0 cps 0 inpps 0 outpps 0 inbps 0 outbps 0\n"
+    "server udp 192.0.2.30:53 10.0.0.11:53 method fullnat weight 1 "
+    "active 0 inactive 1 uthreshold 0 lthreshold 0 persistconns 0 conns 0 "
+    "inpkts 0 outpkts 0 inbytes 0 outbytes 0 cps 0 inpps 0 outpps 0 "
+    "inbps 0 outbps 0\n";
+
 #define RTITLE	"Prot LocalAddress:Port                 CPS    InPPS   OutPPS" \
 		"    InBPS   OutBPS\n" \
 		"  -> RemoteAddress:Port\n"
@@ -227,6 +245,19 @@ static const struct {
 	    "-A -t 192.0.2.20:http -s rr\n"
 	    "-A -u a-very-long-host-name.example.com:domain -s wrr\n"
 	    "-a -u a-very-long-host-name.example.com:domain -r 10.0.0.21:domain -g -w 0\n" },
+	{ "fullnat", fullnat, ADM_FMT_NUMERIC, false, NULL,
+	    VLINE TITLE
+	    "TCP  192.0.2.30:80 rr laddr 10.0.3.1,10.0.3.2 proxy v2\n"
+	    "  -> 10.0.0.11:8080               FullNat 2      1          0         \n"
+	    "UDP  192.0.2.30:53 wlc\n"
+	    "  -> 10.0.0.11:53                 FullNat 1      0          1         \n" },
+	{ "fullnat, save", fullnat, ADM_FMT_NUMERIC | ADM_FMT_RULE, false,
+	    NULL,
+	    "-A -t 192.0.2.30:80 -s rr --laddr 10.0.3.1,10.0.3.2 "
+	    "--proxy-protocol v2\n"
+	    "-a -t 192.0.2.30:80 -r 10.0.0.11:8080 --fullnat -w 2\n"
+	    "-A -u 192.0.2.30:53 -s wlc\n"
+	    "-a -u 192.0.2.30:53 -r 10.0.0.11:53 --fullnat -w 1\n" },
 	{ "rate", rates, ADM_FMT_RATE, false, NULL,
 	    VLINE RTITLE
 	    "TCP  192.0.2.10:80                       5      100       90  123456K     5000\n"

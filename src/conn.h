@@ -47,9 +47,12 @@ enum {
 #define CONN_F_HASOUT	0x04	/* c_tuple[CONN_OUT] is hashed */
 #define CONN_F_TEMPLATE	0x08	/* persistence template: c_tuple[CONN_IN] is
 				   (CIP & netmask):0 -> VIP:vport, no traffic */
-#define CONN_F_PROXY	0x10	/* fullnat: a PROXY header is due at c_pseq */
-#define CONN_F_PPSENT	0x20	/* fullnat: the PROXY header went out */
-#define CONN_F_PPV2	0x40	/* fullnat: PROXY v2, else v1 */
+
+/* c_ppflags: fullnat's PROXY protocol state. */
+#define CONN_PP_ON	0x01	/* a PROXY header goes in at c_pseq */
+#define CONN_PP_V2	0x02	/* version 2, else 1 */
+#define CONN_PP_SENT	0x04	/* a header went out */
+#define CONN_PP_ACKED	0x08	/* the real server acknowledged all of it */
 
 /*
  * t_pad[0] of a template's tuple, so that no frame's tuple (pad zero)
@@ -90,6 +93,7 @@ struct conn {
 					   sequence number, host order */
 	uint16_t	 c_lshard;	/* fullnat: the shard c_laddr's port is of */
 	uint8_t		 c_pplen;	/* fullnat: PROXY header bytes */
+	uint8_t		 c_ppflags;	/* fullnat: CONN_PP_* */
 };
 
 struct conn_table;

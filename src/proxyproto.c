@@ -78,12 +78,18 @@ proxy_hdr(int ver, const struct tuple *in, uint8_t *buf, size_t len)
 }
 
 int
-pp_seq_in(uint32_t seq, uint32_t paylen, bool syn, uint32_t dseq, bool sent)
+pp_seq_in(uint32_t seq, uint32_t paylen, uint8_t tcpflags, uint32_t dseq,
+    bool sent, bool acked)
 {
-	if (syn)
+	if (tcpflags & TCPF_SYN)
 		return PP_KEEP;
 	if (seq == dseq) {
 		if (paylen > 0)
+			return PP_INSERT;
+		if (tcpflags & TCPF_RST)
+			return sent ? PP_SHIFT : PP_KEEP;
+		/* A bare ACK or FIN carries it until the server has it. */
+		if ((tcpflags & TCPF_ACK) && !acked)
 			return PP_INSERT;
 		return sent ? PP_SHIFT : PP_KEEP;
 	}

@@ -12,10 +12,16 @@
  * the header maps to <dseq>).  A segment that starts at <dseq> with data
  * (the first one, or its retransmission, or a coalesced retransmission)
  * gets the header again, the same bytes, since they depend only on the
- * connection's tuple.  Zero-length segments at <dseq> (pure ACKs, a FIN
- * without data) move only once a header went out (<sent>), so a client
- * that closes without sending anything is not confused.  A SYN carrying
- * data (TCP Fast Open) is passed as it is, without a header.  Pure code.
+ * connection's tuple.  So does a bare ACK (or FIN) at <dseq> until the
+ * real server has acknowledged the whole header (<acked>): the header
+ * leaves with the ACK that ends the handshake, as a proxy sends it right
+ * after connecting, so that a server that speaks first (SMTP, FTP) and
+ * waits for the header before its greeting is not deadlocked; should
+ * that segment be lost, the next one at <dseq> carries it again, and a
+ * copy the server already has is trimmed by its TCP as a retransmission.
+ * A RST at <dseq> moves only once a header went out (<sent>).  A SYN
+ * carrying data (TCP Fast Open) is passed as it is, without a header.
+ * Pure code.
  */
 #ifndef UVS_PROXYPROTO_H
 #define UVS_PROXYPROTO_H
@@ -49,12 +55,13 @@ seq_after(uint32_t a, uint32_t b)
 enum { PP_KEEP, PP_SHIFT, PP_INSERT };
 
 /*
- * What a client -> RS segment with sequence number <seq> (host order)
- * and <paylen> payload bytes needs: PP_KEEP, PP_SHIFT (seq + hl), or
- * PP_INSERT (the header in front of its payload, seq unchanged).
+ * What a client -> RS segment with sequence number <seq> (host order),
+ * TCP flags <tcpflags> (TCPF_*) and <paylen> payload bytes needs:
+ * PP_KEEP, PP_SHIFT (seq + hl), or PP_INSERT (the header in front of its
+ * payload, seq unchanged).
  */
-int	 pp_seq_in(uint32_t seq, uint32_t paylen, bool syn, uint32_t dseq,
-	    bool sent);
+int	 pp_seq_in(uint32_t seq, uint32_t paylen, uint8_t tcpflags,
+	    uint32_t dseq, bool sent, bool acked);
 /*
  * An acknowledgement number or SACK edge <x> (host order) of the real
  * server, in the client's sequence space.

@@ -106,8 +106,8 @@ fullnat_conn_init(struct conn *c, const struct svc *svc,
 		return;
 	memcpy(&seq, p->p_l2 + p->p_l4off + 4, 4);
 	c->c_pseq = ntohl(seq) + 1;	/* made on the SYN: ISN + 1 */
-	c->c_flags |= CONN_F_PROXY |
-	    (svc->svc_proxy == PROXY_V2 ? CONN_F_PPV2 : 0);
+	c->c_ppflags = CONN_PP_ON |
+	    (svc->svc_proxy == PROXY_V2 ? CONN_PP_V2 : 0);
 }
 
 void
@@ -186,7 +186,7 @@ fullnat_proxy_build(const struct pkt *p, const struct conn *c, uint8_t *buf,
 	uint32_t	 hl, hlen, l4off, thl, paylen, tot, ntot, max;
 	uint16_t	 ck;
 
-	hl = (uint32_t)proxy_hdr(c->c_flags & CONN_F_PPV2 ? PROXY_V2 :
+	hl = (uint32_t)proxy_hdr(c->c_ppflags & CONN_PP_V2 ? PROXY_V2 :
 	    PROXY_V1, &c->c_tuple[CONN_IN], hdr, sizeof(hdr));
 	if (hl == 0 || hl != c->c_pplen)
 		return DROP_PROXY;
@@ -309,11 +309,15 @@ proxy_in(struct worker *w, struct pkt *p, struct conn *c, bool *sent)
 	int		 r;
 
 	*sent = false;
-	switch (pp_seq_in(seq, paylen, p->p_tcpflags & TCPF_SYN, c->c_pseq,
-	    c->c_flags & CONN_F_PPSENT)) {
+	/* A new SYN before any header (the client retried): its ISN. */
+	if ((p->p_tcpflags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
+	    !(c->c_ppflags & CONN_PP_SENT))
+		c->c_pseq = seq + 1;
+	switch (pp_seq_in(seq, paylen, p->p_tcpflags, c->c_pseq,
+	    c->c_ppflags & CONN_PP_SENT, c->c_ppflags & CONN_PP_ACKED)) {
 	case PP_INSERT:
 		if ((r = proxy_insert(w, p, c)) == XMIT_SENT) {
-			c->c_flags |= CONN_F_PPSENT;
+			c->c_ppflags |= CONN_PP_SENT;
 			*sent = true;
 		}
 		return r;
@@ -343,7 +347,7 @@ fullnat_in(struct worker *w, struct pkt *p, const struct conn *cc,
 
 	pkt_rewrite(p, true, &out->t_src, out->t_sport);
 	pkt_rewrite(p, false, &out->t_dst, out->t_dport);
-	if (c->c_flags & CONN_F_PROXY) {
+	if (c->c_ppflags & CONN_PP_ON) {
 		r = proxy_in(w, p, c, &sent);
 		if (sent || r != DROP_NONE)
 			return r;
@@ -352,19 +356,26 @@ fullnat_in(struct worker *w, struct pkt *p, const struct conn *cc,
 }
 
 static int
-fullnat_out(struct worker *w, struct pkt *p, const struct conn *c,
+fullnat_out(struct worker *w, struct pkt *p, const struct conn *cc,
     unsigned *ret_iface)
 {
+	/* The shard lock is held: the method keeps its PROXY state. */
+	struct conn	*c = (struct conn *)cc;
 	const struct tuple *in = &c->c_tuple[CONN_IN];
 	const struct iface *ifs = w->w_d->d_ifs;
 	uint8_t		*th = p->p_l2 + p->p_l4off;
 
 	if (!pkt_ttl_dec(p))
 		return DROP_TTL;
-	if (c->c_flags & CONN_F_PROXY)
+	if (c->c_ppflags & CONN_PP_ON) {
+		/* The server has the whole header: no more in bare ACKs. */
+		if ((th[13] & TCPF_ACK) && (c->c_ppflags & CONN_PP_SENT) &&
+		    !seq_after(c->c_pseq + c->c_pplen, ntohl(ld32(th + 8))))
+			c->c_ppflags |= CONN_PP_ACKED;
 		pp_tcp_out(th, (uint32_t)(th[12] >> 4) * 4, c->c_pseq,
-		    c->c_pplen, c->c_flags & CONN_F_PPSENT,
+		    c->c_pplen, c->c_ppflags & CONN_PP_SENT,
 		    !p->p_csum_partial);
+	}
 	pkt_rewrite(p, false, &in->t_dst, in->t_dport);
 	pkt_rewrite(p, true, &in->t_src, in->t_sport);
 	memcpy(p->p_l2, c->c_cmac, 6);

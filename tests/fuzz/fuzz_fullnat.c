@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	th = frame + p.p_l4off;
 	thl = (uint32_t)(th[12] >> 4) * 4;
 	ok = pkt_l4csum_ok(&p);
-	(void)pp_seq_in(dseq + hl, len, th[13] & TCPF_SYN, dseq, sent);
+	(void)pp_seq_in(dseq + hl, len, th[13], dseq, sent, hl & 1);
 	pp_tcp_out(th, thl, dseq, hl, sent, true);
 	if (ok && !pkt_l4csum_ok(&p))
 		__builtin_trap();

@@ -6,6 +6,9 @@
 #        PROXY service: sends SIZE random bytes in one write, half-closes,
 #        reads to EOF and checks that what came back is exactly the PROXY
 #        header (version VER, this socket's addresses) and then the bytes.
+#   banner VIP PORT VER FILE  connect and send nothing: a server that
+#        reads the PROXY header (into FILE) before its greeting must
+#        greet; FILE must hold this connection's header.
 #   udpflows VIP PORT N     N UDP flows from N distinct source ports, one
 #        datagram each, to an echo; prints how many got their echo.
 # Bounded: every socket has a timeout.  Exit 0 on success, 1 on failure.
@@ -47,6 +50,26 @@ def echo(vip, port, size, ver):
     return 0
 
 
+def banner(vip, port, ver, path):
+    s = socket.create_connection((vip, port), timeout=5)
+    src, sport = s.getsockname()
+    try:
+        got = s.recv(64)
+    except socket.timeout:
+        got = b""
+    s.close()
+    if got != b"banner\n":
+        print("no greeting without client data: got %r" % got)
+        return 1
+    want = proxy_hdr(ver, src, sport, vip, port)
+    with open(path, "rb") as f:
+        hdr = f.read()
+    if hdr != want:
+        print("server read %r, want %r" % (hdr, want))
+        return 1
+    return 0
+
+
 def udpflows(vip, port, n):
     socks = []
     for i in range(n):
@@ -72,6 +95,9 @@ def udpflows(vip, port, n):
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "banner":
+        sys.exit(banner(sys.argv[2], int(sys.argv[3]), sys.argv[4],
+                        sys.argv[5]))
     if sys.argv[1] == "echo":
         sys.exit(echo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
                       sys.argv[5]))

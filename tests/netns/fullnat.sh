@@ -14,6 +14,9 @@
 #     PROXY header and then 100 KiB sent in one write (a GSO super-packet
 #     with offloads on, full-size segments without): the header goes in
 #     front of the first data and sequence numbers follow it;
+#   - a server that speaks first but reads the PROXY header before its
+#     greeting greets a client that sends nothing: the header leaves with
+#     the handshake's ACK;
 #   - UDP via fullnat (socat echo), datagrams of 1..1472 bytes intact;
 #   - uvsadm -S shows --fullnat, --laddr and --proxy-protocol, and what it
 #     saves restores to the same listing.
@@ -80,10 +83,15 @@ EOC
 		    "TCP4-LISTEN:7,bind=${RS_IP[$i]},reuseaddr,fork" EXEC:cat
 		bg_run "$r" "$TMPD/udp-rs$i.log" socat -T 2 \
 		    "UDP4-RECVFROM:9000,bind=${RS_IP[$i]},fork" EXEC:cat
+		# Reads the 28-byte v2 header (IPv4), then greets.
+		bg_run "$r" "$TMPD/tcp25-rs$i.log" socat \
+		    "TCP4-LISTEN:25,bind=${RS_IP[$i]},reuseaddr,fork" \
+		    "SYSTEM:head -c 28 >$TMPD/pp25.rs$i; echo banner"
 	done
 	for i in 1 2; do
 		wait_tcp_listen "${NS_RS[$i]}" 80
 		wait_tcp_listen "${NS_RS[$i]}" 7
+		wait_tcp_listen "${NS_RS[$i]}" 25
 		wait_udp_bound "${NS_RS[$i]}" 9000
 	done
 }
@@ -109,6 +117,7 @@ fn_services()
 	    die "-A :81"
 	adm -A -t "$VIP:7" -s rr --proxy-protocol v1 || die "-A :7"
 	adm -A -t "$VIP:8" -s rr --proxy-protocol v2 || die "-A :8"
+	adm -A -t "$VIP:25" -s rr --proxy-protocol v2 || die "-A :25"
 	adm -A -u "$VIP:9000" -s rr || die "-A udp"
 	for i in 1 2; do
 		adm -a -t "$VIP:80" -r "${RS_IP[$i]}:80" --fullnat || die "-a 80"
@@ -117,6 +126,7 @@ fn_services()
 	done
 	adm -a -t "$VIP:7" -r "${RS_IP[1]}:7" --fullnat || die "-a 7"
 	adm -a -t "$VIP:8" -r "${RS_IP[2]}:7" --fullnat || die "-a 8"
+	adm -a -t "$VIP:25" -r "${RS_IP[1]}:25" --fullnat || die "-a 25"
 }
 
 for OFFLOADS in on off; do
@@ -158,6 +168,12 @@ for OFFLOADS in on off; do
 			fi
 		done
 	done
+	if timeout --foreground 20 ip netns exec "$NS_C" python3 "$CLIENT_PY" \
+	    banner "$VIP" 25 v2 "$TMPD/pp25.rs1" >"$TMPD/banner.out" 2>&1; then
+		pass "server-first: greeting without client data, v2 header read"
+	else
+		fail "server-first: $(head -c 300 "$TMPD/banner.out")"
+	fi
 	for sz in 1 512 1472; do
 		udp_echo_check "$VIP" 9000 "$sz" && pass "udp echo of $sz bytes intact"
 	done

@@ -119,27 +119,39 @@ test_proxy_headers(void **state)
 	assert_int_equal(proxy_hdr(PROXY_V1, &t, buf, sizeof(buf)), 0);
 }
 
+#define A	TCPF_ACK
+#define AF	(TCPF_ACK | TCPF_FIN)
+#define AR	(TCPF_ACK | TCPF_RST)
+#define S	TCPF_SYN
+
 static const struct {
 	uint32_t	 seq, paylen, dseq;
-	bool		 syn, sent;
+	uint8_t		 flags;
+	bool		 sent, acked;
 	int		 want;
 } seq_in[] = {
-	{ 999, 0, 1000, true, false, PP_KEEP },		/* the SYN */
-	{ 999, 0, 1000, true, true, PP_KEEP },		/* retransmitted */
-	{ 1000, 0, 1000, false, false, PP_KEEP },	/* ACK of the handshake */
-	{ 1000, 100, 1000, false, false, PP_INSERT },	/* first data */
-	{ 1000, 100, 1000, false, true, PP_INSERT },	/* its retransmission */
-	{ 1000, 1400, 1000, false, true, PP_INSERT },	/* coalesced */
-	{ 1000, 0, 1000, false, true, PP_SHIFT },	/* ACK after the header */
-	{ 1100, 0, 1000, false, true, PP_SHIFT },
-	{ 1100, 50, 1000, false, false, PP_SHIFT },	/* first one was lost */
-	{ 900, 10, 1000, false, false, PP_KEEP },	/* before: untouched */
+	{ 999, 0, 1000, S, false, false, PP_KEEP },	/* the SYN */
+	{ 999, 0, 1000, S, true, true, PP_KEEP },	/* retransmitted */
+	/* The handshake's ACK carries the header until the server has it. */
+	{ 1000, 0, 1000, A, false, false, PP_INSERT },
+	{ 1000, 0, 1000, A, true, false, PP_INSERT },
+	{ 1000, 0, 1000, A, true, true, PP_SHIFT },	/* then it moves */
+	{ 1000, 0, 1000, AF, false, false, PP_INSERT },	/* FIN at once */
+	{ 1000, 0, 1000, AR, false, false, PP_KEEP },	/* RST: never data */
+	{ 1000, 0, 1000, AR, true, false, PP_SHIFT },
+	{ 1000, 0, 1000, 0, false, false, PP_KEEP },	/* no ACK: odd, kept */
+	{ 1000, 100, 1000, A, false, false, PP_INSERT },	/* first data */
+	{ 1000, 100, 1000, A, true, true, PP_INSERT },	/* its retransmission */
+	{ 1000, 1400, 1000, A, true, true, PP_INSERT },	/* coalesced */
+	{ 1100, 0, 1000, A, true, true, PP_SHIFT },
+	{ 1100, 50, 1000, A, false, false, PP_SHIFT },	/* header still due */
+	{ 900, 10, 1000, A, false, false, PP_KEEP },	/* before: untouched */
 	/* Wraparound: dseq at the top of the space. */
-	{ 0xffffffffu, 10, 0xffffffffu, false, false, PP_INSERT },
-	{ 5, 0, 0xffffffffu, false, true, PP_SHIFT },
-	{ 0xfffffffeu, 0, 0xffffffffu, true, false, PP_KEEP },
-	{ 0x7ffffffeu, 1, 0xffffffffu, false, true, PP_SHIFT },
-	{ 0x7fffffffu, 1, 0xffffffffu, false, true, PP_KEEP },	/* half way */
+	{ 0xffffffffu, 10, 0xffffffffu, A, false, false, PP_INSERT },
+	{ 5, 0, 0xffffffffu, A, true, true, PP_SHIFT },
+	{ 0xfffffffeu, 0, 0xffffffffu, S, false, false, PP_KEEP },
+	{ 0x7ffffffeu, 1, 0xffffffffu, A, true, true, PP_SHIFT },
+	{ 0x7fffffffu, 1, 0xffffffffu, A, true, true, PP_KEEP }, /* half way */
 };
 
 static void
@@ -150,8 +162,8 @@ test_seq_in(void **state)
 	(void)state;
 	for (i = 0; i < nitems(seq_in); i++)
 		assert_int_equal(pp_seq_in(seq_in[i].seq, seq_in[i].paylen,
-		    seq_in[i].syn, seq_in[i].dseq, seq_in[i].sent),
-		    seq_in[i].want);
+		    seq_in[i].flags, seq_in[i].dseq, seq_in[i].sent,
+		    seq_in[i].acked), seq_in[i].want);
 }
 
 static const struct {
@@ -538,7 +550,7 @@ test_proxy_build(void **state)
 		hl = (uint32_t)proxy_hdr(ver, &c.c_tuple[CONN_IN], hdr,
 		    sizeof(hdr));
 		c.c_pplen = (uint8_t)hl;
-		c.c_flags = CONN_F_PROXY | (ver == PROXY_V2 ? CONN_F_PPV2 : 0);
+		c.c_ppflags = CONN_PP_ON | (ver == PROXY_V2 ? CONN_PP_V2 : 0);
 		f = mkseg(&p, &vh, af, part, 1000, 301);
 		assert_int_equal(fullnat_proxy_len(&p, &c),
 		    14 + iphl + 20 + 301 + hl);

@@ -216,3 +216,34 @@ icmp_rewrite(struct pkt *p, const struct icmp_err *ie, bool to_rs,
 		apply(ic + 2, d);
 	memcpy(to_rs ? &p->p_tuple.t_dst : &p->p_tuple.t_src, addr->b, alen);
 }
+
+void
+icmp_quote_set32(struct pkt *p, const struct icmp_err *ie, uint32_t off,
+    uint32_t val)
+{
+	uint8_t		*l4 = p->p_l2 + ie->ie_in4off;
+	uint8_t		*qc, *f = l4 + off;
+	uint32_t	 d, dq;
+	uint16_t	 c0, c1;
+	size_t		 coff;
+	bool		 udp = ie->ie_tuple.t_proto == IPPROTO_UDP;
+
+	if (off > ie->ie_in4len || ie->ie_in4len - off < 4 || (off & 1))
+		return;
+	d = dq = delta_buf(f, (const uint8_t *)&val, 4);
+	memcpy(f, &val, 4);
+	coff = udp ? 6 : 16;
+	qc = l4 + coff;
+	/* The checksum field itself is never what changes here. */
+	if (ie->ie_in4len >= coff + 2 && (off + 4 <= coff || off >= coff + 2) &&
+	    !(udp && p->p_tuple.t_af == AF_INET && ld16(qc) == 0)) {
+		c0 = ld16(qc);
+		c1 = csum_fold((uint16_t)~c0 + dq);
+		if (udp && c1 == 0)
+			c1 = 0xffff;
+		st16(qc, c1);
+		d += (uint16_t)~c0 + c1;
+	}
+	if (!p->p_csum_partial)
+		apply(p->p_l2 + ie->ie_off + 2, d);
+}

@@ -70,6 +70,15 @@ int	 icmp_parse(const struct pkt *p, struct icmp_err *ret);
 void	 icmp_rewrite(struct pkt *p, const struct icmp_err *ie, bool to_rs,
 	    const union inaddr *addr, uint16_t port);
 
+/*
+ * Set the 32-bit word at <off> bytes into the quoted TCP/UDP header (a
+ * TCP sequence number: fullnat's PROXY shift) to <val> (network order),
+ * with the quoted checksum, when quoted, and the ICMP checksum updated.
+ * Nothing happens when the quote holds fewer than <off> + 4 bytes.
+ */
+void	 icmp_quote_set32(struct pkt *p, const struct icmp_err *ie,
+	    uint32_t off, uint32_t val);
+
 /* Verify <p>'s ICMP checksum from scratch (tests, fuzz target). */
 bool	 icmp_csum_ok(const struct pkt *p, const struct icmp_err *ie);
 

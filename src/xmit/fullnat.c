@@ -31,8 +31,11 @@
  * gets addresses rewritten and no header: there is no stream to put it
  * in.  IPv4 and IPv6 alike (a service, its real servers and its LIPs
  * are of one family; IPv6's header has no checksum and its payload
- * length, extension headers included, grows with the header).
- * Workers; no allocation, no syscall.
+ * length, extension headers included, grows with the header).  ICMP
+ * errors about a connection are translated both ways, both addresses
+ * and ports of the quote, and the quoted sequence number back into the
+ * client's space for the client (icmp.c).  Workers; no allocation, no
+ * syscall.
  */
 #include "config.h"
 
@@ -43,6 +46,7 @@
 
 #include "conn.h"
 #include "daemon.h"
+#include "icmp.h"
 #include "iface.h"
 #include "laddr.h"
 #include "pkt.h"
@@ -384,9 +388,59 @@ fullnat_out(struct worker *w, struct pkt *p, const struct conn *cc,
 	return DROP_NONE;
 }
 
+/*
+ * An ICMP error about what the VIP sent the client, for the real
+ * server: it must see its own packet quoted, RIP:rport -> LIP:lport, in
+ * an error from the LIP.  The quoted ack keeps the client's sequence
+ * space: the real server's stack does not look at it.
+ */
+static int
+fullnat_icmp_in(struct worker *w, struct pkt *p, const struct icmp_err *ie,
+    const struct conn *c, unsigned *ret_iface)
+{
+	const struct tuple *out = &c->c_tuple[CONN_OUT];
+
+	icmp_rewrite(p, ie, true, &out->t_src, out->t_sport);
+	icmp_rewrite(p, ie, false, &out->t_dst, out->t_dport);
+	return xmit_to_rs(w, p, c, ret_iface);
+}
+
+/*
+ * An ICMP error about what a client sent, from the real server's side,
+ * for the client: its packet quoted as it sent it, CIP:cport ->
+ * VIP:vport, with the sequence number back in its own space (a TCP
+ * stack drops errors quoting a segment it never sent).
+ */
+static int
+fullnat_icmp_out(struct worker *w, struct pkt *p, const struct icmp_err *ie,
+    const struct conn *c, unsigned *ret_iface)
+{
+	const struct tuple *in = &c->c_tuple[CONN_IN];
+	const struct iface *ifs = w->w_d->d_ifs;
+	uint32_t	 seq;
+
+	if (!pkt_ttl_dec(p))
+		return DROP_TTL;
+	icmp_rewrite(p, ie, false, &in->t_dst, in->t_dport);
+	icmp_rewrite(p, ie, true, &in->t_src, in->t_sport);
+	if ((c->c_ppflags & CONN_PP_ON) && ie->ie_tuple.t_proto ==
+	    IPPROTO_TCP) {
+		memcpy(&seq, p->p_l2 + ie->ie_in4off + 4, 4);
+		seq = htonl(pp_seq_out(ntohl(seq), c->c_pseq, c->c_pplen,
+		    c->c_ppflags & CONN_PP_SENT));
+		icmp_quote_set32(p, ie, 4, seq);
+	}
+	memcpy(p->p_l2, c->c_cmac, 6);
+	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
+	*ret_iface = c->c_ciface;
+	return DROP_NONE;
+}
+
 const struct xmit_ops xmit_fullnat = {
-	.name	= "fullnat",
-	.fwd	= "FullNat",
-	.in	= fullnat_in,
-	.out	= fullnat_out,
+	.name		= "fullnat",
+	.fwd		= "FullNat",
+	.in		= fullnat_in,
+	.out		= fullnat_out,
+	.icmp_in	= fullnat_icmp_in,
+	.icmp_out	= fullnat_icmp_out,
 };

@@ -70,12 +70,9 @@ nat_icmp_out(struct worker *w, struct pkt *p, const struct icmp_err *ie,
 {
 	const struct tuple *in = &c->c_tuple[CONN_IN];
 	const struct iface *ifs = w->w_d->d_ifs;
-	uint8_t *hop = p->p_l2 + p->p_l3off + 7;	/* IPv6 hop limit */
 
-	if (p->p_tuple.t_af == AF_INET ? !pkt_ttl_dec4(p) : *hop <= 1)
+	if (!pkt_ttl_dec(p))
 		return DROP_TTL;
-	if (p->p_tuple.t_af == AF_INET6)
-		(*hop)--;
 	icmp_rewrite(p, ie, false, &in->t_dst, in->t_dport);
 	memcpy(p->p_l2, c->c_cmac, 6);
 	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);

@@ -7,10 +7,11 @@
 #   "fragmentation needed" to the VIP for the real server's 1500-byte
 #   segments; uvsd must relay it to the real server (dr: as it is; nat:
 #   with the outer destination and the quoted source rewritten to the
-#   RIP), or a 2 MiB download through x stalls in a PMTU black hole;
-# - port unreachable: a nat real server with nothing on udp 9100
-#   answers a client's datagram with an ICMP error that uvsd must rewrite
-#   to come from the VIP, so the client's socket sees "connection
+#   RIP; fullnat: from the LIP, quoting RIP -> LIP), or a 2 MiB download
+#   through x stalls in a PMTU black hole;
+# - port unreachable: a nat or fullnat real server with nothing on udp
+#   9100 answers a client's datagram with an ICMP error that uvsd must
+#   rewrite to come from the VIP, so the client's socket sees "connection
 #   refused"; over dr the real server answers the client directly;
 # - uvsd's nftables rules keep both errors from the host.
 #
@@ -27,6 +28,8 @@ uvs_init icmp-relay 90 nginx cmp ss
 
 C2_IP=10.0.9.2
 X_IP=10.0.1.3
+VIP_FN=203.0.113.30
+LIP=10.0.3.1
 
 # nft_count PATTERN: packets counted by the rules matching, all chains.
 nft_count()
@@ -83,8 +86,12 @@ for OFFLOADS in on off; do
 	lb_server udp "$VIP_DR" 9100 "${RS_IP[1]}" dr 1
 	lb_service udp "$VIP_NAT" 9100 rr
 	lb_server udp "$VIP_NAT" 9100 "${RS_IP[1]}" nat 1
+	adm -A -t "$VIP_FN:80" -s rr --laddr "$LIP" || die "-A fullnat tcp"
+	adm -a -t "$VIP_FN:80" -r "${RS_IP[1]}:80" --fullnat || die "-a fullnat tcp"
+	adm -A -u "$VIP_FN:9100" -s rr --laddr "$LIP" || die "-A fullnat udp"
+	adm -a -u "$VIP_FN:9100" -r "${RS_IP[1]}" --fullnat || die "-a fullnat udp"
 
-	for vip in "$VIP_DR" "$VIP_NAT"; do
+	for vip in "$VIP_DR" "$VIP_NAT" "$VIP_FN"; do
 		out=$TMPD/big.out
 		rm -f "$out"
 		if ! timeout --foreground 30 ip netns exec "$NS_C2" curl -sS \
@@ -100,21 +107,28 @@ for OFFLOADS in on off; do
 	# The real server learnt the path MTU from the relayed errors.
 	ip -n "$r" route get "$C2_IP" from "$VIP_DR" >"$TMPD/route.out" 2>&1
 	ip -n "$r" route get "$C2_IP" >>"$TMPD/route.out" 2>&1
-	if grep -q "mtu 1400" "$TMPD/route.out"; then
-		pass "rs1 caches mtu 1400 toward the client"
+	if [ "$(grep -c "mtu 1400" "$TMPD/route.out")" -ge 2 ]; then
+		pass "rs1 caches mtu 1400 toward the client (dr and nat)"
 	else
-		fail "rs1 has no mtu 1400 toward the client: $(tr '\n' ' ' <"$TMPD/route.out")"
+		fail "rs1 lacks mtu 1400 toward the client: $(tr '\n' ' ' <"$TMPD/route.out")"
+	fi
+	if ip -n "$r" route get "$LIP" | grep -q "mtu 1400"; then
+		pass "rs1 caches mtu 1400 toward the LIP (fullnat)"
+	else
+		fail "rs1 lacks mtu 1400 toward the LIP: $(ip -n "$r" route get "$LIP" | tr '\n' ' ')"
 	fi
 
 	refused "$NS_C" "$VIP_NAT"
 	refused "$NS_C" "$VIP_DR"
+	refused "$NS_C" "$VIP_FN"
 
 	n=$(ctl stats | awk '$1 == "icmp-relayed" { print $2 }')
-	# At least one frag-needed each for dr and nat, one port unreachable.
-	if [ "${n:-0}" -ge 3 ]; then
+	# At least a frag-needed each for dr, nat and fullnat, and two port
+	# unreachables.
+	if [ "${n:-0}" -ge 5 ]; then
 		pass "uvsd relayed $n ICMP errors"
 	else
-		fail "uvsd relayed ${n:-no} ICMP errors, want 3 or more"
+		fail "uvsd relayed ${n:-no} ICMP errors, want 5 or more"
 	fi
 	n=$(nft_count "@icmpsvc4")
 	[ "$n" -ge 2 ] && pass "nft kept $n errors to VIPs from the host" ||

@@ -8,7 +8,9 @@
  * checksum when quoted, the ICMP checksum and ICMPv6's pseudo-header):
  * so every incremental update is checked against a full computation.
  * A partial ICMPv6 checksum is completed as a device would before the
- * comparison.  Malformed errors are refused with their reasons.
+ * comparison.  Fullnat translates both ends of the quote, and puts a
+ * client's quoted sequence number back where its PROXY header shifted
+ * it.  Malformed errors are refused with their reasons.
  */
 #include "config.h"
 
@@ -48,15 +50,21 @@ static struct worker	 wk = { .w_d = &ud };
 
 /* Addresses of the connection and of the router that sends the error. */
 struct addrs {
-	const char	*cip, *vip, *rip, *router;
+	const char	*cip, *vip, *rip, *router, *lip;
 };
 static const struct addrs a4 = { "198.51.100.7", "203.0.113.20",
-    "10.0.2.11", "192.0.2.254" };
+    "10.0.2.11", "192.0.2.254", "10.0.2.1" };
 static const struct addrs a6 = { "2001:db8:c::7", "2001:db8:f::20",
-    "fd00:2::11", "2001:db8:1::fe" };
+    "fd00:2::11", "2001:db8:1::fe", "fd00:2::1" };
 #define CPORT	40000
 #define VPORT	9000
 #define RPORT	8080
+#define LPORT	61000
+#define PSEQ	1000		/* fullnat: the client's first data */
+#define PPLEN	16		/* fullnat: PROXY header bytes */
+
+/* The TCP sequence number mkpkt() writes. */
+static uint32_t	 mk_seq;
 
 static void
 put16(uint8_t *b, uint16_t v)
@@ -122,6 +130,8 @@ mkpkt(uint8_t *ip, int af, int proto, const char *src, uint16_t sport,
 	put16(th, sport);
 	put16(th + 2, dport);
 	if (proto == IPPROTO_TCP) {
+		put16(th + 4, (uint16_t)(mk_seq >> 16));
+		put16(th + 6, (uint16_t)mk_seq);
 		th[12] = 5 << 4;
 		th[13] = TCPF_ACK;
 	} else
@@ -221,10 +231,10 @@ fixture_init(struct fixture *fx, int af, int method, int proto)
 	inet_pton(af, a->vip, &in->t_dst);
 	in->t_sport = htons(CPORT);
 	in->t_dport = htons(VPORT);
-	inet_pton(af, method == XMIT_NAT ? a->rip : a->vip, &out->t_src);
-	inet_pton(af, a->cip, &out->t_dst);
-	out->t_sport = htons(method == XMIT_NAT ? RPORT : VPORT);
-	out->t_dport = htons(CPORT);
+	inet_pton(af, method == XMIT_DR ? a->vip : a->rip, &out->t_src);
+	inet_pton(af, method == XMIT_FULLNAT ? a->lip : a->cip, &out->t_dst);
+	out->t_sport = htons(method == XMIT_DR ? VPORT : RPORT);
+	out->t_dport = htons(method == XMIT_FULLNAT ? LPORT : CPORT);
 }
 
 enum { TO_RS, TO_CLIENT };
@@ -236,37 +246,50 @@ static const struct {
 	uint32_t	 qlen;		/* quoted bytes; 0: the whole packet */
 	bool		 partial;	/* ICMPv6 checksum left to the device */
 	bool		 udp0;		/* quoted UDP without checksum */
+	bool		 proxy;		/* fullnat: PROXY header sent, seq shifted */
 } cases[] = {
 	{ "4 nat udp port unreachable",	AF_INET, XMIT_NAT, IPPROTO_UDP,
-	    TO_CLIENT, 3, 3, 0, false, false },
+	    TO_CLIENT, 3, 3, 0, false, false, false },
 	{ "4 nat udp no checksum",	AF_INET, XMIT_NAT, IPPROTO_UDP,
-	    TO_CLIENT, 3, 3, 0, false, true },
+	    TO_CLIENT, 3, 3, 0, false, true, false },
 	{ "4 nat tcp from a router",	AF_INET, XMIT_NAT, IPPROTO_TCP,
-	    TO_CLIENT, 11, 0, 28, false, false },
+	    TO_CLIENT, 11, 0, 28, false, false, false },
 	{ "4 nat tcp frag needed",	AF_INET, XMIT_NAT, IPPROTO_TCP,
-	    TO_RS, 3, 4, 0, false, false },
+	    TO_RS, 3, 4, 0, false, false, false },
 	{ "4 nat tcp 8 bytes quoted",	AF_INET, XMIT_NAT, IPPROTO_TCP,
-	    TO_RS, 3, 4, 28, false, false },
+	    TO_RS, 3, 4, 28, false, false, false },
 	{ "4 nat udp ttl exceeded",	AF_INET, XMIT_NAT, IPPROTO_UDP,
-	    TO_RS, 11, 0, 0, false, false },
+	    TO_RS, 11, 0, 0, false, false, false },
 	{ "4 nat udp source quench",	AF_INET, XMIT_NAT, IPPROTO_UDP,
-	    TO_RS, 4, 0, 28, false, false },
+	    TO_RS, 4, 0, 28, false, false, false },
 	{ "4 dr tcp frag needed",	AF_INET, XMIT_DR, IPPROTO_TCP,
-	    TO_RS, 3, 4, 0, false, false },
+	    TO_RS, 3, 4, 0, false, false, false },
 	{ "4 dr udp host unreachable",	AF_INET, XMIT_DR, IPPROTO_UDP,
-	    TO_RS, 3, 1, 0, false, false },
+	    TO_RS, 3, 1, 0, false, false, false },
 	{ "6 nat udp port unreachable",	AF_INET6, XMIT_NAT, IPPROTO_UDP,
-	    TO_CLIENT, 1, 4, 0, false, false },
+	    TO_CLIENT, 1, 4, 0, false, false, false },
 	{ "6 nat tcp packet too big",	AF_INET6, XMIT_NAT, IPPROTO_TCP,
-	    TO_RS, 2, 0, 0, false, false },
+	    TO_RS, 2, 0, 0, false, false, false },
 	{ "6 nat tcp partial",		AF_INET6, XMIT_NAT, IPPROTO_TCP,
-	    TO_RS, 2, 0, 0, true, false },
+	    TO_RS, 2, 0, 0, true, false, false },
 	{ "6 nat udp partial to client", AF_INET6, XMIT_NAT, IPPROTO_UDP,
-	    TO_CLIENT, 3, 0, 48, true, false },
+	    TO_CLIENT, 3, 0, 48, true, false, false },
 	{ "6 nat tcp time exceeded",	AF_INET6, XMIT_NAT, IPPROTO_TCP,
-	    TO_CLIENT, 3, 0, 48, false, false },
+	    TO_CLIENT, 3, 0, 48, false, false, false },
 	{ "6 dr udp packet too big",	AF_INET6, XMIT_DR, IPPROTO_UDP,
-	    TO_RS, 2, 0, 0, false, false },
+	    TO_RS, 2, 0, 0, false, false, false },
+	{ "4 fullnat tcp frag needed",	AF_INET, XMIT_FULLNAT, IPPROTO_TCP,
+	    TO_RS, 3, 4, 0, false, false, false },
+	{ "4 fullnat udp port unreachable", AF_INET, XMIT_FULLNAT, IPPROTO_UDP,
+	    TO_CLIENT, 3, 3, 0, false, false, false },
+	{ "4 fullnat tcp proxy seq",	AF_INET, XMIT_FULLNAT, IPPROTO_TCP,
+	    TO_CLIENT, 3, 1, 0, false, false, true },
+	{ "4 fullnat tcp proxy 8 bytes", AF_INET, XMIT_FULLNAT, IPPROTO_TCP,
+	    TO_CLIENT, 11, 0, 28, false, false, true },
+	{ "6 fullnat tcp packet too big", AF_INET6, XMIT_FULLNAT, IPPROTO_TCP,
+	    TO_RS, 2, 0, 0, false, false, true },
+	{ "6 fullnat udp partial",	AF_INET6, XMIT_FULLNAT, IPPROTO_UDP,
+	    TO_CLIENT, 1, 4, 0, true, false, false },
 };
 
 /* Complete a partial ICMPv6 checksum as the device would. */
@@ -292,35 +315,50 @@ check_case(size_t i)
 	unsigned	 egress = 99;
 	int		 af = cases[i].af, proto = cases[i].proto;
 	bool		 to_rs = cases[i].dir == TO_RS;
-	bool		 nat = cases[i].method == XMIT_NAT;
+	bool		 nat = cases[i].method != XMIT_DR;
+	bool		 full = cases[i].method == XMIT_FULLNAT;
+	uint32_t	 seq = 5000;
 	int		 r;
 
 	fixture_init(&fx, af, cases[i].method, proto);
+	if (cases[i].proto == IPPROTO_TCP && cases[i].proxy) {
+		fx.c.c_ppflags = CONN_PP_ON | CONN_PP_SENT;
+		fx.c.c_pseq = PSEQ;
+		fx.c.c_pplen = PPLEN;
+	}
 	/*
 	 * to_rs: the error is about what the VIP sent the client (as it
 	 * left us), and the real server must see its own packet quoted;
 	 * to the client: about what the client sent the real server (as we
 	 * rewrote it), and the client must see its own packet quoted.
 	 */
+	/*
+	 * fullnat: the real server sees LIP:lport instead of the client,
+	 * and the client's sequence numbers past its PROXY header shifted.
+	 */
 	if (to_rs) {
+		mk_seq = seq;
 		qlen = mkpkt(q, af, proto, a->vip, VPORT, a->cip, CPORT,
 		    cases[i].udp0);
 		wqlen = mkpkt(wq, af, proto, nat ? a->rip : a->vip,
-		    nat ? RPORT : VPORT, a->cip, CPORT, cases[i].udp0);
+		    nat ? RPORT : VPORT, full ? a->lip : a->cip,
+		    full ? LPORT : CPORT, cases[i].udp0);
 		len = mkerr(fx.frame, af, cases[i].type, cases[i].code,
 		    a->router, a->vip, 50, q, cases[i].qlen ? cases[i].qlen :
 		    qlen, cases[i].partial);
 		wlen = mkerr(fx.want, af, cases[i].type, cases[i].code,
-		    a->router, nat ? a->rip : a->vip, 50, wq, cases[i].qlen ?
-		    cases[i].qlen : wqlen, false);
+		    full ? a->lip : a->router, nat ? a->rip : a->vip, 50, wq,
+		    cases[i].qlen ? cases[i].qlen : wqlen, false);
 	} else {
-		qlen = mkpkt(q, af, proto, a->cip, CPORT, a->rip, RPORT,
-		    cases[i].udp0);
+		mk_seq = seq + (cases[i].proxy ? PPLEN : 0);
+		qlen = mkpkt(q, af, proto, full ? a->lip : a->cip,
+		    full ? LPORT : CPORT, a->rip, RPORT, cases[i].udp0);
+		mk_seq = seq;
 		wqlen = mkpkt(wq, af, proto, a->cip, CPORT, a->vip, VPORT,
 		    cases[i].udp0);
 		len = mkerr(fx.frame, af, cases[i].type, cases[i].code,
-		    a->router, a->cip, 50, q, cases[i].qlen ? cases[i].qlen :
-		    qlen, cases[i].partial);
+		    a->router, full ? a->lip : a->cip, 50, q, cases[i].qlen ?
+		    cases[i].qlen : qlen, cases[i].partial);
 		wlen = mkerr(fx.want, af, cases[i].type, cases[i].code,
 		    a->vip, a->cip, 49, wq, cases[i].qlen ? cases[i].qlen :
 		    wqlen, false);
@@ -384,6 +422,8 @@ test_icmp_dr_has_no_out(void **state)
 	assert_non_null(xmit_dr.icmp_in);
 	assert_non_null(xmit_nat.icmp_in);
 	assert_non_null(xmit_nat.icmp_out);
+	assert_non_null(xmit_fullnat.icmp_in);
+	assert_non_null(xmit_fullnat.icmp_out);
 }
 
 static void

@@ -46,6 +46,8 @@ enum opt_id {
 	O_CONN, O_TIMEOUT, O_STATS, O_RATE, O_THRESHOLDS, O_PERSISTCONN,
 	O_TUN_INFO, O_EXACT, O_SORT, O_NOSORT, O_IPV6, O_SOCKET, O_HEALTH,
 	O_FULLNAT, O_LADDR, O_PROXY,
+	O_IPIP, O_TUN_TYPE, O_TUN_PORT, O_TUN_NOCSUM, O_TUN_CSUM,
+	O_TUN_REMCSUM,
 	/* ipvsadm's that cannot work in uvsd: refused with the reason */
 	O_FWMARK, O_SCTP, O_PE,
 	/* ipvsadm's, not implemented yet */
@@ -109,7 +111,7 @@ static const struct opt opts[] = {
 	/* ipvsadm 1.31's others: fwmark, SCTP, tunnels, sync daemon */
 	{ "fwmark-service",	'f', ARG_REQ, O_FWMARK },
 	{ "sctp-service",	0, ARG_REQ, O_SCTP },
-	{ "ipip",		'i', ARG_NONE, O_LATER },
+	{ "ipip",		'i', ARG_NONE, O_IPIP },
 	{ "pe",			0, ARG_REQ, O_PE },
 	{ "start-daemon",	0, ARG_REQ, O_LATER },
 	{ "stop-daemon",	0, ARG_REQ, O_LATER },
@@ -120,11 +122,11 @@ static const struct opt opts[] = {
 	{ "mcast-port",		0, ARG_REQ, O_LATER },
 	{ "mcast-ttl",		0, ARG_REQ, O_LATER },
 	{ "sync-maxlen",	0, ARG_REQ, O_LATER },
-	{ "tun-type",		0, ARG_REQ, O_LATER },
-	{ "tun-port",		0, ARG_REQ, O_LATER },
-	{ "tun-nocsum",		0, ARG_NONE, O_LATER },
-	{ "tun-csum",		0, ARG_NONE, O_LATER },
-	{ "tun-remcsum",	0, ARG_NONE, O_LATER },
+	{ "tun-type",		0, ARG_REQ, O_TUN_TYPE },
+	{ "tun-port",		0, ARG_REQ, O_TUN_PORT },
+	{ "tun-nocsum",		0, ARG_NONE, O_TUN_NOCSUM },
+	{ "tun-csum",		0, ARG_NONE, O_TUN_CSUM },
+	{ "tun-remcsum",	0, ARG_NONE, O_TUN_REMCSUM },
 };
 
 /* ipvsadm 1.31's option bits and names, for its checks and messages. */
@@ -187,6 +189,9 @@ static const char cmd_opts[ROW__MAX][OPTC__MAX + 1] = {
 	[ROW_SAVE] =	" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	[ROW_ZERO] =	"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
+
+struct parse;
+static int	 tun_check(struct parse *p);
 
 struct parse {
 	const struct adm_resolver *p_res;
@@ -453,10 +458,12 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 	case O_GATE:
 	case O_MASQ:
 	case O_FULLNAT:
+	case O_IPIP:
 		if ((r = set_option(p, OPTC_FORWARD)) < 0)
 			return r;
 		ao->ao_method = o->o_id == O_GATE ? XMIT_DR :
-		    o->o_id == O_MASQ ? XMIT_NAT : XMIT_FULLNAT;
+		    o->o_id == O_MASQ ? XMIT_NAT :
+		    o->o_id == O_FULLNAT ? XMIT_FULLNAT : XMIT_TUN;
 		return 0;
 	case O_LADDR:
 		/* Outside ipvsadm's matrix: finish() allows it on -A/-E. */
@@ -483,6 +490,31 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 		else
 			return fail(p, -EINVAL, "%s: none, v1 or v2", spell);
 		return 0;
+	case O_TUN_TYPE:
+		if ((r = set_option(p, OPTC_TUN_TYPE)) < 0)
+			return r;
+		if ((r = rs_tun_parse(arg)) < 0)
+			return fail(p, -EINVAL, "illegal tunnel type specified");
+		ao->ao_tun.rt_type = (uint8_t)r;
+		return 0;
+	case O_TUN_PORT: {
+		unsigned long	 v;
+
+		if ((r = set_option(p, OPTC_TUN_PORT)) < 0)
+			return r;
+		if (parse_uint(arg, 1, 65535, &v) != 0)
+			return fail(p, -EINVAL, "illegal tunnel port specified");
+		ao->ao_tun.rt_port = (uint16_t)v;
+		return 0;
+	}
+	case O_TUN_NOCSUM:
+		return set_option(p, OPTC_TUN_NOCSUM);
+	case O_TUN_CSUM:
+		ao->ao_tun.rt_flags |= RS_TUN_F_CSUM;
+		return set_option(p, OPTC_TUN_CSUM);
+	case O_TUN_REMCSUM:
+		ao->ao_tun.rt_flags |= RS_TUN_F_REMCSUM;
+		return set_option(p, OPTC_TUN_REMCSUM);
 	case O_WEIGHT:
 		p->p_weight = arg;
 		return set_option(p, OPTC_WEIGHT);
@@ -837,12 +869,15 @@ finish(struct parse *p)
 	if (p->p_rs != NULL && ao->ao_rs.ep_port == 0)
 		ao->ao_rs.ep_port = ao->ao_svc.ep_port;
 	if (cmd == ADM_ADD_RS || cmd == ADM_EDIT_RS) {
-		/* A direct-routing server answers on the service's port. */
-		if (ao->ao_method == XMIT_DR)
+		/* A direct-routing or tunnel server answers on the service's port. */
+		if (XMIT_SAME_PORT(ao->ao_method))
 			ao->ao_rs.ep_port = ao->ao_svc.ep_port;
-		if (ao->ao_rs.ep_addr.a_af != ao->ao_svc.ep_addr.a_af)
+		if (ao->ao_rs.ep_addr.a_af != ao->ao_svc.ep_addr.a_af &&
+		    ao->ao_method != XMIT_TUN)
 			return fail(p, -EINVAL, "Different address family is "
 			    "allowed only for tunneling servers");
+		if ((r = tun_check(p)) < 0)
+			return r;
 	}
 	if (cmd == ADM_LIST &&
 	    (((p->p_optc & (1ULL << OPTC_CONNECTION | 1ULL << OPTC_TIMEOUT)) &&
@@ -852,6 +887,53 @@ finish(struct parse *p)
 	    (p->p_optc & (1ULL << OPTC_PERSISTENTCONN)))))
 		return fail(p, -EINVAL, "options conflicts in the list "
 		    "command");
+	return 0;
+}
+
+/* ipvsadm's tunnel option checks, in its order and words. */
+static int
+tun_check(struct parse *p)
+{
+	static const int	 topts[] = { OPTC_TUN_PORT, OPTC_TUN_NOCSUM,
+				    OPTC_TUN_CSUM, OPTC_TUN_REMCSUM };
+	/* tunnel_types_v_options[]: port nocsum csum remcsum */
+	static const char	 legal[RS_TUN__MAX][4] = {
+		{ 'x', 'x', 'x', 'x' },		/* ipip */
+		{ '+', '1', '1', '1' },		/* gue */
+		{ 'x', '1', '1', 'x' },		/* gre */
+	};
+	const uint64_t		 tunopts = 1ULL << OPTC_TUN_TYPE |
+				    1ULL << OPTC_TUN_PORT |
+				    1ULL << OPTC_TUN_NOCSUM |
+				    1ULL << OPTC_TUN_CSUM |
+				    1ULL << OPTC_TUN_REMCSUM;
+	int			 t = p->p_o->ao_tun.rt_type, last = -1;
+	unsigned		 j;
+
+	if ((p->p_optc & tunopts) && p->p_o->ao_method != XMIT_TUN)
+		return fail(p, -EINVAL, "Tunnel options conflict with "
+		    "forward method");
+	for (j = 0; j < nitems(topts); j++) {
+		if (!(p->p_optc & (1ULL << topts[j]))) {
+			if (legal[t][j] == '+')
+				return fail(p, -EINVAL, "You need to supply "
+				    "the '%s' option for the '%s' tunnel type",
+				    optnames[topts[j]], rs_tun_name(t));
+			continue;
+		}
+		if (legal[t][j] == 'x')
+			return fail(p, -EINVAL, "Illegal '%s' option with the "
+			    "'%s' tunnel type", optnames[topts[j]],
+			    rs_tun_name(t));
+		if (legal[t][j] == '1') {
+			if (last >= 0)
+				return fail(p, -EINVAL, "The option '%s' "
+				    "conflicts with the '%s' option in the "
+				    "'%s' tunnel type", optnames[topts[j]],
+				    optnames[last], rs_tun_name(t));
+			last = topts[j];
+		}
+	}
 	return 0;
 }
 
@@ -897,7 +979,8 @@ adm_opts_parse(int argc, char *const *argv, const struct adm_resolver *res,
 static const char *
 method_word(int m)
 {
-	return m == XMIT_NAT ? "nat" : m == XMIT_FULLNAT ? "fullnat" : "dr";
+	return m == XMIT_NAT ? "nat" : m == XMIT_FULLNAT ? "fullnat" :
+	    m == XMIT_TUN ? "tun" : "dr";
 }
 
 static const char *const proxy_words[] = { "none", "v1", "v2" };
@@ -976,6 +1059,7 @@ int
 adm_request(const struct adm_opts *o, char *buf, size_t len)
 {
 	char		 vip[EP_STRLEN], rip[EP_STRLEN], th[64] = "";
+	char		 tun[80] = "";
 	const char	*proto = proto_name(o->ao_proto);
 	int		 n;
 
@@ -1002,10 +1086,15 @@ adm_request(const struct adm_opts *o, char *buf, size_t len)
 		    o->ao_lthresh != 0)
 			snprintf(th, sizeof(th), " uthreshold %u lthreshold "
 			    "%u", o->ao_uthresh, o->ao_lthresh);
-		n = snprintf(buf, len, "%s %s %s %s method %s weight %d%s",
+		if (o->ao_method == XMIT_TUN)
+			snprintf(tun, sizeof(tun), " tun-type %s tun-port %u "
+			    "tun-csum %s", rs_tun_name(o->ao_tun.rt_type),
+			    (unsigned)o->ao_tun.rt_port,
+			    rs_tun_csum_name(o->ao_tun.rt_flags));
+		n = snprintf(buf, len, "%s %s %s %s method %s weight %d%s%s",
 		    o->ao_cmd == ADM_ADD_RS ? "add-server" : "edit-server",
 		    proto, vip, rip, method_word(o->ao_method), o->ao_weight,
-		    th);
+		    th, tun);
 		break;
 	case ADM_DEL_RS:
 		n = snprintf(buf, len, "del-server %s %s %s", proto, vip, rip);

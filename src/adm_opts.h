@@ -74,7 +74,8 @@ struct adm_opts {
 	uint32_t	 ao_netmask;	/* -M: as sc_netmask */
 	int		 ao_has_netmask;
 	struct ep	 ao_rs;		/* RIP:port (port filled in) */
-	int		 ao_method;	/* XMIT_DR, XMIT_NAT or XMIT_FULLNAT */
+	int		 ao_method;	/* XMIT_DR, XMIT_NAT, XMIT_FULLNAT or XMIT_TUN */
+	struct rs_tun	 ao_tun;	/* -i's --tun-type, --tun-port, --tun-*csum */
 	char		 ao_laddr[400];	/* --laddr A[,A...]|none; "": not given */
 	uint8_t		 ao_proxy;	/* --proxy-protocol: 1 + PROXY_*; 0: not */
 	int32_t		 ao_weight;
@@ -89,8 +90,8 @@ struct adm_opts {
  * options, "-t ADDR", "-tADDR", "--tcp-service ADDR" and "=ADDR") and
  * check the combination the way ipvsadm does.  Names go through <res>
  * (may be NULL).  Returns 0, -EINVAL with a message in <errbuf>, or
- * -ENOTSUP for an ipvsadm option uvsadm does not implement yet (fwmark,
- * SCTP and tunnel services, persistence engines, the sync daemon).  On
+ * -ENOTSUP for an ipvsadm option uvsadm does not implement (fwmark,
+ * SCTP services, persistence engines, the sync daemon).  On
  * -h/-v parsing stops there.
  */
 int	 adm_opts_parse(int argc, char *const *argv,

@@ -63,6 +63,9 @@ struct lsvc {
 struct lrs {
 	struct ep	 d_ep;
 	char		 d_method[16];
+	char		 d_tun_type[8];	/* "ipip", "gue", "gre"; "" */
+	unsigned long	 d_tun_port;
+	char		 d_tun_csum[8];	/* "nocsum", "csum", "remcsum" */
 	long		 d_weight;
 	unsigned long	 d_active, d_inactive, d_persist;
 	unsigned long	 d_uthresh, d_lthresh;
@@ -284,6 +287,16 @@ parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 		x = kv(w, 4, n, "method");
 		snprintf(d->d_method, sizeof(d->d_method), "%s",
 		    x != NULL ? x : "");
+		x = kv(w, 4, n, "tun-type");
+		snprintf(d->d_tun_type, sizeof(d->d_tun_type), "%s",
+		    x != NULL ? x : "");
+		x = kv(w, 4, n, "tun-csum");
+		snprintf(d->d_tun_csum, sizeof(d->d_tun_csum), "%s",
+		    x != NULL ? x : "nocsum");
+		if ((x = kv(w, 4, n, "tun-port")) != NULL &&
+		    (num(x, &v) != 0 || v > 65535))
+			goto bad;
+		d->d_tun_port = x != NULL ? (unsigned long)v : 0;
 		if ((x = kv(w, 4, n, "weight")) != NULL) {
 			if (*x == '-') {
 				if (num(x + 1, &v) != 0 || v > 2147483648ULL)
@@ -510,6 +523,35 @@ fwd_name(const char *m)
 	return "(null)";	/* what glibc prints for ipvsadm's NULL */
 }
 
+/* ipvsadm's tunflags[] and tun_flags_opts[] by checksum option. */
+static const char *
+tun_flag(const char *csum, bool opt)
+{
+	if (strcmp(csum, "csum") == 0)
+		return opt ? "--tun-csum" : "+c";
+	if (strcmp(csum, "remcsum") == 0)
+		return opt ? "--tun-remcsum" : "r+c";
+	return opt ? "--tun-nocsum" : "-c";
+}
+
+/* fwd_tun_info(): "ipip", "gue:PORT:FLAGS", "gre:FLAGS"; NULL: n/a. */
+static const char *
+tun_info(const struct lrs *d, char *buf, size_t len)
+{
+	if (strcmp(d->d_method, "tun") != 0)
+		return NULL;
+	if (strcmp(d->d_tun_type, "gue") == 0)
+		snprintf(buf, len, "gue:%lu:%s", d->d_tun_port,
+		    tun_flag(d->d_tun_csum, false));
+	else if (strcmp(d->d_tun_type, "gre") == 0)
+		snprintf(buf, len, "gre:%s", tun_flag(d->d_tun_csum, false));
+	else if (strcmp(d->d_tun_type, "ipip") == 0 || d->d_tun_type[0] == '\0')
+		snprintf(buf, len, "ipip");
+	else
+		return NULL;
+	return buf;
+}
+
 /* fwd_switch(): the -S spelling; Local saves as -g. */
 static const char *
 fwd_switch(const char *m)
@@ -615,6 +657,20 @@ server_line(struct rbuf *out, const struct lsvc *s, const struct lrs *d,
 		rbuf_printf(out, "-a %s %s -r %s %s -w %ld",
 		    s->s_proto == IPPROTO_TCP ? "-t" : "-u", vname, dname,
 		    fwd_switch(d->d_method), d->d_weight);
+		/* print_tunnel_rule() */
+		if (strcmp(d->d_method, "tun") == 0) {
+			const char *ty = d->d_tun_type[0] != '\0' ?
+			    d->d_tun_type : "ipip";
+
+			rbuf_printf(out, " --tun-type %s", ty);
+			if (strcmp(ty, "gue") == 0)
+				rbuf_printf(out, " --tun-port %lu %s",
+				    d->d_tun_port, tun_flag(d->d_tun_csum,
+				    true));
+			else if (strcmp(ty, "gre") == 0)
+				rbuf_printf(out, " %s",
+				    tun_flag(d->d_tun_csum, true));
+		}
 		if (d->d_uthresh != 0)
 			rbuf_printf(out, " -x %lu", d->d_uthresh);
 		if (d->d_lthresh != 0)
@@ -639,11 +695,14 @@ server_line(struct rbuf *out, const struct lsvc *s, const struct lrs *d,
 		rbuf_printf(out, "  -> %-28s %-9ld %-11lu %-10lu %-10lu\n",
 		    dname, d->d_weight, d->d_persist, d->d_active,
 		    d->d_inactive);
-	else if (fmt & ADM_FMT_TUN_INFO)
-		/* Tunnel servers come later; the others show "n/a". */
+	else if (fmt & ADM_FMT_TUN_INFO) {
+		char		 ti[32];
+		const char	*t = tun_info(d, ti, sizeof(ti));
+
 		rbuf_printf(out, "  -> %-28s %-7s %-13s %-6ld %-10lu %-10lu\n",
-		    dname, fwd_name(d->d_method), "n/a", d->d_weight,
-		    d->d_active, d->d_inactive);
+		    dname, fwd_name(d->d_method), t != NULL ? t : "n/a",
+		    d->d_weight, d->d_active, d->d_inactive);
+	}
 	else if (fmt & ADM_FMT_HEALTH)
 		rbuf_printf(out, "  -> %-28s %-7s %-6ld %-6s %s\n", dname,
 		    fwd_name(d->d_method), d->d_weight, d->d_health[0] != '\0' ?

@@ -48,6 +48,7 @@ struct cfg_svc {
 	bool		 cs_bad;	/* an error already reported */
 	bool		 cs_ops;
 	uint8_t		 cs_method;	/* default for its real servers */
+	struct rs_tun	 cs_tun;	/* and its tunnel, for tun */
 	const config_setting_t *cs_proto, *cs_addr, *cs_port, *cs_gran;
 	const config_setting_t *cs_ops_set, *cs_rs;
 	/* health checks */
@@ -80,6 +81,8 @@ int	 cfg_addr(struct cfg_load *ld, const config_setting_t *s,
 	    struct addr *ret);
 int	 cfg_port(struct cfg_load *ld, const config_setting_t *s,
 	    uint16_t *ret);
+int	 cfg_method_tun(struct cfg_load *ld, const config_setting_t *s,
+	    uint8_t *ret, struct rs_tun *tun);
 int	 cfg_method(struct cfg_load *ld, const config_setting_t *s,
 	    uint8_t *ret);
 

@@ -401,28 +401,83 @@ static const struct {
 	{ "mh-port",	 SVC_F_SCHED2 },
 };
 
+/*
+ * "dr", "nat", or keepalived's "TUN [type {ipip|gue port N|gre}
+ * [nocsum|csum|remcsum]]" into <ret> and <tun> (NULL: no tunnel words).
+ */
 int
-cfg_method(struct cfg_load *ld, const config_setting_t *s, uint8_t *ret)
+cfg_method_tun(struct cfg_load *ld, const config_setting_t *s, uint8_t *ret,
+    struct rs_tun *tun)
 {
+	struct uvs_err	 err = { .e_line = 0 };
+	struct rs_tun	 t;
 	const char	*v;
+	char		 buf[128], *w, *save = NULL;
+	unsigned long	 port;
+	int		 r;
 
 	if (cfg_str(ld, s, &v) != 0)
 		return -EINVAL;
-	if (strcasecmp(v, "dr") == 0 || strcasecmp(v, "gate") == 0)
+	snprintf(buf, sizeof(buf), "%s", v);
+	if ((w = strtok_r(buf, " \t", &save)) == NULL)
+		w = buf;
+	memset(&t, 0, sizeof(t));
+	if (strcasecmp(w, "dr") == 0 || strcasecmp(w, "gate") == 0)
 		*ret = XMIT_DR;
-	else if (strcasecmp(v, "nat") == 0 || strcasecmp(v, "masq") == 0)
+	else if (strcasecmp(w, "nat") == 0 || strcasecmp(w, "masq") == 0)
 		*ret = XMIT_NAT;
-	else if (strcasecmp(v, "fullnat") == 0 || strcasecmp(v, "fnat") == 0)
+	else if (strcasecmp(w, "fullnat") == 0 || strcasecmp(w, "fnat") == 0)
 		*ret = XMIT_FULLNAT;
-	else if (strcasecmp(v, "tun") == 0 || strcasecmp(v, "ipip") == 0) {
-		cfg_err(ld, s, "forwarding method '%s' is not supported yet "
-		    "(dr, nat or fullnat)", v);
-		return -EINVAL;
-	} else {
-		cfg_err(ld, s, "unknown forwarding method '%s' (dr, nat or fullnat)", v);
+	else if (strcasecmp(w, "tun") == 0 || strcasecmp(w, "ipip") == 0)
+		*ret = XMIT_TUN;
+	else {
+		cfg_err(ld, s, "unknown forwarding method '%s' (dr, nat, "
+		    "fullnat or tun)", v);
 		return -EINVAL;
 	}
+	while ((w = strtok_r(NULL, " \t", &save)) != NULL) {
+		if (*ret != XMIT_TUN || tun == NULL) {
+			cfg_err(ld, s, "method '%s': '%s' is only for tun "
+			    "real servers and services", v, w);
+			return -EINVAL;
+		}
+		if (strcasecmp(w, "type") == 0) {
+			if ((w = strtok_r(NULL, " \t", &save)) == NULL ||
+			    (r = rs_tun_parse(w)) < 0) {
+				cfg_err(ld, s, "method '%s': type is ipip, gue "
+				    "or gre", v);
+				return -EINVAL;
+			}
+			t.rt_type = (uint8_t)r;
+		} else if (strcasecmp(w, "port") == 0) {
+			if ((w = strtok_r(NULL, " \t", &save)) == NULL ||
+			    parse_uint(w, 1, 65535, &port) != 0) {
+				cfg_err(ld, s, "method '%s': port is 1..65535",
+				    v);
+				return -EINVAL;
+			}
+			t.rt_port = (uint16_t)port;
+		} else if ((r = rs_tun_csum_parse(w)) >= 0)
+			t.rt_flags = (uint8_t)r;
+		else {
+			cfg_err(ld, s, "method '%s': unknown word '%s' (type, "
+			    "port, nocsum, csum, remcsum)", v, w);
+			return -EINVAL;
+		}
+	}
+	if (*ret == XMIT_TUN && rs_tun_check(&t, &err) != 0) {
+		cfg_err(ld, s, "method '%s': %s", v, err.e_text);
+		return -EINVAL;
+	}
+	if (tun != NULL)
+		*tun = t;
 	return 0;
+}
+
+int
+cfg_method(struct cfg_load *ld, const config_setting_t *s, uint8_t *ret)
+{
+	return cfg_method_tun(ld, s, ret, NULL);
 }
 
 int
@@ -593,6 +648,7 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 	memset(&rc, 0, sizeof(rc));
 	rc.rc_weight = 1;
 	rc.rc_method = cs->cs_method;
+	rc.rc_tun = cs->cs_tun;
 	for (i = 0; (m = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
 		if (cfg_ka_member(ld, m, ka, &bad))
 			continue;
@@ -609,7 +665,7 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 			r = cfg_port(ld, m, &rc.rc_ep.ep_port);
 			break;
 		case R_METHOD:
-			r = cfg_method(ld, m, &rc.rc_method);
+			r = cfg_method_tun(ld, m, &rc.rc_method, &rc.rc_tun);
 			break;
 		case R_WEIGHT:
 			if ((r = cfg_int(ld, m, 0, INT32_MAX, &v)) == 0)
@@ -719,7 +775,8 @@ cfg_service_members(struct cfg_load *ld, const config_setting_t *s,
 			cfg_sched(ld, m, cs);
 			break;
 		case S_METHOD:
-			if (cfg_method(ld, m, &cs->cs_method) != 0)
+			if (cfg_method_tun(ld, m, &cs->cs_method,
+			    &cs->cs_tun) != 0)
 				cs->cs_bad = true;
 			break;
 		case S_PTIMEOUT:

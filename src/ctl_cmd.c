@@ -66,8 +66,10 @@ static int	 cmd_help(struct cmd_ctx *, int, char **);
 #define SVC_PARAMS	"[scheduler NAME] [persistent SECONDS] [netmask MASK] " \
 			"[flags LIST|none] [ops [on|off]] [laddr A[,A...]|none] " \
 			"[proxy none|v1|v2]"
-#define RS_PARAMS	"[method dr|nat|fullnat] [weight N] [uthreshold N] " \
-			"[lthreshold N]"
+#define RS_PARAMS	"[method dr|nat|fullnat|tun] [weight N] " \
+			"[uthreshold N] [lthreshold N] " \
+			"[tun-type ipip|gue|gre] [tun-port N] " \
+			"[tun-csum nocsum|csum|remcsum]"
 
 const struct ctl_cmd ctl_cmds[CMD__MAX] = {
 	[CMD_VERSION] = { "version", 0, 0, 0, cmd_version, "version" },
@@ -81,9 +83,9 @@ const struct ctl_cmd ctl_cmds[CMD__MAX] = {
 	[CMD_DEL_SERVICE] = { "del-service", 2, 2, CMD_F_EDIT,
 	    cmd_del_service, "del-service PROTO VIP:PORT" },
 	[CMD_CLEAR] = { "clear", 0, 0, CMD_F_EDIT, cmd_clear, "clear" },
-	[CMD_ADD_SERVER] = { "add-server", 3, 11, CMD_F_EDIT, cmd_add_server,
+	[CMD_ADD_SERVER] = { "add-server", 3, 17, CMD_F_EDIT, cmd_add_server,
 	    "add-server PROTO VIP:PORT RIP[:PORT] " RS_PARAMS },
-	[CMD_EDIT_SERVER] = { "edit-server", 3, 11, CMD_F_EDIT,
+	[CMD_EDIT_SERVER] = { "edit-server", 3, 17, CMD_F_EDIT,
 	    cmd_edit_server, "edit-server PROTO VIP:PORT RIP[:PORT] "
 	    RS_PARAMS },
 	[CMD_DEL_SERVER] = { "del-server", 3, 3, CMD_F_EDIT, cmd_del_server,
@@ -337,7 +339,7 @@ parse_method(const char *s, uint8_t *ret, struct uvs_err *err)
 		*ret = (uint8_t)m;
 		return 0;
 	}
-	uvs_err_set(err, "unknown method '%s' (dr, nat or fullnat)",
+	uvs_err_set(err, "unknown method '%s' (dr, nat, fullnat or tun)",
 	    quote(s, q, sizeof(q)));
 	return -EINVAL;
 }
@@ -684,8 +686,45 @@ cmd_clear(struct cmd_ctx *x, int argc, char **argv)
 }
 
 static const char *const rs_keys[] = {
-	"method", "weight", "uthreshold", "lthreshold",
+	"method", "weight", "uthreshold", "lthreshold", "tun-type",
+	"tun-port", "tun-csum",
 };
+
+/* tun-type, tun-port and tun-csum of a request into <t>. */
+static int
+parse_tun(const char *const *vals, struct rs_tun *t, struct uvs_err *err)
+{
+	char		 q[QUOTE_MAX + 1];
+	unsigned long	 v;
+	int		 r;
+
+	if (vals[0] != NULL) {
+		if ((r = rs_tun_parse(vals[0])) < 0) {
+			uvs_err_set(err, "unknown tunnel type '%s' (ipip, gue "
+			    "or gre)", quote(vals[0], q, sizeof(q)));
+			return -EINVAL;
+		}
+		t->rt_type = (uint8_t)r;
+	}
+	if (vals[1] != NULL) {
+		if (parse_uint(vals[1], 0, 65535, &v) != 0) {
+			uvs_err_set(err, "bad tunnel port '%s' (1..65535, 0: "
+			    "none)", quote(vals[1], q, sizeof(q)));
+			return -EINVAL;
+		}
+		t->rt_port = (uint16_t)v;
+	}
+	if (vals[2] != NULL) {
+		if ((r = rs_tun_csum_parse(vals[2])) < 0) {
+			uvs_err_set(err, "unknown tunnel checksum option '%s' "
+			    "(nocsum, csum or remcsum)",
+			    quote(vals[2], q, sizeof(q)));
+			return -EINVAL;
+		}
+		t->rt_flags = (uint8_t)r;
+	}
+	return 0;
+}
 
 /* add-server and edit-server share their syntax. */
 static int
@@ -694,7 +733,7 @@ rs_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 	const struct ctl_cmd	*c = &ctl_cmds[add ? CMD_ADD_SERVER :
 				    CMD_EDIT_SERVER];
 	const struct svc_conf	*sc;
-	const struct rs_conf	*old;
+	const struct rs_conf	*old = NULL;
 	struct rs_conf		 rc;
 	struct ep		 vip;
 	const char		*vals[nitems(rs_keys)];
@@ -713,6 +752,7 @@ rs_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 	    (old = vsconf_find_rs(sc, &rc.rc_ep)) != NULL) {
 		/* What the request leaves out stays as it is. */
 		rc.rc_method = old->rc_method;
+		rc.rc_tun = old->rc_tun;
 		rc.rc_weight = old->rc_weight;
 		rc.rc_uthresh = old->rc_uthresh;
 		rc.rc_lthresh = old->rc_lthresh;
@@ -725,6 +765,12 @@ rs_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 	    THRESH_MAX, &rc.rc_uthresh, x->x_err)) < 0) ||
 	    (vals[3] != NULL && (r = parse_num(vals[3], "lower threshold",
 	    THRESH_MAX, &rc.rc_lthresh, x->x_err)) < 0))
+		return r;
+	/* Another method forgets the tunnel; a tunnel starts as ipip. */
+	if (vals[0] != NULL && (old == NULL || rc.rc_method != XMIT_TUN ||
+	    old->rc_method != XMIT_TUN))
+		memset(&rc.rc_tun, 0, sizeof(rc.rc_tun));
+	if ((r = parse_tun(vals + 4, &rc.rc_tun, x->x_err)) < 0)
 		return r;
 	if (add)
 		return vsconf_add_rs(x->x_vc, proto, &vip, &rc, x->x_err);

@@ -118,7 +118,7 @@ put_health(struct uvsd *d, const struct svc_conf *sc,
 
 	if (!health_active(d->d_health))
 		return;
-	if (rc->rc_method == XMIT_DR || rip.ep_port == 0)
+	if (XMIT_SAME_PORT(rc->rc_method) || rip.ep_port == 0)
 		rip.ep_port = sc->sc_ep.ep_port;
 	st = health_state(d->d_health, sc->sc_proto, &sc->sc_ep, &rip,
 	    &reason);
@@ -197,6 +197,11 @@ list_svc(struct uvsd *d, const struct svc_conf *sc, const struct svc *svc,
 		    ep_fmt(&rc->rc_ep, rip, sizeof(rip)),
 		    method_name(rc->rc_method), rc->rc_weight, act, inact,
 		    rc->rc_uthresh, rc->rc_lthresh, pers);
+		if (rc->rc_method == XMIT_TUN)
+			rbuf_printf(out, " tun-type %s tun-port %u tun-csum %s",
+			    rs_tun_name(rc->rc_tun.rt_type),
+			    (unsigned)rc->rc_tun.rt_port,
+			    rs_tun_csum_name(rc->rc_tun.rt_flags));
 		put_counters(out, &c, &rt);
 		put_health(d, sc, rc, out);
 	}

@@ -176,8 +176,10 @@ static void
 daemon_resolve(struct uvsd *d, bool all)
 {
 	struct rs_state	*rss;
+	union inaddr	 src;
 	char		 buf[EP_STRLEN];
-	uint64_t	 nh;
+	uint64_t	 nh, old;
+	unsigned	 slot;
 	int		 r;
 
 	if (d->d_neigh == NULL)
@@ -187,7 +189,7 @@ daemon_resolve(struct uvsd *d, bool all)
 		if (!all && __atomic_load_n(&rss->rss_nh, __ATOMIC_RELAXED))
 			continue;
 		nh = 0;
-		r = neigh_resolve(d->d_neigh, &rss->rss_ep.ep_addr, &nh);
+		r = neigh_resolve(d->d_neigh, &rss->rss_ep.ep_addr, &nh, &src);
 		if (r != 0 && r != rss->rss_nh_err && r != -EAGAIN)
 			log_errno(LOG_WARNING, r, "real server %s: no next hop",
 			    ep_fmt(&rss->rss_ep, buf, sizeof(buf)));
@@ -195,8 +197,21 @@ daemon_resolve(struct uvsd *d, bool all)
 			log_info("real server %s: next hop resolved",
 			    ep_fmt(&rss->rss_ep, buf, sizeof(buf)));
 		rss->rss_nh_err = r;
+		/*
+		 * The tunnel source goes in the slot workers are not told
+		 * to read, then rss_nh names it (table.h, NH_SRC_BIT).
+		 */
+		old = __atomic_load_n(&rss->rss_nh, __ATOMIC_RELAXED);
+		slot = (old & NH_SRC_BIT) ? 1 : 0;
+		if (r == 0 && memcmp(&rss->rss_src[slot], &src,
+		    sizeof(src)) != 0) {
+			slot ^= 1;
+			rss->rss_src[slot] = src;
+		}
+		if (r == 0 && slot)
+			nh |= NH_SRC_BIT;
 		__atomic_store_n(&rss->rss_nh, r == 0 ? nh : 0,
-		    __ATOMIC_RELAXED);
+		    __ATOMIC_RELEASE);
 	}
 }
 
@@ -286,7 +301,7 @@ daemon_norm(struct vs_conf *vc, const struct vs_conf *run)
 		sc->sc_netmask = run->vc_svc[i].sc_netmask;
 		for (j = 0; j < sc->sc_nrs; j++) {
 			rc = &sc->sc_rs[j];
-			if (rc->rc_method == XMIT_DR || rc->rc_ep.ep_port == 0)
+			if (XMIT_SAME_PORT(rc->rc_method) || rc->rc_ep.ep_port == 0)
 				rc->rc_ep.ep_port = sc->sc_ep.ep_port;
 		}
 	}

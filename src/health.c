@@ -126,7 +126,7 @@ rs_match(const struct svc_conf *sc, const struct rs_conf *rc,
 {
 	uint16_t	 port = rc->rc_ep.ep_port;
 
-	if (rc->rc_method == XMIT_DR || port == 0)
+	if (XMIT_SAME_PORT(rc->rc_method) || port == 0)
 		port = sc->sc_ep.ep_port;
 	return addr_eq(&rc->rc_ep.ep_addr, &rip->ep_addr) &&
 	    port == rip->ep_port;

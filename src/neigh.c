@@ -59,6 +59,7 @@ struct route_ans {
 	uint8_t		 ra_type;	/* RTN_* */
 	int		 ra_oif;
 	struct addr	 ra_gw;		/* a_af 0: on link */
+	struct addr	 ra_src;	/* preferred source; a_af 0: none */
 };
 
 /* What RTM_GETNEIGH said about one neighbour. */
@@ -237,6 +238,12 @@ route_attr(const struct nlattr *attr, void *data)
 		if (len == 4)
 			ra->ra_oif = (int)mnl_attr_get_u32(attr);
 		break;
+	case RTA_PREFSRC:
+		if (len != 4 && len != 16)
+			break;
+		ra->ra_src.a_af = len == 4 ? AF_INET : AF_INET6;
+		memcpy(&ra->ra_src.a, mnl_attr_get_payload(attr), len);
+		break;
 	case RTA_GATEWAY:
 		if (len != 4 && len != 16)
 			break;
@@ -394,7 +401,8 @@ neigh_use(struct neigh *nb, const struct addr *dst, int ifindex)
 }
 
 int
-neigh_resolve(struct neigh *nb, const struct addr *dst, uint64_t *ret_nh)
+neigh_resolve(struct neigh *nb, const struct addr *dst, uint64_t *ret_nh,
+    union inaddr *ret_src)
 {
 	struct route_ans	 ra;
 	struct neigh_ans	 na;
@@ -408,6 +416,13 @@ neigh_resolve(struct neigh *nb, const struct addr *dst, uint64_t *ret_nh)
 	if ((slot = iface_slot(nb->nb_ifs, nb->nb_n, ra.ra_oif)) < 0)
 		return -ENODEV;
 	hop = ra.ra_gw.a_af != 0 ? &ra.ra_gw : dst;
+	if (ret_src != NULL) {
+		/* Tunnels leave from our address toward <dst>, as IPVS's. */
+		if (ra.ra_src.a_af == dst->a_af)
+			*ret_src = ra.ra_src.a;
+		else
+			memset(ret_src, 0, sizeof(*ret_src));
+	}
 	if ((r = neigh_get(nb, hop, ra.ra_oif, &na)) < 0)
 		return r;
 	if (na.na_found && (na.na_state & NUD_USABLE)) {

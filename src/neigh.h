@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct addr;
+union inaddr;
 struct iface;
 
 struct neigh;
@@ -29,8 +30,11 @@ int	 neigh_read_events(struct neigh *nb);
 /*
  * Resolve <dst>: 0 and NH_MAKE(mac, slot) in <ret_nh> (table.h), or
  * -EAGAIN (resolution started), -ENETUNREACH (no route), -ENODEV (the
- * route leaves by an interface uvsd does not serve), -errno.
+ * route leaves by an interface uvsd does not serve), -errno.  With
+ * <ret_src>, also the route's preferred source address (RTA_PREFSRC),
+ * the outer source of tunnels (all zero when the kernel gave none).
  */
-int	 neigh_resolve(struct neigh *nb, const struct addr *dst, uint64_t *ret_nh);
+int	 neigh_resolve(struct neigh *nb, const struct addr *dst, uint64_t *ret_nh,
+	    union inaddr *ret_src);
 
 #endif

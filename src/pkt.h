@@ -63,6 +63,8 @@ struct pkt {
 	uint8_t		 p_tcpflags;	/* TCPF_* of a TCP segment, else 0 */
 	uint16_t	 p_ethertype;	/* network order */
 	struct tuple	 p_tuple;	/* src/dst of the frame as received */
+	uint16_t	 p_headroom;	/* free bytes in front of the vnet
+					   header (ring's PACKET_RESERVE) */
 };
 
 /*

@@ -86,7 +86,8 @@ ring_open(struct ring *r, const struct iface *ifc, uint16_t group,
 	/* All of these before the ring, or the kernel says EBUSY (§1.1). */
 	if ((rc = ring_sockopt(fd, PACKET_VERSION, TPACKET_V3)) != 0 ||
 	    (rc = ring_sockopt(fd, PACKET_VNET_HDR, 1)) != 0 ||
-	    (rc = ring_sockopt(fd, PACKET_LOSS, 1)) != 0)
+	    (rc = ring_sockopt(fd, PACKET_LOSS, 1)) != 0 ||
+	    (rc = ring_sockopt(fd, PACKET_RESERVE, RING_RESERVE)) != 0)
 		goto out_close;
 	if (o->ro_qdisc_bypass)
 		(void)ring_sockopt(fd, PACKET_QDISC_BYPASS, 1);

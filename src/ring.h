@@ -23,6 +23,12 @@
 struct iface;
 
 #define RING_VNET_LEN	10	/* struct virtio_net_hdr before tp_mac */
+/*
+ * PACKET_RESERVE: room in front of each received frame (afpacket.md
+ * §1.4) where tunnels write their outer headers in place; the largest,
+ * IPv6 + UDP + GUE with remote checksum, is 60 bytes.
+ */
+#define RING_RESERVE	64
 #define RING_TX_BATCH	1024	/* frames queued per sendmmsg() */
 
 struct ring_opts {

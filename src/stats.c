@@ -58,6 +58,9 @@ static const char *const drop_names[DROP__MAX] = {
 	[DROP_ICMP_CSUM]	= "icmp-checksum",
 	[DROP_ICMP_NO_CONN]	= "icmp-no-conn",
 	[DROP_ICMP_METHOD]	= "icmp-method",
+	[DROP_FRAG_NEEDED]	= "frag-needed",
+	[DROP_NO_HEADROOM]	= "no-headroom",
+	[DROP_GSO_BAD]		= "gso-bad",
 };
 
 const char *

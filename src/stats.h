@@ -54,6 +54,10 @@ enum drop_reason {
 	DROP_ICMP_NO_CONN,	/* ICMP error about no known connection */
 	DROP_ICMP_METHOD,	/* the connection's method relays no ICMP
 				   error this way */
+	DROP_FRAG_NEEDED,	/* DF packet too big for the path: ICMP
+				   fragmentation needed / packet too big sent */
+	DROP_NO_HEADROOM,	/* no room in front of the frame to encapsulate */
+	DROP_GSO_BAD,		/* GSO super-packet that cannot be segmented */
 	DROP__MAX
 };
 

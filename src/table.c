@@ -698,6 +698,7 @@ commit_build(struct table_ctl *tc, struct commit *cm,
 			if (rc->rc_weight != 0)
 				rs->rs_st->rss_last_weight = rc->rc_weight;
 			rs->rs_method = rc->rc_method;
+			rs->rs_tun = rc->rc_tun;
 			rs->rs_uthresh = rc->rc_uthresh;
 			rs->rs_lthresh = rc->rc_lthresh;
 		}
@@ -776,6 +777,10 @@ commit_adopt(struct table_ctl *tc, struct commit *cm)
 			rs_state_hold(svc->svc_rs[j].rs_st);
 			rs_state_thresholds(svc->svc_rs[j].rs_st,
 			    &svc->svc_rs[j]);
+			/* Tunnel parameters apply to live connections too. */
+			__atomic_store_n(&svc->svc_rs[j].rs_st->rss_tun,
+			    rs_tun_pack(&svc->svc_rs[j].rs_tun),
+			    __ATOMIC_RELAXED);
 		}
 	}
 	/* Live states the new snapshot did not bind are gone from the conf. */

@@ -77,6 +77,46 @@ nh_mac_unpack(uint64_t nh, uint8_t mac[6])
 }
 
 /* Long-lived identity of a real server. */
+/*
+ * A tunnel real server's encapsulation (-i, --tun-*): IPVS's tun_type,
+ * tun_port and tun_flags.  All zero for the other methods.
+ */
+#define RS_TUN_IPIP		0	/* IP_VS_CONN_F_TUNNEL_TYPE_IPIP */
+#define RS_TUN_GUE		1
+#define RS_TUN_GRE		2
+#define RS_TUN__MAX		3
+#define RS_TUN_F_CSUM		0x1	/* IP_VS_TUNNEL_ENCAP_FLAG_CSUM */
+#define RS_TUN_F_REMCSUM	0x2	/* IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM */
+
+struct rs_tun {
+	uint8_t		 rt_type;	/* RS_TUN_* */
+	uint8_t		 rt_flags;	/* RS_TUN_F_*: at most one */
+	uint16_t	 rt_port;	/* GUE's UDP port, host order; else 0 */
+};
+
+static inline uint32_t
+rs_tun_pack(const struct rs_tun *t)
+{
+	return (uint32_t)t->rt_type | (uint32_t)t->rt_flags << 8 |
+	    (uint32_t)t->rt_port << 16;
+}
+
+static inline void
+rs_tun_unpack(uint32_t v, struct rs_tun *t)
+{
+	t->rt_type = (uint8_t)v;
+	t->rt_flags = (uint8_t)(v >> 8);
+	t->rt_port = (uint16_t)(v >> 16);
+}
+
+/*
+ * The outer source address of a tunnel server rides with its next hop:
+ * rss_nh's bit NH_SRC_BIT says which of rss_src[2] is current.  Control
+ * writes the other slot, then publishes rss_nh with a release store;
+ * a worker loads rss_nh with acquire and reads the slot it names.
+ */
+#define NH_SRC_BIT	(1ULL << 56)
+
 struct rs_state {
 	struct rs_state	*rss_next;	/* control thread's list of all states */
 	struct ep	 rss_ep;	/* RIP:port */
@@ -93,6 +133,9 @@ struct rs_state {
 	int32_t		 rss_last_weight; /* latest non-zero weight (IPVS's
 					    last_weight, for mh); control */
 	uint64_t	 rss_nh;	/* NH_MAKE() or 0; atomic, control writes */
+	union inaddr	 rss_src[2];	/* our address toward it; NH_SRC_BIT */
+	uint32_t	 rss_tun;	/* rs_tun_pack() of the latest snapshot;
+					   atomic, control writes */
 	int		 rss_nh_err;	/* why rss_nh is 0: -errno; control only */
 	bool		 rss_dead;	/* no longer in the configuration */
 };
@@ -113,6 +156,7 @@ struct rs {
 	struct ep	 rs_ep;
 	int32_t		 rs_weight;	/* 0: quiesced, no new connections */
 	uint8_t		 rs_method;	/* XMIT_* */
+	struct rs_tun	 rs_tun;	/* XMIT_TUN's encapsulation */
 	uint32_t	 rs_uthresh;	/* as rc_uthresh */
 	uint32_t	 rs_lthresh;	/* as rc_lthresh */
 };
@@ -149,6 +193,7 @@ struct rs_conf {
 	struct ep	 rc_ep;
 	int32_t		 rc_weight;
 	uint8_t		 rc_method;
+	struct rs_tun	 rc_tun;	/* XMIT_TUN only; zero otherwise */
 	uint32_t	 rc_uthresh;	/* -x: no new connections above; 0: none */
 	uint32_t	 rc_lthresh;	/* -y: take them again below; 0: 3/4 of -x */
 };
@@ -286,6 +331,17 @@ rs_available(const struct rs *rs)
 }
 
 /* "tcp 192.0.2.10:80", the prefix of messages; returns <buf>. */
+/* 0, or -EINVAL with why <t> is not a valid encapsulation in <err>. */
+int	 rs_tun_check(const struct rs_tun *t, struct uvs_err *err);
+/* "ipip", "gue", "gre"; "?" */
+const char *rs_tun_name(int type);
+/* RS_TUN_* of <name>, -EINVAL */
+int	 rs_tun_parse(const char *name);
+/* "nocsum", "csum", "remcsum" of RS_TUN_F_* <flags> */
+const char *rs_tun_csum_name(int flags);
+/* RS_TUN_F_* of "nocsum", "csum", "remcsum", -EINVAL */
+int	 rs_tun_csum_parse(const char *name);
+
 const char *svc_fmt(int proto, const struct ep *vip, char *buf, size_t len);
 
 #endif

@@ -36,7 +36,7 @@
 uint16_t
 vsconf_rs_port(const struct svc_conf *sc, const struct rs_conf *rc)
 {
-	if (rc->rc_method == XMIT_DR || rc->rc_ep.ep_port == 0)
+	if (XMIT_SAME_PORT(rc->rc_method) || rc->rc_ep.ep_port == 0)
 		return sc->sc_ep.ep_port;
 	return rc->rc_ep.ep_port;
 }
@@ -166,11 +166,14 @@ int
 vsconf_rs_check(const struct svc_conf *sc, const struct rs_conf *rc,
     struct uvs_err *err)
 {
-	char	 s[SVC_STRLEN], e[EP_STRLEN];
+	struct uvs_err	 why = { .e_line = 0 };
+	char		 s[SVC_STRLEN], e[EP_STRLEN];
 
 	svc_fmt(sc->sc_proto, &sc->sc_ep, s, sizeof(s));
 	ep_fmt(&rc->rc_ep, e, sizeof(e));
-	if (rc->rc_ep.ep_addr.a_af != sc->sc_ep.ep_addr.a_af) {
+	/* As ipvsadm: only a tunnel crosses address families. */
+	if (rc->rc_ep.ep_addr.a_af != sc->sc_ep.ep_addr.a_af &&
+	    rc->rc_method != XMIT_TUN) {
 		uvs_err_set(err, "%s: real server '%s' is not of the "
 		    "service's address family", s, e);
 		return -EINVAL;
@@ -181,9 +184,19 @@ vsconf_rs_check(const struct svc_conf *sc, const struct rs_conf *rc,
 		return -EINVAL;
 	}
 	if (rc->rc_method != XMIT_DR && rc->rc_method != XMIT_NAT &&
-	    rc->rc_method != XMIT_FULLNAT) {
+	    rc->rc_method != XMIT_FULLNAT && rc->rc_method != XMIT_TUN) {
 		uvs_err_set(err, "%s: real server '%s': forwarding method "
-		    "must be dr, nat or fullnat", s, e);
+		    "must be dr, nat, fullnat or tun", s, e);
+		return -EINVAL;
+	}
+	if (rc->rc_method == XMIT_TUN && rs_tun_check(&rc->rc_tun, &why) != 0) {
+		uvs_err_set(err, "%s: real server '%s': %s", s, e, why.e_text);
+		return -EINVAL;
+	}
+	if (rc->rc_method != XMIT_TUN && (rc->rc_tun.rt_type != 0 ||
+	    rc->rc_tun.rt_port != 0 || rc->rc_tun.rt_flags != 0)) {
+		uvs_err_set(err, "%s: real server '%s': tunnel options "
+		    "conflict with forward method", s, e);
 		return -EINVAL;
 	}
 	if (rc->rc_uthresh > RS_THRESH_MAX || rc->rc_lthresh > RS_THRESH_MAX) {
@@ -499,7 +512,8 @@ vsconf_del_rs(struct vs_conf *vc, int proto, const struct ep *vip,
 		alt = *rip;
 		alt.ep_port = sc->sc_ep.ep_port;
 		rc = vsconf_find_rs(sc, &alt);
-		if (rc != NULL && rip->ep_port != 0 && rc->rc_method != XMIT_DR)
+		if (rc != NULL && rip->ep_port != 0 &&
+		    !XMIT_SAME_PORT(rc->rc_method))
 			rc = NULL;
 	}
 	if (rc == NULL) {
@@ -509,5 +523,80 @@ vsconf_del_rs(struct vs_conf *vc, int proto, const struct ep *vip,
 	i = (size_t)(rc - sc->sc_rs);
 	memmove(rc, rc + 1, (sc->sc_nrs - i - 1) * sizeof(*rc));
 	sc->sc_nrs--;
+	return 0;
+}
+
+static const char *const tun_names[RS_TUN__MAX] = { "ipip", "gue", "gre" };
+static const char *const tun_csum_names[] = { "nocsum", "csum", "remcsum" };
+
+const char *
+rs_tun_name(int type)
+{
+	return type >= 0 && type < RS_TUN__MAX ? tun_names[type] : "?";
+}
+
+int
+rs_tun_parse(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < RS_TUN__MAX; i++)
+		if (strcmp(name, tun_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+const char *
+rs_tun_csum_name(int flags)
+{
+	return flags >= 0 && flags < (int)nitems(tun_csum_names) ?
+	    tun_csum_names[flags] : "?";
+}
+
+int
+rs_tun_csum_parse(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < (int)nitems(tun_csum_names); i++)
+		if (strcmp(name, tun_csum_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+/*
+ * ipvsadm 1.31's tunnel_types_v_options[]: ipip takes no option, gue
+ * needs a port and takes one checksum option, gre takes nocsum or csum.
+ */
+int
+rs_tun_check(const struct rs_tun *t, struct uvs_err *err)
+{
+	if (t->rt_type >= RS_TUN__MAX) {
+		uvs_err_set(err, "illegal tunnel type");
+		return -EINVAL;
+	}
+	if (t->rt_flags > RS_TUN_F_REMCSUM) {
+		uvs_err_set(err, "illegal tunnel checksum option");
+		return -EINVAL;
+	}
+	if (t->rt_type == RS_TUN_GUE && t->rt_port == 0) {
+		uvs_err_set(err, "the gue tunnel type needs a tunnel port");
+		return -EINVAL;
+	}
+	if (t->rt_type != RS_TUN_GUE && t->rt_port != 0) {
+		uvs_err_set(err, "a tunnel port is only for the gue tunnel "
+		    "type");
+		return -EINVAL;
+	}
+	if (t->rt_type == RS_TUN_IPIP && t->rt_flags != 0) {
+		uvs_err_set(err, "the ipip tunnel type takes no checksum "
+		    "option");
+		return -EINVAL;
+	}
+	if (t->rt_type == RS_TUN_GRE && t->rt_flags == RS_TUN_F_REMCSUM) {
+		uvs_err_set(err, "remote checksum offload is only for the "
+		    "gue tunnel type");
+		return -EINVAL;
+	}
 	return 0;
 }

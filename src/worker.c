@@ -431,6 +431,9 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 	frame = (uint8_t *)h + h->tp_mac;
 	r = pkt_parse(&p, frame, h->tp_snaplen,
 	    (struct vnet_hdr *)(frame - RING_VNET_LEN));
+	/* What lies between the ring's headers and the vnet header. */
+	p.p_headroom = h->tp_mac >= TPACKET3_HDRLEN + RING_VNET_LEN ?
+	    (uint16_t)(h->tp_mac - TPACKET3_HDRLEN - RING_VNET_LEN) : 0;
 	if (r == DROP_PROTO && icmp_is(&p))
 		r = worker_icmp(w, &p, &egress);
 	else if (r != DROP_NONE)

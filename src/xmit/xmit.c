@@ -22,6 +22,7 @@ static const struct xmit_ops *const xmits[XMIT__MAX] = {
 	[XMIT_DR]	= &xmit_dr,
 	[XMIT_NAT]	= &xmit_nat,
 	[XMIT_FULLNAT]	= &xmit_fullnat,
+	[XMIT_TUN]	= &xmit_tun,
 };
 
 const struct xmit_ops *

@@ -28,6 +28,7 @@ enum xmit_method {
 	XMIT_DR = 0,		/* -g: rewrite the MAC */
 	XMIT_NAT,		/* -m: DNAT in, SNAT on the way out */
 	XMIT_FULLNAT,		/* --fullnat: DNAT + SNAT to a LIP both ways */
+	XMIT_TUN,		/* -i: IP-in-IP, GUE or GRE to the real server */
 	XMIT__MAX
 };
 
@@ -59,6 +60,10 @@ struct xmit_ops {
 extern const struct xmit_ops xmit_dr;
 extern const struct xmit_ops xmit_nat;
 extern const struct xmit_ops xmit_fullnat;
+extern const struct xmit_ops xmit_tun;
+
+/* A real server of method <m> listens on the service's port (dr, tun). */
+#define XMIT_SAME_PORT(m)	((m) == XMIT_DR || (m) == XMIT_TUN)
 
 /*
  * Address <p> to the next hop of <c>'s real server, as the control thread

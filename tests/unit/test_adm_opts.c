@@ -216,6 +216,24 @@ static const struct {
 	    "del-server tcp 192.0.2.1:80 10.0.0.1:80", 0 },
 	{ "-d -u 192.0.2.1:53 -r 10.0.0.1 --socket /tmp/s",
 	    "del-server udp 192.0.2.1:53 10.0.0.1:53", 0 },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1:8080 -i",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method tun weight 1 "
+	    "tun-type ipip tun-port 0 tun-csum nocsum", 0 },
+	{ "-a -t 192.0.2.1:80 -r 2001:db8::2 --ipip --tun-type ipip",
+	    "add-server tcp 192.0.2.1:80 [2001:db8::2]:80 method tun weight 1 "
+	    "tun-type ipip tun-port 0 tun-csum nocsum", 0 },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gue --tun-port 6080",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method tun weight 1 "
+	    "tun-type gue tun-port 6080 tun-csum nocsum", 0 },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gue --tun-port 6080 "
+	    "--tun-remcsum",
+	    "add-server tcp 192.0.2.1:80 10.0.0.1:80 method tun weight 1 "
+	    "tun-type gue tun-port 6080 tun-csum remcsum", 0 },
+	{ "-e -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gre --tun-csum -w 3",
+	    "edit-server tcp 192.0.2.1:80 10.0.0.1:80 method tun weight 3 "
+	    "uthreshold 0 lthreshold 0 tun-type gre tun-port 0 tun-csum csum",
+	    0 },
+	{ "-L --tun-info",	"list", ADM_FMT_TUN_INFO },
 	{ "-L --",		"list", 0 },
 };
 
@@ -325,6 +343,30 @@ static const struct {
 	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -w 1x", "illegal weight specified" },
 	{ "-a -t 192.0.2.1:80 -r [2001:db8::2]:80", "Different address "
 			"family is allowed only for tunneling servers" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type vxlan",
+			"illegal tunnel type specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gue --tun-port 0",
+			"illegal tunnel port specified" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -m --tun-type gue",
+			"Tunnel options conflict with forward method" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 --tun-csum",
+			"Tunnel options conflict with forward method" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gue",
+			"You need to supply the 'tun-port' option for the "
+			"'gue' tunnel type" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-port 6080",
+			"Illegal 'tun-port' option with the 'ipip' tunnel "
+			"type" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gre --tun-remcsum",
+			"Illegal 'tun-remcsum' option with the 'gre' tunnel "
+			"type" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gue --tun-port 1 "
+	    "--tun-csum --tun-nocsum", "The option 'tun-csum' conflicts with "
+			"the 'tun-nocsum' option in the 'gue' tunnel type" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gre --tun-type gre",
+			"multiple 'tun-type' options specified" },
+	{ "-L --tun-type gue", "Illegal 'tun-type' option with the 'list' "
+			"command" },
 	{ "-L extra",	"unexpected argument extra" },
 	{ "-L -- extra", "unexpected argument extra" },
 	{ "-L -",	"unexpected argument -" },
@@ -413,10 +455,9 @@ test_adm_opts_bad(void **state)
 /* Every ipvsadm 1.31 option uvsadm does not implement yet. */
 static const char *const later[] = {
 	"--start-daemon", "--stop-daemon",
-	"-i", "--ipip", "--mcast-interface", "--syncid",
+	"--mcast-interface", "--syncid",
 	"--daemon", "--mcast-group", "--mcast-port", "--mcast-ttl",
-	"--sync-maxlen", "--tun-type", "--tun-port", "--tun-nocsum",
-	"--tun-csum", "--tun-remcsum",
+	"--sync-maxlen",
 };
 
 static void
@@ -443,9 +484,6 @@ test_adm_opts_not_yet(void **state)
 			    -ENOTSUP);
 		}
 	}
-	assert_int_equal(parse("-a -t 192.0.2.1:80 -r 10.0.0.1 -i", &o, err,
-	    sizeof(err)), -ENOTSUP);
-	assert_string_equal(err, "uvsadm: -i: not supported yet");
 	assert_int_equal(parse("--start-daemon=master", &o, err,
 	    sizeof(err)), -ENOTSUP);
 	assert_string_equal(err, "uvsadm: --start-daemon: not supported yet");
@@ -545,8 +583,9 @@ static const struct {
 	    "only -A -E -D -C -a -e -d can be restored" },
 	{ "-A -t 192.0.2.1",			-EINVAL,
 	    "Zero port specified for non-persistent service" },
-	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i",	-ENOTSUP,
-	    "-i: not supported yet" },
+	{ "-a -t 192.0.2.1:80 -r 10.0.0.1 -i --tun-type gue",	-EINVAL,
+	    "You need to supply the 'tun-port' option for the 'gue' tunnel "
+	    "type" },
 	{ "-A -f 1",				-ENOTSUP,
 	    "-f: firewall-mark services cannot work in uvsd: it takes frames "
 	    "off the wire before netfilter could mark them; give the "

@@ -204,8 +204,11 @@ static const struct {
 	{ "unknown method", SVC1 "real_servers = ( { address = \"10.0.0.1\";\n"
 	    "method = \"route\"; } ); } );\n", 3,
 	    "unknown forwarding method 'route'" },
-	{ "method not yet", SVC1 "method = \"tun\"; } );\n", 2,
-	    "'tun' is not supported yet" },
+	{ "tunnel without port", SVC1 "method = \"TUN type gue\"; } );\n",
+	    2, "method 'TUN type gue': the gue tunnel type needs a tunnel "
+	    "port" },
+	{ "tunnel words for dr", SVC1 "method = \"dr port 1\"; } );\n", 2,
+	    "'port' is only for tun" },
 	{ "duplicate service", SVC1 "},\n{ protocol = \"tcp\"; "
 	    "address = \"192.0.2.10\"; port = 80; } );\n", 3,
 	    "service already exists 'tcp 192.0.2.10:80'" },

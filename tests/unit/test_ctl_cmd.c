@@ -70,8 +70,10 @@ run(const char *line)
 			"[proxy none|v1|v2]"
 #define ADD_SVC_USAGE	"add-service PROTO VIP:PORT " SVC_PARAMS
 #define ADD_RS_USAGE	"add-server PROTO VIP:PORT RIP[:PORT] " \
-			"[method dr|nat|fullnat] " \
-			"[weight N] [uthreshold N] [lthreshold N]"
+			"[method dr|nat|fullnat|tun] [weight N] " \
+			"[uthreshold N] [lthreshold N] " \
+			"[tun-type ipip|gue|gre] [tun-port N] " \
+			"[tun-csum nocsum|csum|remcsum]"
 
 /* The request and its whole reply; run in order, on one table. */
 static const struct {
@@ -120,8 +122,20 @@ static const struct {
 	    "'10.0.0.1:80'\n" },
 	{ "add-server tcp 192.0.2.10:81 10.0.0.1",
 	    "ERR ESRCH no such service 'tcp 192.0.2.10:81'\n" },
-	{ "add-server tcp 192.0.2.10:80 10.0.0.3 method tun",
-	    "ERR EINVAL unknown method 'tun' (dr, nat or fullnat)\n" },
+	{ "add-server tcp 192.0.2.10:80 10.0.0.3 method ipip",
+	    "ERR EINVAL unknown method 'ipip' (dr, nat, fullnat or tun)\n" },
+	{ "add-server tcp 192.0.2.10:80 10.0.0.3 method tun tun-type vxlan",
+	    "ERR EINVAL unknown tunnel type 'vxlan' (ipip, gue or gre)\n" },
+	{ "add-server tcp 192.0.2.10:80 10.0.0.3 method tun tun-type gue",
+	    "ERR EINVAL tcp 192.0.2.10:80: real server '10.0.0.3:80': the gue "
+	    "tunnel type needs a tunnel port\n" },
+	{ "add-server tcp 192.0.2.10:80 10.0.0.3 method dr tun-type gre",
+	    "ERR EINVAL tcp 192.0.2.10:80: real server '10.0.0.3:80': tunnel "
+	    "options conflict with forward method\n" },
+	{ "add-server tcp 192.0.2.10:80 10.0.0.3 method tun tun-type gre "
+	    "tun-csum remcsum",
+	    "ERR EINVAL tcp 192.0.2.10:80: real server '10.0.0.3:80': remote "
+	    "checksum offload is only for the gue tunnel type\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.3 weight -1",
 	    "ERR EINVAL bad weight '-1' (0..2147483647)\n" },
 	{ "add-server tcp 192.0.2.10:80 10.0.0.3 weight 2147483648",
@@ -229,7 +243,7 @@ test_ctl_cmd_unchanged_when_refused(void **state)
 		"add-service tcp 192.0.2.12:80 scheduler nope",
 		"add-server tcp 192.0.2.10:80 10.0.0.1",
 		"add-server tcp 192.0.2.10:80 [2001:db8::1]:80",
-		"edit-server tcp 192.0.2.10:80 10.0.0.1 method tun",
+		"edit-server tcp 192.0.2.10:80 10.0.0.1 method tun tun-port 9",
 		"edit-server tcp 192.0.2.10:80 10.0.0.1 weight x",
 		"edit-service tcp 192.0.2.10:80 scheduler nope",
 		"del-server tcp 192.0.2.10:80 10.0.0.77",

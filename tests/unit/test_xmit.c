@@ -213,7 +213,9 @@ test_xmit_table(void **state)
 {
 	assert_int_equal(xmit_parse("dr"), XMIT_DR);
 	assert_int_equal(xmit_parse("nat"), XMIT_NAT);
-	assert_int_equal(xmit_parse("tun"), -EINVAL);
+	assert_int_equal(xmit_parse("tun"), XMIT_TUN);
+	assert_int_equal(xmit_parse("ipip"), -EINVAL);
+	assert_string_equal(xmit_get(XMIT_TUN)->fwd, "Tunnel");
 	assert_null(xmit_get(XMIT__MAX));
 	assert_string_equal(xmit_get(XMIT_DR)->fwd, "Route");
 	assert_string_equal(xmit_get(XMIT_NAT)->fwd, "Masq");

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ICMP "fragmentation needed" and ICMPv6 "packet too big" (pmtu.h), as
+ * the kernel's icmp_send()/icmp6_send() make them for IPVS: from the
+ * address the packet was sent to (the VIP, one of ours for the client),
+ * quoting as much of the packet as fits 576 bytes (IPv4) or the IPv6
+ * minimum MTU of 1280.  Workers; no allocation.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "daemon.h"
+#include "gso.h"
+#include "iface.h"
+#include "pkt.h"
+#include "pmtu.h"
+#include "ring.h"
+#include "stats.h"
+#include "worker.h"
+
+#define ETH_LEN		14
+#define ICMP4_MAX	576	/* RFC 1812 4.3.2.3: an error fits 576 */
+#define ICMP6_MAX	1280	/* RFC 4443 2.4 (c): the minimum MTU */
+#define IPV6_MIN_MTU	1280
+
+bool
+pmtu_may_fragment(const struct pkt *p)
+{
+	const uint8_t	*ip = p->p_l2 + p->p_l3off;
+
+	return p->p_tuple.t_af == AF_INET && !(ip[6] & 0x40);
+}
+
+int
+pmtu_frag_needed(struct worker *w, const struct pkt *p, unsigned iface,
+    const uint8_t mac[6], uint32_t mtu)
+{
+	const struct iface	*ifs = w->w_d->d_ifs;
+	const uint8_t		*orig = p->p_l2 + p->p_l3off;
+	bool			 v4 = p->p_tuple.t_af == AF_INET;
+	uint32_t		 iphl = v4 ? 20 : 40, quote, len, sum;
+	uint8_t			*buf, *eth, *ip, *ic;
+	uint16_t		 v16, csum;
+	uint32_t		 v32;
+	int			 r;
+
+	if (iface >= w->w_d->d_nifs)
+		return DROP_NO_IFACE;
+	quote = p->p_l3len;
+	if (quote > (v4 ? ICMP4_MAX : ICMP6_MAX) - iphl - 8)
+		quote = (v4 ? ICMP4_MAX : ICMP6_MAX) - iphl - 8;
+	if (!v4 && mtu < IPV6_MIN_MTU)
+		mtu = IPV6_MIN_MTU;
+	len = RING_VNET_LEN + ETH_LEN + iphl + 8 + quote;
+	if ((buf = worker_scratch(w, len)) == NULL)
+		return DROP_TX_FULL;
+	memset(buf, 0, RING_VNET_LEN + ETH_LEN + iphl + 8);
+	eth = buf + RING_VNET_LEN;
+	memcpy(eth, mac, 6);
+	memcpy(eth + 6, ifs[iface].if_mac, 6);
+	memcpy(eth + 12, p->p_l2 + 12, 2);
+	ip = eth + ETH_LEN;
+	ic = ip + iphl;
+	memcpy(ic + 8, orig, quote);
+	if (v4) {
+		ip[0] = 0x45;
+		v16 = htons((uint16_t)(iphl + 8 + quote));
+		memcpy(ip + 2, &v16, 2);
+		ip[8] = 64;
+		ip[9] = IPPROTO_ICMP;
+		memcpy(ip + 12, &p->p_tuple.t_dst.w[0], 4);
+		memcpy(ip + 16, &p->p_tuple.t_src.w[0], 4);
+		csum = csum_fold(csum_add_buf(0, ip, iphl));
+		memcpy(ip + 10, &csum, 2);
+		ic[0] = 3;	/* destination unreachable */
+		ic[1] = 4;	/* fragmentation needed and DF set */
+		v16 = htons((uint16_t)mtu);
+		memcpy(ic + 6, &v16, 2);
+		csum = csum_fold(csum_add_buf(0, ic, 8 + quote));
+	} else {
+		ip[0] = 0x60;
+		v16 = htons((uint16_t)(8 + quote));
+		memcpy(ip + 4, &v16, 2);
+		ip[6] = IPPROTO_ICMPV6;
+		ip[7] = 64;
+		memcpy(ip + 8, &p->p_tuple.t_dst, 16);
+		memcpy(ip + 24, &p->p_tuple.t_src, 16);
+		ic[0] = 2;	/* packet too big */
+		v32 = htonl(mtu);
+		memcpy(ic + 4, &v32, 4);
+		sum = csum_pseudo(AF_INET6, ip + 8, ip + 24, IPPROTO_ICMPV6,
+		    8 + quote);
+		csum = csum_fold(csum_add_buf(sum, ic, 8 + quote));
+	}
+	memcpy(ic + 2, &csum, 2);
+	/* Counted as the drop of the frame it answers: "frag-needed". */
+	if ((r = worker_tx(w, iface, buf, len)) != DROP_NONE)
+		return r;
+	return DROP_FRAG_NEEDED;
+}

@@ -1,0 +1,222 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# TUN (-i) under real traffic, with offloads on and then off: uvsd on the
+# director encapsulates to two real servers, edited through every tunnel
+# kind in turn (ipip, gue, gue --tun-csum, gue --tun-remcsum, gre, gre
+# --tun-csum, then ipip and gue to IPv6 real server addresses: 4in6).
+# Each kind moves a 10 KiB and an 8 MiB download intact (sha256), UDP
+# datagrams of 1..1400 bytes echoed intact, and a 4 MiB upload whose
+# 1500-byte segments no longer fit the 1500-byte MTU once encapsulated:
+# it completes only if uvsd answers with ICMP fragmentation needed.
+#
+# This machine's kernel has no ipip, gre, fou or ip6_tunnel modules, so
+# the real servers cannot decapsulate by themselves as an operator's
+# would: tundecap (tundecap.c, built by make check) stands in for that
+# kernel decapsulation.  It reads the encapsulated frames on e0, checks
+# the outer checksums, and writes the inner packets to a TUN device the
+# real server's stack receives them from; nft keeps the real server's
+# kernel from answering the outer packets (protocol or port unreachable).
+# Its counters show which encapsulation and checksum each kind used.
+#
+#   c: c0 .2 ---- br0 ---- d0 .1  d (uvsd)  d1 .1 ---- br1 ---- e0 .11 rs1 (tundecap -> tun0)
+#                                            fd00:2::1  |  ---- e0 .12 rs2 (tundecap -> tun0)
+#   replies leave the real servers from the VIP via the router, as in dr
+
+. "$(dirname "$0")/lib.sh"
+uvs_init tun-traffic 170 nginx cmp ss
+
+GUE_PORT=6080
+UP_PORT=8080
+RS6_IP=(none fd00:2::11 fd00:2::12)
+D1_IP6=fd00:2::1
+
+TUNDECAP=$BUILDDIR/tests/netns/tundecap
+if [ ! -x "$TUNDECAP" ]; then
+	cc -O1 -Wall -o "$TMPD/tundecap" "$LIB_DIR/tundecap.c" \
+	    2>"$TMPD/cc.err" ||
+	    die "cannot build tundecap: $(head -c 300 "$TMPD/cc.err")"
+	TUNDECAP=$TMPD/tundecap
+fi
+[ -c /dev/net/tun ] || skip "needs /dev/net/tun"
+
+# The real server's side of a tunnel: decapsulation and a quiet kernel.
+rs_tunnel()
+{
+	local i=$1 r=${NS_RS[$1]}
+
+	ip netns exec "$r" nft -f - <<NFT || die "nft on rs$i"
+table inet tundecap {
+	chain in {
+		type filter hook input priority 0;
+		meta l4proto { 4, 41, 47 } drop
+		udp dport $GUE_PORT drop
+	}
+}
+NFT
+	ip netns exec "$r" sysctl -qw net.ipv6.conf.e0.disable_ipv6=0
+	ip -n "$r" addr add "${RS6_IP[$i]}/64" dev e0 nodad
+	bg_run "$r" "$TMPD/tundecap-rs$i.log" "$TUNDECAP" e0 tun0 \
+	    "$GUE_PORT" "$TMPD/tundecap-rs$i.stats"
+	wait_until 50 0.1 test -e "$TMPD/tundecap-rs$i.stats" ||
+	    die "tundecap did not start on rs$i: $(head -c 200 "$TMPD/tundecap-rs$i.log")"
+	ip netns exec "$r" sysctl -qw net.ipv4.conf.tun0.rp_filter=0
+}
+
+# tun_stat NAME: NAME's counter summed over both real servers (fresh).
+tun_stat()
+{
+	local i f sum=0 v
+
+	for i in 1 2; do
+		f=$TMPD/tundecap-rs$i.stats
+		rm -f "$f"
+		ip netns exec "${NS_RS[$i]}" pkill -USR1 -x tundecap 2>/dev/null
+		wait_until 30 0.1 test -e "$f" || die "no stats from tundecap on rs$i"
+		v=$(awk -v n="$1" '$1 == n { print $2 }' "$f")
+		sum=$((sum + ${v:-0}))
+	done
+	echo "$sum"
+}
+
+# upload_check: 4 MiB from the client to VIP:8080 (rs1), compared there.
+upload_check()
+{
+	local out=$TMPD/up.out spid
+
+	rm -f "$out"
+	bg_run "${NS_RS[1]}" "$TMPD/up-server.log" timeout --foreground 30 \
+	    socat -u "TCP-LISTEN:$UP_PORT,reuseaddr" "OPEN:$out,creat,trunc"
+	spid=$BG_PID
+	wait_tcp_listen "${NS_RS[1]}" "$UP_PORT"
+	if ! timeout --foreground 30 ip netns exec "$NS_C" socat -u STDIN \
+	    "TCP:$VIP_DR:$UP_PORT,connect-timeout=5" <"$TMPD/up.in" \
+	    2>"$TMPD/up-client.err"; then
+		fail "$1: upload to $VIP_DR:$UP_PORT failed: $(head -c 200 "$TMPD/up-client.err")"
+		kill "$spid" 2>/dev/null
+		return 1
+	fi
+	if ! wait_until 150 0.1 proc_gone "$spid"; then
+		fail "$1: upload sink still running 15 s after the client finished"
+		kill "$spid" 2>/dev/null
+		return 1
+	fi
+	if ! cmp -s "$TMPD/up.in" "$out"; then
+		fail "$1: 4 MiB upload: server got $(stat -c %s "$out" 2>/dev/null || echo no) bytes, differing"
+		return 1
+	fi
+	pass "$1: 4 MiB upload intact"
+}
+
+# set_servers FAMILY OPTS...: every real server of every service as -i OPTS.
+set_servers()
+{
+	local fam=$1 i rip svc cmd
+
+	shift
+	for i in 1 2; do
+		for svc in "-t $VIP_DR:80" "-u $VIP_DR:9000" "-t $VIP_DR:$UP_PORT"; do
+			[ "$svc" = "-t $VIP_DR:$UP_PORT" ] && [ "$i" = 2 ] && continue
+			adm -d $svc -r "${RS_IP[$i]}" 2>/dev/null
+			adm -d $svc -r "[${RS6_IP[$i]}]:80" 2>/dev/null
+			if [ "$fam" = 6 ]; then
+				rip="[${RS6_IP[$i]}]:80"
+			else
+				rip=${RS_IP[$i]}
+			fi
+			adm -a $svc -r "$rip" -i "$@" ||
+			    die "uvsadm -a $svc -r $rip -i $* failed"
+		done
+	done
+}
+
+# kind NAME FAMILY COUNTER OPTS...: traffic through one tunnel kind; the
+# tundecap counter COUNTER must grow, csum-bad and bad must not.
+kind()
+{
+	local name=$1 fam=$2 ctr=$3 before after i bad0
+
+	shift 3
+	set_servers "$fam" "$@"
+	before=$(tun_stat "$ctr")
+	bad0=$(( $(tun_stat csum-bad) + $(tun_stat bad) + $(tun_stat ipcsum-bad) ))
+	fetch_check "http://$VIP_DR/small" "$SMALL_SHA" &&
+	    pass "$name: small file intact"
+	fetch_check "http://$VIP_DR/big" "$BIG_SHA" &&
+	    pass "$name: 8 MiB file intact"
+	for i in 1 512 1400; do
+		udp_echo_check "$VIP_DR" 9000 "$i" &&
+		    pass "$name: udp echo of $i bytes intact"
+	done
+	upload_check "$name"
+	after=$(tun_stat "$ctr")
+	if [ "$after" -gt "$before" ]; then
+		pass "$name: real servers decapsulated $((after - before)) frames ($ctr)"
+	else
+		fail "$name: tundecap counter $ctr did not grow ($before -> $after)"
+	fi
+	i=$(( $(tun_stat csum-bad) + $(tun_stat bad) + $(tun_stat ipcsum-bad) ))
+	[ "$i" -eq "$bad0" ] || fail "$name: $((i - bad0)) frames with bad checksums or headers"
+}
+
+mkrand "$TMPD/up.in" $((4 << 20))
+for pass_off in on off; do
+	OFFLOADS=$pass_off
+	log "--- tun, offloads $OFFLOADS"
+	lab_up 2
+	ip netns exec "$NS_D" sysctl -qw net.ipv6.conf.d1.disable_ipv6=0
+	ip -n "$NS_D" addr add "$D1_IP6/64" dev d1 nodad
+	lab_servers 2
+	for i in 1 2; do
+		rs_tunnel "$i"
+	done
+	lb_start "$NS_D" d1 d0 d1
+	lb_service tcp "$VIP_DR" 80 rr
+	lb_service udp "$VIP_DR" 9000 rr
+	lb_service tcp "$VIP_DR" "$UP_PORT" rr
+
+	kind ipip 4 ipip
+	kind gue 4 csum-none --tun-type gue --tun-port "$GUE_PORT"
+	kind gue-csum 4 csum-ok --tun-type gue --tun-port "$GUE_PORT" --tun-csum
+	# Remote checksum offload applies to partial checksums only.
+	if [ "$OFFLOADS" = on ]; then
+		kind gue-remcsum 4 remcsum --tun-type gue --tun-port "$GUE_PORT" \
+		    --tun-remcsum
+	else
+		kind gue-remcsum 4 csum-ok --tun-type gue --tun-port "$GUE_PORT" \
+		    --tun-remcsum
+	fi
+	kind gre 4 gre --tun-type gre
+	kind gre-csum 4 csum-ok --tun-type gre --tun-csum
+	kind ipip-4in6 6 v6outer
+	kind gue-4in6 6 gue --tun-type gue --tun-port "$GUE_PORT" --tun-csum
+
+	n=$(drop_count frag-needed)
+	if [ "${n:-0}" != missing ] && [ "${n:-0}" -gt 0 ]; then
+		pass "uvsd sent $n ICMP fragmentation-needed replies"
+	else
+		fail "no fragmentation-needed replies counted ($n)"
+	fi
+	# What an operator sees, and -S/-R round trip.
+	adm -L -n >"$TMPD/list.out" 2>&1
+	grep -q "Tunnel" "$TMPD/list.out" ||
+	    fail "uvsadm -L -n shows no Tunnel: $(head -c 300 "$TMPD/list.out")"
+	adm -L -n --tun-info >"$TMPD/tuninfo.out" 2>&1
+	grep -q "gue:$GUE_PORT:+c" "$TMPD/tuninfo.out" &&
+	    grep -q "TunnelInfo" "$TMPD/tuninfo.out" &&
+	    pass "uvsadm --tun-info shows gue:$GUE_PORT:+c" ||
+	    fail "uvsadm --tun-info: $(cat "$TMPD/tuninfo.out")"
+	adm -S -n >"$TMPD/save1" || fail "uvsadm -S failed"
+	grep -q -- "-i -w 1 --tun-type gue --tun-port $GUE_PORT --tun-csum" "$TMPD/save1" ||
+	    fail "uvsadm -S: no tunnel options: $(head -c 300 "$TMPD/save1")"
+	adm -C && adm -R <"$TMPD/save1" || fail "uvsadm -R of the save failed"
+	adm -S -n >"$TMPD/save2"
+	cmp -s "$TMPD/save1" "$TMPD/save2" && pass "-S/-R round trip" ||
+	    fail "-S/-R round trip differs: $(diff "$TMPD/save1" "$TMPD/save2" | head -c 300)"
+	sed 's/^/    /' "$TMPD/tuninfo.out"
+	uvsd_alive || fail "uvsd died during the tun pass, offloads $OFFLOADS"
+	uvsd_forwarded
+	lb_stop
+	teardown
+done
+finish

@@ -726,7 +726,7 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 	hr.hr_proto = cs->cs_sc.sc_proto;
 	hr.hr_vip = cs->cs_sc.sc_ep;
 	hr.hr_rip = rc.rc_ep;
-	if (rc.rc_method == XMIT_DR || hr.hr_rip.ep_port == 0)
+	if (XMIT_SAME_PORT(rc.rc_method) || hr.hr_rip.ep_port == 0)
 		hr.hr_rip.ep_port = cs->cs_sc.sc_ep.ep_port;
 	if (cfg_health_add(ld, NULL, &hr))
 		cs->cs_hs.hs_nrs++;

@@ -106,25 +106,34 @@ pp_seq_out(uint32_t x, uint32_t dseq, uint32_t hl, bool sent)
 	return x;
 }
 
-/* Replace the 32-bit field at <f> by pp_seq_out() of it. */
+/*
+ * Replace the 32-bit field at <f> by pp_seq_out() of it.  A SACK edge may
+ * start at an odd offset (one NOP before the option), where its bytes
+ * straddle the checksum's 16-bit words: the update sums the words that
+ * cover it, before and after (RFC 1624 eqn. 3 over them).
+ */
 static void
 map_field(uint8_t *th, uint8_t *f, uint32_t dseq, uint32_t hl, bool sent,
     bool csum)
 {
-	uint32_t	 o, n;
+	uint32_t	 o, n, off = (uint32_t)(f - th), a, len, sum;
+	uint16_t	 ck;
 
 	memcpy(&o, f, 4);
 	n = htonl(pp_seq_out(ntohl(o), dseq, hl, sent));
 	if (n == o)
 		return;
+	a = off & ~1U;
+	len = ((off + 5) & ~1U) - a;		/* 4 bytes, or 6 when odd */
+	sum = csum_fold(csum_add_buf(0, th + a, len));	/* ~old words */
 	memcpy(f, &n, 4);
-	if (csum) {
-		uint16_t ck;
-
-		memcpy(&ck, th + 16, 2);
-		csum_replace4(&ck, o, n);
-		memcpy(th + 16, &ck, 2);
-	}
+	if (!csum)
+		return;
+	memcpy(&ck, th + 16, 2);
+	sum += (uint16_t)~ck;
+	sum += (uint16_t)~csum_fold(csum_add_buf(0, th + a, len));
+	ck = csum_fold(sum);
+	memcpy(th + 16, &ck, 2);
 }
 
 void

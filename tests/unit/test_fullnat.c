@@ -279,6 +279,17 @@ test_tcp_out(void **state)
 	pp_tcp_out(th, len, 1000, 40, true, true);
 	assert_int_equal(get32(th + 8), 5040);
 	assert_int_equal(get32(th + 24), 6000);
+	/* One NOP: the edges start at odd offsets, across checksum words. */
+	make_seg(th, &len);
+	memmove(th + 21, th + 22, 18);
+	th[39] = 1;			/* NOP, SACK 10 ... SACK ..., NOP */
+	memset(th + 16, 0, 2);
+	ck = tcp_csum(th, len);
+	memcpy(th + 16, &ck, 2);
+	pp_tcp_out(th, len, 1000, 40, true, true);
+	assert_int_equal(get32(th + 23), 6000);
+	assert_int_equal(get32(th + 35), 9000);
+	assert_int_equal(tcp_csum(th, len), 0);
 	/* Malformed options: a zero length, one past the header. */
 	make_seg(th, &len);
 	th[23] = 0;

@@ -24,7 +24,9 @@
  * fragmented gets an ICMP fragmentation needed / packet too big (pmtu.c)
  * with the MTU that would, as IPVS's ensure_mtu_is_adequate(); an IPv4
  * one without DF is encapsulated and its outer datagram fragmented on
- * output (worker_tx(), frag.c).  Workers.
+ * output (worker_tx(), frag.c).  An ICMP error about what the real
+ * server sent from the VIP goes to it through the tunnel as it is, as
+ * IPVS's ip_vs_icmp_xmit() hands it to the method (icmp.c).  Workers.
  */
 #include "config.h"
 
@@ -332,9 +334,20 @@ tun_in(struct worker *w, struct pkt *p, const struct conn *c,
 	return DROP_NONE;
 }
 
+/* An error about what the real server sent from the VIP: tunnelled. */
+static int
+tun_icmp_in(struct worker *w, struct pkt *p, const struct icmp_err *ie,
+    const struct conn *c, unsigned *ret_iface)
+{
+	(void)ie;
+	return tun_in(w, p, c, ret_iface);
+}
+
 const struct xmit_ops xmit_tun = {
-	.name	= "tun",
-	.fwd	= "Tunnel",
-	.in	= tun_in,
-	.out	= NULL,
+	.name		= "tun",
+	.fwd		= "Tunnel",
+	.in		= tun_in,
+	.out		= NULL,
+	.icmp_in	= tun_icmp_in,
+	.icmp_out	= NULL,
 };

@@ -49,7 +49,6 @@ struct table_ctl {
 	uint64_t	 tc_gen;	/* commits */
 	struct wstats *const *tc_ws;	/* zeroed per new slot; may be NULL */
 	unsigned	 tc_nws;
-	bool		 tc_v4only;	/* the packet path forwards IPv4 only */
 	struct laddr_set *tc_laddrs;	/* fullnat LIPs; NULL: none */
 };
 
@@ -370,12 +369,6 @@ table_ctl_free(struct table_ctl *tc)
 	}
 	vsconf_free(tc->tc_conf);
 	free(tc);
-}
-
-void
-table_set_v4only(struct table_ctl *tc, bool v4only)
-{
-	tc->tc_v4only = v4only;
 }
 
 void
@@ -807,6 +800,35 @@ commit_adopt(struct table_ctl *tc, struct commit *cm)
 	}
 }
 
+/*
+ * An IPv6 service needs methods that forward IPv6 (xmit_ops.ipv6) for
+ * all its real servers: -EAFNOSUPPORT names the first that does not.
+ */
+static int
+check_ipv6(const struct vs_conf *vc, struct uvs_err *err)
+{
+	const struct svc_conf	*sc;
+	const struct xmit_ops	*xo;
+	char			 s[SVC_STRLEN];
+	unsigned		 i, j;
+
+	for (i = 0; i < vc->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		if (sc->sc_ep.ep_addr.a_af != AF_INET6)
+			continue;
+		for (j = 0; j < sc->sc_nrs; j++) {
+			xo = xmit_get(sc->sc_rs[j].rc_method);
+			if (xo != NULL && xo->ipv6)
+				continue;
+			uvs_err_set(err, "%s: %s forwarding of IPv6 is not "
+			    "supported yet", svc_fmt(sc->sc_proto, &sc->sc_ep,
+			    s, sizeof(s)), xo != NULL ? xo->name : "this");
+			return -EAFNOSUPPORT;
+		}
+	}
+	return 0;
+}
+
 int
 table_commit(struct table_ctl *tc, struct vs_conf *vc, struct uvs_err *err)
 {
@@ -820,15 +842,8 @@ table_commit(struct table_ctl *tc, struct vs_conf *vc, struct uvs_err *err)
 	assert(vc != tc->tc_conf);
 	if ((r = vsconf_check(vc, err)) != 0)
 		return r;
-	for (i = 0; tc->tc_v4only && i < vc->vc_nsvc; i++)
-		if (vc->vc_svc[i].sc_ep.ep_addr.a_af != AF_INET) {
-			char	 s[SVC_STRLEN];
-
-			uvs_err_set(err, "%s: IPv6 services are not supported "
-			    "yet", svc_fmt(vc->vc_svc[i].sc_proto,
-			    &vc->vc_svc[i].sc_ep, s, sizeof(s)));
-			return -EAFNOSUPPORT;
-		}
+	if ((r = check_ipv6(vc, err)) != 0)
+		return r;
 	if ((cm.cm_t = table_alloc(vc->vc_nsvc)) == NULL)
 		return -ENOMEM;
 	if ((r = commit_index(tc, &cm)) != 0 ||

@@ -300,12 +300,6 @@ struct svc_state *table_find_svc_state(const struct table_ctl *tc, int proto,
  */
 void	 table_gc(struct table_ctl *tc);
 
-/*
- * Refuse commits with IPv6 services (-EAFNOSUPPORT) while the packet path
- * forwards IPv4 only; the model itself holds both families.
- */
-void	 table_set_v4only(struct table_ctl *tc, bool v4only);
-
 /* Reference counting of states by connections. Worker or reaper. */
 void	 rs_state_hold(struct rs_state *rss);
 void	 rs_state_put(struct rs_state *rss);

@@ -24,6 +24,7 @@ dr_icmp_in(struct worker *w, struct pkt *p, const struct icmp_err *ie,
 const struct xmit_ops xmit_dr = {
 	.name		= "dr",
 	.fwd		= "Route",
+	.ipv6		= true,
 	.in		= xmit_to_rs,
 	.out		= NULL,
 	.icmp_in	= dr_icmp_in,

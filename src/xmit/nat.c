@@ -83,6 +83,7 @@ nat_icmp_out(struct worker *w, struct pkt *p, const struct icmp_err *ie,
 const struct xmit_ops xmit_nat = {
 	.name		= "nat",
 	.fwd		= "Masq",
+	.ipv6		= true,
 	.in		= nat_in,
 	.out		= nat_out,
 	.icmp_in	= nat_icmp_in,

@@ -14,6 +14,7 @@
 #ifndef UVS_XMIT_H
 #define UVS_XMIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct conn;
@@ -35,6 +36,7 @@ enum xmit_method {
 struct xmit_ops {
 	const char	*name;		/* "dr", "nat", "fullnat": protocol, config */
 	const char	*fwd;		/* Forward column: "Route", "Masq", "FullNat" */
+	bool		 ipv6;		/* forwards IPv6 services too */
 	int		(*in)(struct worker *w, struct pkt *p,
 			    const struct conn *c, unsigned *ret_iface);
 	int		(*out)(struct worker *w, struct pkt *p,

@@ -535,6 +535,54 @@ test_table_svc_state_when_service_deleted(void **state)
 }
 
 /* A commit refused for any reason changes nothing that runs. */
+/* IPv6 services commit with methods that forward IPv6, and only so. */
+static void
+test_table_commit_ipv6_by_method(void **state)
+{
+	struct epoch	*e = epoch_new(0);
+	struct table_ctl *tc = table_ctl_new(e, NULL, NULL);
+	struct vs_conf	*vc = base_conf(), *bad;
+	const struct table *t;
+	struct uvs_err	 err;
+	union inaddr	 vip;
+	struct ep	 v;
+	char		 want[128];
+	int		 m;
+
+	add_svc(vc, "tcp", "[2001:db8::10]:80", "rr");
+	add_rs(vc, "tcp", "[2001:db8::10]:80", "[2001:db8:2::11]:80", XMIT_DR, 1);
+	add_rs(vc, "tcp", "[2001:db8::10]:80", "[2001:db8:2::12]:80", XMIT_NAT,
+	    1);
+	assert_int_equal(table_commit(tc, vc, NULL), 0);
+	t = table_current(tc);
+	v = ep_of("[2001:db8::10]:80");
+	vip = v.ep_addr.a;
+	assert_non_null(table_lookup(t, IPPROTO_TCP, &vip, AF_INET6,
+	    htons(80)));
+	assert_null(table_lookup(t, IPPROTO_UDP, &vip, AF_INET6, htons(80)));
+
+	bad = vsconf_dup(vc);
+	/* Whichever method does not forward IPv6 yet (if one is left). */
+	for (m = 0; m < XMIT__MAX && xmit_get(m)->ipv6; m++)
+		;
+	if (m < XMIT__MAX) {
+		bad->vc_svc[1].sc_rs[1].rc_method = (uint8_t)m;
+		bad->vc_svc[1].sc_nladdr = 1;
+		assert_int_equal(addr_parse("2001:db8:2::1",
+		    &bad->vc_svc[1].sc_laddr[0]), 0);
+		assert_int_equal(table_commit(tc, bad, &err), -EAFNOSUPPORT);
+		snprintf(want, sizeof(want), "[2001:db8::10]:80: %s forwarding "
+		    "of IPv6 is not supported yet", xmit_get(m)->name);
+		if (strstr(err.e_text, want) == NULL)
+			fail_msg("got '%s', want '%s'", err.e_text, want);
+	}
+	vsconf_free(bad);
+	assert_ptr_equal(table_current(tc), t);
+	table_ctl_free(tc);
+	epoch_free(e);
+	(void)state;
+}
+
 static void
 test_table_commit_when_refused(void **state)
 {
@@ -975,6 +1023,7 @@ main(void)
 		cmocka_unit_test(test_table_lookup_cases),
 		cmocka_unit_test(test_table_states_when_recommitted),
 		cmocka_unit_test(test_table_svc_state_when_service_deleted),
+		cmocka_unit_test(test_table_commit_ipv6_by_method),
 		cmocka_unit_test(test_table_commit_when_refused),
 		cmocka_unit_test(test_table_slots_when_handed_out),
 		cmocka_unit_test(test_vsconf_persist_cases),

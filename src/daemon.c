@@ -81,7 +81,7 @@ daemon_on_publish(const struct table *t, void *arg)
 	int			 r;
 
 	if (d->d_workers != NULL) {
-		if ((r = filter_build(t, &prog)) != 0) {
+		if ((r = filter_build(t, d->d_arpnd, &prog)) != 0) {
 			log_errno(LOG_ERR, r, "cannot build the socket filter");
 		} else {
 			for (i = 0; i < d->d_nworkers; i++)
@@ -549,7 +549,6 @@ daemon_run(struct uvsd *d)
 		log_errno(LOG_ERR, r, "cannot allocate tables");
 		return 1;
 	}
-	table_set_v4only(d->d_tables, true);
 	signal(SIGPIPE, SIG_IGN);
 	d->d_loop = ev_default_loop(EVFLAG_AUTO);
 	if ((d->d_health = health_new(d->d_loop, daemon_on_health, d)) == NULL) {

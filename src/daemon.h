@@ -16,6 +16,7 @@
 #include "conn_tcp.h"
 #include "iface.h"
 
+struct arpnd;
 struct laddr_set;
 struct cfg;
 struct conn_table;
@@ -69,6 +70,7 @@ struct uvsd {
 	struct conn_table *d_conns;
 	struct laddr_set *d_laddrs;	/* fullnat LIPs and their ports */
 	struct nft	*d_nft;
+	struct arpnd	*d_arpnd;	/* ARP/NS answering; NULL: none */
 	struct neigh	*d_neigh;
 	struct ctl	*d_ctl;
 	struct ev_loop	*d_loop;

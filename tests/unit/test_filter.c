@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "arpnd.h"
 #include "filter.h"
 #include "table.h"
 #include "util.h"
@@ -246,13 +247,14 @@ test_filter_build_when_mixed(void **state)
 	size_t			 i;
 
 	t = table_make(mixed, nitems(mixed));
-	assert_int_equal(filter_build(t, &prog), 0);
+	assert_int_equal(filter_build(t, NULL, &prog), 0);
 	bpf_check(&prog);
 	/*
-	 * 2 unique VIPs and 1 unique nat RIP: 4 + (1 + 2 * 2) + (1 + 2 * 1)
-	 * + the ICMP quote's (5 + 2 * 1).
+	 * Dispatch 6; IPv4: 2 unique VIPs and 1 unique nat RIP, (1 + 2 * 2)
+	 * + (1 + 2 * 1) + the ICMP quote's (5 + 2 * 1) + 1; IPv6: one VIP,
+	 * one RIP, 9 + 9 + the ICMPv6 quote's 3 + 9, + 1.
 	 */
-	assert_int_equal(prog.len, 19);
+	assert_int_equal(prog.len, 6 + 16 + 31);
 	for (i = 0; i < nitems(frames); i++) {
 		frame(pkt, frames[i].type, frames[i].src, frames[i].dst);
 		if (bpf_run(&prog, pkt, frames[i].len) != frames[i].ret)
@@ -298,7 +300,7 @@ test_filter_build_icmp(void **state)
 	size_t			 i, q;
 
 	t = table_make(mixed, nitems(mixed));
-	assert_int_equal(filter_build(t, &prog), 0);
+	assert_int_equal(filter_build(t, NULL, &prog), 0);
 	bpf_check(&prog);
 	for (i = 0; i < nitems(icmps); i++) {
 		memset(pkt, 0, sizeof(pkt));
@@ -332,9 +334,10 @@ test_filter_build_when_empty(void **state)
 	tables[1] = table_make(NULL, 0);
 	tables[2] = table_make(v6only, nitems(v6only));
 	for (i = 0; i < nitems(tables); i++) {
-		assert_int_equal(filter_build(tables[i], &prog), 0);
+		assert_int_equal(filter_build(tables[i], NULL, &prog), 0);
 		bpf_check(&prog);
-		assert_int_equal(prog.len, 1);
+		/* An IPv6 service makes a program that IPv4 frames fail. */
+		assert_int_equal(prog.len, i < 2 ? 1 : 6 + 1 + 10);
 		for (j = 0; j < nitems(frames); j++) {
 			frame(pkt, frames[j].type, frames[j].src,
 			    frames[j].dst);
@@ -353,9 +356,9 @@ test_filter_build_when_at_limit(void **state)
 	uint8_t			 pkt[FRAME_LEN];
 
 	t = table_make_many(FILTER_ADDR_MAX);
-	assert_int_equal(filter_build(t, &prog), 0);
+	assert_int_equal(filter_build(t, NULL, &prog), 0);
 	bpf_check(&prog);
-	assert_int_equal(prog.len, 4 + 1 + 2 * FILTER_ADDR_MAX);
+	assert_int_equal(prog.len, 6 + 1 + 2 * FILTER_ADDR_MAX + 1 + 1);
 	frame(pkt, 0x0800, "198.51.100.1", "10.0.0.0");
 	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), ACCEPT);
 	frame(pkt, 0x0800, "198.51.100.1", "10.0.3.231");	/* the 1000th */
@@ -375,7 +378,7 @@ test_filter_build_when_over_limit(void **state)
 	size_t			 i;
 
 	t = table_make_many(FILTER_ADDR_MAX + 1);
-	assert_int_equal(filter_build(t, &prog), 0);
+	assert_int_equal(filter_build(t, NULL, &prog), 0);
 	bpf_check(&prog);
 	assert_true(prog.len <= 8);
 	for (i = 0; i < nitems(frames); i++) {
@@ -384,6 +387,180 @@ test_filter_build_when_over_limit(void **state)
 		    frames[i].type == 0x0800 && frames[i].len >= 14 ?
 		    ACCEPT : 0);
 	}
+	filter_free(&prog);
+	table_drop(t);
+}
+
+#define FRAME6_LEN	102	/* Ethernet + IPv6 + ICMPv6 quoting IPv6 */
+
+/*
+ * An IPv6 frame, or with <ns> a neighbour solicitation for <dst>, or
+ * with <quote> an ICMPv6 error quoting a packet to <quote>.
+ */
+static void
+frame6q(uint8_t *pkt, const char *src, const char *dst, bool ns,
+    const char *quote)
+{
+	struct addr	 a;
+
+	memset(pkt, 0, FRAME6_LEN);
+	pkt[12] = 0x86;
+	pkt[13] = 0xdd;
+	pkt[14] = 0x60;
+	pkt[20] = ns ? 58 : IPPROTO_TCP;
+	assert_int_equal(addr_parse(src, &a), 0);
+	memcpy(pkt + 22, &a.a, 16);
+	assert_int_equal(addr_parse(dst, &a), 0);
+	if (quote != NULL) {
+		memcpy(pkt + 38, &a.a, 16);
+		pkt[20] = 58;
+		pkt[54] = 1;		/* destination unreachable */
+		pkt[62] = 0x60;
+		assert_int_equal(addr_parse(quote, &a), 0);
+		memcpy(pkt + 86, &a.a, 16);
+		return;
+	}
+	if (!ns) {
+		memcpy(pkt + 38, &a.a, 16);
+		return;
+	}
+	/* To the solicited-node group; the target in the message. */
+	memcpy(pkt + 38, "\xff\x02\0\0\0\0\0\0\0\0\0\x01\xff", 13);
+	memcpy(pkt + 51, &a.a.b[13], 3);
+	pkt[54] = 135;
+	memcpy(pkt + 62, &a.a, 16);
+}
+
+static void
+frame6(uint8_t *pkt, const char *src, const char *dst, bool ns)
+{
+	frame6q(pkt, src, dst, ns, NULL);
+}
+
+/* An ARP request from <spa> for <tpa>. */
+static void
+frame_arp(uint8_t *pkt, const char *spa, const char *tpa)
+{
+	struct addr	 a;
+
+	memset(pkt, 0, FRAME_LEN);
+	memcpy(pkt + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01", 10);
+	assert_int_equal(addr_parse(spa, &a), 0);
+	memcpy(pkt + 28, &a.a.v4, 4);
+	assert_int_equal(addr_parse(tpa, &a), 0);
+	memcpy(pkt + 38, &a.a.v4, 4);
+}
+
+static const struct {
+	const char	*what;
+	int		 kind;		/* 4: IPv4, 6: IPv6, 'n': NS, 'a': ARP */
+	const char	*src, *dst;
+	uint32_t	 none, some;	/* answering nothing, 192.0.2.10 + ::1 */
+} frames6[] = {
+	{ "v6 to a VIP",	6, "2001:db8:9::1", "2001:db8::1", ACCEPT, ACCEPT },
+	{ "v6 to another",	6, "2001:db8:9::1", "2001:db8::2", 0, 0 },
+	{ "v6 from a nat RIP",	6, "2001:db8::11", "2001:db8:9::1", ACCEPT, ACCEPT },
+	{ "v6 from elsewhere",	6, "2001:db8::12", "2001:db8:9::1", 0, 0 },
+	{ "v6 VIP's low word",	6, "2001:db8:9::1", "2001:db9::1", 0, 0 },
+	{ "NS for a VIP",	'n', "2001:db8:9::1", "2001:db8::1", 0, ACCEPT },
+	{ "NS for another",	'n', "2001:db8:9::1", "2001:db8::2", 0, 0 },
+	{ "NS for a RIP",	'n', "2001:db8:9::1", "2001:db8::11", 0, 0 },
+	{ "ARP for a VIP",	'a', "192.0.2.99", "192.0.2.10", 0, ACCEPT },
+	{ "ARP for a VIP not answered", 'a', "192.0.2.99", "192.0.2.20", 0, 0 },
+	{ "ARP for a RIP",	'a', "192.0.2.99", "10.0.0.11", 0, 0 },
+	{ "v4 to a VIP",	4, "198.51.100.1", "192.0.2.10", ACCEPT, ACCEPT },
+	/* 'q': the destination is the quoted packet's. */
+	{ "ICMPv6 about a nat RIP", 'q', "2001:db8:9::fe", "2001:db8::11",
+	    ACCEPT, ACCEPT },
+	{ "ICMPv6 about another", 'q', "2001:db8:9::fe", "2001:db8::12", 0, 0 },
+};
+
+static void
+test_filter_build_when_ipv6_and_answering(void **state)
+{
+	struct sock_fprog	 prog;
+	struct arpnd		 an;
+	struct table		*t;
+	uint8_t			 pkt[FRAME6_LEN];
+	size_t			 i, len;
+	uint32_t		 r;
+	int			 pass;
+
+	t = table_make(mixed, nitems(mixed));
+	memset(&an, 0, sizeof(an));
+	an.an_n = 3;
+	assert_int_equal(addr_parse("192.0.2.10", &an.an_addr[0]), 0);
+	assert_int_equal(addr_parse("2001:db8::1", &an.an_addr[1]), 0);
+	/* Not a VIP: listed but never answered. */
+	assert_int_equal(addr_parse("10.0.0.11", &an.an_addr[2]), 0);
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(filter_build(t, pass ? &an : NULL, &prog), 0);
+		bpf_check(&prog);
+		for (i = 0; i < nitems(frames6); i++) {
+			len = FRAME6_LEN;
+			if (frames6[i].kind == 4) {
+				frame(pkt, 0x0800, frames6[i].src,
+				    frames6[i].dst);
+				len = FRAME_LEN;
+			} else if (frames6[i].kind == 'a') {
+				frame_arp(pkt, frames6[i].src, frames6[i].dst);
+				len = 42;
+			} else if (frames6[i].kind == 'q')
+				frame6q(pkt, frames6[i].src, "2001:db8:9::1",
+				    false, frames6[i].dst);
+			else
+				frame6(pkt, frames6[i].src, frames6[i].dst,
+				    frames6[i].kind == 'n');
+			r = bpf_run(&prog, pkt, len);
+			if (r != (pass ? frames6[i].some : frames6[i].none))
+				fail_msg("%s, %s: got %#x", frames6[i].what,
+				    pass ? "answering" : "not answering", r);
+		}
+		/* Cut short: loads past the end fail the frame. */
+		frame6(pkt, "2001:db8:9::1", "2001:db8::1", false);
+		assert_int_equal(bpf_run(&prog, pkt, 50), 0);
+		filter_free(&prog);
+	}
+	table_drop(t);
+}
+
+/* Too many for 4096 instructions: IPv6 is admitted wholesale. */
+static void
+test_filter_build_when_too_long(void **state)
+{
+	struct sock_fprog	 prog;
+	struct arpnd		 an = { .an_all = true };
+	struct table		*t;
+	struct svc		*svc;
+	uint8_t			 pkt[FRAME6_LEN];
+	unsigned		 i, n6 = 150;
+
+	t = table_make_many(FILTER_ADDR_MAX);
+	t->t_svc = realloc(t->t_svc, (t->t_nsvc + n6) * sizeof(*t->t_svc));
+	assert_non_null(t->t_svc);
+	for (i = 0; i < n6; i++) {
+		svc = &t->t_svc[t->t_nsvc + i];
+		memset(svc, 0, sizeof(*svc));
+		svc->svc_proto = IPPROTO_TCP;
+		assert_int_equal(addr_parse("2001:db8::", &svc->svc_ep.ep_addr),
+		    0);
+		svc->svc_ep.ep_addr.a.b[15] = (uint8_t)i;
+		svc->svc_ep.ep_addr.a.b[14] = (uint8_t)(i >> 8);
+		svc->svc_ep.ep_port = htons(80);
+	}
+	t->t_nsvc += n6;
+	assert_int_equal(filter_build(t, &an, &prog), 0);
+	bpf_check(&prog);
+	frame_arp(pkt, "192.0.2.99", "10.0.0.5");
+	assert_int_equal(bpf_run(&prog, pkt, 42), ACCEPT);
+	frame_arp(pkt, "192.0.2.99", "192.0.2.10");
+	assert_int_equal(bpf_run(&prog, pkt, 42), 0);
+	frame6(pkt, "2001:db8:9::1", "2001:db8:77::1", false);
+	assert_int_equal(bpf_run(&prog, pkt, FRAME6_LEN), ACCEPT);
+	frame(pkt, 0x0800, "198.51.100.1", "10.0.3.231");
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), ACCEPT);
+	frame(pkt, 0x0800, "198.51.100.1", "10.0.3.232");
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), 0);
 	filter_free(&prog);
 	table_drop(t);
 }
@@ -406,6 +583,8 @@ main(void)
 		cmocka_unit_test(test_filter_build_when_empty),
 		cmocka_unit_test(test_filter_build_when_at_limit),
 		cmocka_unit_test(test_filter_build_when_over_limit),
+		cmocka_unit_test(test_filter_build_when_ipv6_and_answering),
+		cmocka_unit_test(test_filter_build_when_too_long),
 		cmocka_unit_test(test_filter_free_when_null),
 	};
 

@@ -14,6 +14,10 @@
  *		set vip4 { type ipv4_addr; }
  *		set rip4 { type ipv4_addr; }
  *		set lip4 { type ipv4_addr; }
+ *		set svc6 { type ipv6_addr . inet_proto . inet_service; }
+ *		set rs6 { type ipv6_addr . inet_proto . inet_service; }
+ *		set vip6 { type ipv6_addr; }
+ *		set rip6 { type ipv6_addr; }
  *		chain in0 {
  *			type filter hook ingress device "eth0" priority 0;
  *			ip daddr . meta l4proto . th dport @svc4 counter drop
@@ -33,6 +37,12 @@
  *			icmp type { ... } @th,192,32 . @th,136,8 .
  *			    @th,240,16 @icmprs4 fib daddr type != local
  *			    counter drop
+ *			ip6 daddr . meta l4proto . th dport @svc6 counter drop
+ *			ip6 saddr . meta l4proto . th sport @rs6
+ *			    fib daddr type != local counter drop
+ *			exthdr frag exists ip6 daddr @vip6 counter drop
+ *			exthdr frag exists ip6 saddr @rip6
+ *			    fib daddr type != local counter drop
  *		}
  *	}
  *
@@ -52,8 +62,13 @@
  * quoted destination); raw payload offsets from the ICMP header, the
  * quote 8 bytes in with a 20-byte header, so nftables can compare them
  * as integers in network order.  Errors about anything else, and a
- * quote with IP options, stay the host's.  The table lives in uvsd's
- * network namespace, so daemons in different namespaces never clash.
+ * quote with IP options, stay the host's.  IPv6 gets the same sets, except
+ * that uvsd drops IPv6 fragments (the fanout reassembles IPv4 only), so
+ * the host drops every fragment to a VIP or from a nat real server too;
+ * the first one carries ports and meets the svc6/rs6 rules, nft's
+ * meta l4proto and th skipping extension headers as the kernel does.
+ * The table lives in uvsd's network namespace, so daemons in different
+ * namespaces never clash.
  * Control thread.
  */
 #include "config.h"
@@ -82,6 +97,7 @@
 #define NFT_QDST	"@th,192,32 . @th,136,8 . @th,240,16"
 #define NFT_ICMP_ERR	"icmp type { destination-unreachable, source-quench, " \
 			"time-exceeded } "
+#define NFT_SET6_TYPE	"ipv6_addr . inet_proto . inet_service"
 /* A TCP or UDP fragment other than the first: it has no ports. */
 #define NFT_LATER_FRAG	"ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp } "
 
@@ -187,7 +203,11 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 	    "\tset rip4 { type ipv4_addr; }\n"
 	    "\tset lip4 { type ipv4_addr; }\n"
 	    "\tset icmpsvc4 { typeof " NFT_QSRC "; }\n"
-	    "\tset icmprs4 { typeof " NFT_QDST "; }\n");
+	    "\tset icmprs4 { typeof " NFT_QDST "; }\n"
+	    "\tset svc6 { type " NFT_SET6_TYPE "; }\n"
+	    "\tset rs6 { type " NFT_SET6_TYPE "; }\n"
+	    "\tset vip6 { type ipv6_addr; }\n"
+	    "\tset rip6 { type ipv6_addr; }\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "\tchain in%u {\n"
 		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
@@ -203,6 +223,13 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 		    "th dport %u-%u counter drop\n"
 		    "\t\t" NFT_ICMP_ERR NFT_QSRC " @icmpsvc4 counter drop\n"
 		    "\t\t" NFT_ICMP_ERR NFT_QDST " @icmprs4 "
+		    "fib daddr type != local counter drop\n"
+		    "\t\tip6 daddr . meta l4proto . th dport @svc6 "
+		    "counter drop\n"
+		    "\t\tip6 saddr . meta l4proto . th sport @rs6 "
+		    "fib daddr type != local counter drop\n"
+		    "\t\texthdr frag exists ip6 daddr @vip6 counter drop\n"
+		    "\t\texthdr frag exists ip6 saddr @rip6 "
 		    "fib daddr type != local counter drop\n"
 		    "\t}\n", i, ifs[i].if_name, (unsigned)lport_lo,
 		    (unsigned)lport_hi);
@@ -322,13 +349,99 @@ put_lips(FILE *fp, const char *set, uint64_t *a, size_t n)
 	fprintf(fp, " }\n");
 }
 
+/* An element of svc6 or rs6. */
+struct elem6 {
+	struct in6_addr	 e_addr;
+	uint8_t		 e_proto;
+	uint16_t	 e_port;	/* host order */
+};
+
+static int
+elem6_cmp(const void *a, const void *b)
+{
+	const struct elem6	*x = a, *y = b;
+	int			 r;
+
+	if ((r = memcmp(&x->e_addr, &y->e_addr, sizeof(x->e_addr))) != 0)
+		return r;
+	if (x->e_proto != y->e_proto)
+		return x->e_proto < y->e_proto ? -1 : 1;
+	return x->e_port < y->e_port ? -1 : x->e_port > y->e_port;
+}
+
+/*
+ * "add element" for <set> (address . proto . port) and for the address
+ * set <aset>: <elems>[<n>], sorted and deduplicated here.
+ */
+static void
+put_elems6(FILE *fp, const char *set, const char *aset, struct elem6 *elems,
+    size_t n)
+{
+	char		 buf[INET6_ADDRSTRLEN];
+	size_t		 i;
+	bool		 first;
+
+	if (n == 0)
+		return;
+	qsort(elems, n, sizeof(elems[0]), elem6_cmp);
+	fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
+	for (i = 0, first = true; i < n; i++) {
+		if (i > 0 && elem6_cmp(&elems[i], &elems[i - 1]) == 0)
+			continue;
+		inet_ntop(AF_INET6, &elems[i].e_addr, buf, sizeof(buf));
+		fprintf(fp, "%s %s . %u . %u", first ? "" : ",", buf,
+		    (unsigned)elems[i].e_proto, (unsigned)elems[i].e_port);
+		first = false;
+	}
+	fprintf(fp, " }\nadd element netdev " NFT_TABLE " %s {", aset);
+	for (i = 0, first = true; i < n; i++) {
+		if (i > 0 && memcmp(&elems[i].e_addr, &elems[i - 1].e_addr,
+		    sizeof(elems[i].e_addr)) == 0)
+			continue;
+		inet_ntop(AF_INET6, &elems[i].e_addr, buf, sizeof(buf));
+		fprintf(fp, "%s %s", first ? "" : ",", buf);
+		first = false;
+	}
+	fprintf(fp, " }\n");
+}
+
+/* The svc6 and rs6 elements of IPv6 service <svc>. */
+static void
+sync6(const struct svc *svc, struct elem6 *svcs, size_t *nsvc,
+    struct elem6 *rss, size_t *nrs)
+{
+	const struct rs	*rs;
+	struct elem6	*e;
+	uint16_t	 port;
+	unsigned	 j;
+
+	e = &svcs[(*nsvc)++];
+	memcpy(&e->e_addr, &svc->svc_ep.ep_addr.a.v6, sizeof(e->e_addr));
+	e->e_proto = svc->svc_proto;
+	e->e_port = ntohs(svc->svc_ep.ep_port);
+	for (j = 0; j < svc->svc_nrs; j++) {
+		rs = &svc->svc_rs[j];
+		if (rs->rs_method != XMIT_NAT ||
+		    rs->rs_ep.ep_addr.a_af != AF_INET6)
+			continue;
+		port = rs->rs_ep.ep_port ? rs->rs_ep.ep_port :
+		    svc->svc_ep.ep_port;
+		e = &rss[(*nrs)++];
+		memcpy(&e->e_addr, &rs->rs_ep.ep_addr.a.v6, sizeof(e->e_addr));
+		e->e_proto = svc->svc_proto;
+		e->e_port = ntohs(port);
+	}
+}
+
 int
 nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 {
 	const struct svc	*svc;
 	const struct rs		*rs;
 	uint64_t		*svcs = NULL, *rss = NULL, *lips = NULL;
+	struct elem6		*svcs6 = NULL, *rss6 = NULL;
 	size_t			 nsvc = 0, nrs = 0, nlip = 0, len = 0, i, j;
+	size_t			 nsvc6 = 0, nrs6 = 0;
 	uint16_t		 port;
 	char			*cmds = NULL;
 	FILE			*fp;
@@ -341,13 +454,20 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 		rss = calloc(nrs + 1, sizeof(*rss));
 		lips = calloc(t->t_nsvc * LADDR_PER_SVC_MAX + 1,
 		    sizeof(*lips));
-		if (svcs == NULL || rss == NULL || lips == NULL) {
+		svcs6 = calloc(t->t_nsvc + 1, sizeof(*svcs6));
+		rss6 = calloc(nrs + 1, sizeof(*rss6));
+		if (svcs == NULL || rss == NULL || lips == NULL ||
+		    svcs6 == NULL || rss6 == NULL) {
 			r = -ENOMEM;
 			goto out_errno;
 		}
 		nrs = 0;
 		for (i = 0; i < t->t_nsvc; i++) {
 			svc = &t->t_svc[i];
+			if (svc->svc_ep.ep_addr.a_af == AF_INET6) {
+				sync6(svc, svcs6, &nsvc6, rss6, &nrs6);
+				continue;
+			}
 			if (svc->svc_ep.ep_addr.a_af != AF_INET)
 				continue;
 			svcs[nsvc++] = ELEM_MAKE(
@@ -380,7 +500,11 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	    "flush set netdev " NFT_TABLE " rip4\n"
 	    "flush set netdev " NFT_TABLE " lip4\n"
 	    "flush set netdev " NFT_TABLE " icmpsvc4\n"
-	    "flush set netdev " NFT_TABLE " icmprs4\n");
+	    "flush set netdev " NFT_TABLE " icmprs4\n"
+	    "flush set netdev " NFT_TABLE " svc6\n"
+	    "flush set netdev " NFT_TABLE " rs6\n"
+	    "flush set netdev " NFT_TABLE " vip6\n"
+	    "flush set netdev " NFT_TABLE " rip6\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
 	put_addrs(fp, "vip4", svcs, nsvc);
@@ -388,6 +512,8 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	put_lips(fp, "lip4", lips, nlip);
 	put_raw(fp, "icmpsvc4", svcs, nsvc);
 	put_raw(fp, "icmprs4", rss, nrs);
+	put_elems6(fp, "svc6", "vip6", svcs6, nsvc6);
+	put_elems6(fp, "rs6", "rip6", rss6, nrs6);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;
@@ -401,6 +527,8 @@ out_free:
 	free(svcs);
 	free(rss);
 	free(lips);
+	free(svcs6);
+	free(rss6);
 	return r;
 }
 

@@ -53,6 +53,17 @@ RT1_IP=10.0.2.254
 RS_IP=(none 10.0.2.11 10.0.2.12 10.0.2.13)
 VIP_DR=203.0.113.10
 VIP_NAT=203.0.113.20
+# IPv6 (LAB_V6=1 before lab_up): the same drawing, 2001:db8:1::/64 for
+# the client LAN, 2001:db8:2::/64 for the servers, VIPs in 2001:db8:113::.
+LAB_V6=${LAB_V6:-0}
+C6_IP=2001:db8:1::2
+D06_IP=2001:db8:1::1
+D16_IP=2001:db8:2::1
+RT06_IP=2001:db8:1::fe
+RT16_IP=2001:db8:2::fe
+RS6_IP=(none 2001:db8:2::11 2001:db8:2::12 2001:db8:2::13)
+VIP6_DR=2001:db8:113::10
+VIP6_NAT=2001:db8:113::20
 
 log()
 {
@@ -458,6 +469,15 @@ lb_stop()
 	uvsd_stop TERM || fail "uvsd did not stop within 5 s of SIGTERM"
 }
 
+# hostport ADDR PORT: "a.b.c.d:p" or "[v6]:p", as uvsadm and curl want.
+hostport()
+{
+	case $1 in
+	*:*) printf '[%s]:%s' "$1" "$2" ;;
+	*) printf '%s:%s' "$1" "$2" ;;
+	esac
+}
+
 adm_proto()
 {
 	[ "$1" = udp ] && printf '%s' -u || printf '%s' -t
@@ -470,7 +490,7 @@ lb_service()
 		lb_nft_load
 		return
 	fi
-	adm -A "$(adm_proto "$1")" "$2:$3" -s "$4" ||
+	adm -A "$(adm_proto "$1")" "$(hostport "$2" "$3")" -s "$4" ||
 	    die "uvsadm -A $1 $2:$3 -s $4 failed"
 }
 
@@ -483,7 +503,8 @@ lb_server()
 	fi
 	local m=-g
 	[ "$5" = nat ] && m=-m
-	adm -a "$(adm_proto "$1")" "$2:$3" -r "$4:$3" "$m" -w "$6" ||
+	adm -a "$(adm_proto "$1")" "$(hostport "$2" "$3")" \
+	    -r "$(hostport "$4" "$3")" "$m" -w "$6" ||
 	    die "uvsadm -a $1 $2:$3 -r $4:$3 $m -w $6 failed"
 }
 
@@ -497,7 +518,7 @@ lb_edit_service()
 		lb_nft_load
 		return
 	fi
-	adm -E "$(adm_proto "$1")" "$2:$3" -s "$4" ||
+	adm -E "$(adm_proto "$1")" "$(hostport "$2" "$3")" -s "$4" ||
 	    die "uvsadm -E $1 $2:$3 -s $4 failed"
 }
 
@@ -513,7 +534,8 @@ lb_edit_server()
 	fi
 	local m=-g
 	[ "$5" = nat ] && m=-m
-	adm -e "$(adm_proto "$1")" "$2:$3" -r "$4:$3" "$m" -w "$6" ||
+	adm -e "$(adm_proto "$1")" "$(hostport "$2" "$3")" \
+	    -r "$(hostport "$4" "$3")" "$m" -w "$6" ||
 	    die "uvsadm -e $1 $2:$3 -r $4:$3 $m -w $6 failed"
 }
 
@@ -599,6 +621,7 @@ http {
 	keepalive_requests 1000000;
 	server {
 		listen 80 default_server backlog=4096;
+$([ "$LAB_V6" = 1 ] && echo "		listen [::]:80 default_server backlog=4096;")
 		root $root;
 		location = /who { default_type text/plain; return 200 "$name\n"; }
 	}
@@ -698,6 +721,54 @@ lab_up()
 		ip -n "$r" route add default via "$RT1_IP" table 100
 		offloads "$r" e0
 	done
+	[ "$LAB_V6" = 1 ] && lab_v6 "$nrs"
+}
+
+# v6_on NS: IPv6 on in NS (ns_new turns it off), without DAD delays or
+# router advertisements.
+v6_on()
+{
+	ip netns exec "$1" sh -c '
+		for c in all default; do
+			sysctl -qw net.ipv6.conf.$c.accept_dad=0
+			sysctl -qw net.ipv6.conf.$c.accept_ra=0
+			sysctl -qw net.ipv6.conf.$c.disable_ipv6=0
+		done' || die "cannot enable IPv6 in $1"
+}
+
+# lab_v6 NRS: IPv6 addressing of lab_up's namespaces, the IPv4 layout
+# again.  Real servers hold VIP6_DR on lo; no sysctl is needed to keep
+# them from answering neighbour solicitations for it: Linux answers an
+# NS only for addresses of the interface it came in on (ndisc_recv_ns()
+# looks the target up strictly on that device), so unlike ARP nothing
+# like arp_ignore is needed.
+lab_v6()
+{
+	local nrs=$1 ns i r
+
+	for ns in "$NS_SW" "$NS_C" "$NS_D" "$NS_RT"; do
+		v6_on "$ns"
+	done
+	# Unregistered multicast (solicited-node groups) is flooded.
+	ip -n "$NS_SW" link set br0 type bridge mcast_snooping 0
+	ip -n "$NS_SW" link set br1 type bridge mcast_snooping 0
+	ip -n "$NS_C" addr add "$C6_IP/64" dev c0 nodad
+	ip -n "$NS_C" route add 2001:db8:113::/64 via "$D06_IP"
+	ip -n "$NS_C" route add 2001:db8:2::/64 via "$D06_IP"
+	ip -n "$NS_D" addr add "$D06_IP/64" dev d0 nodad
+	ip -n "$NS_D" addr add "$D16_IP/64" dev d1 nodad
+	ip -n "$NS_RT" addr add "$RT06_IP/64" dev r0 nodad
+	ip -n "$NS_RT" addr add "$RT16_IP/64" dev r1 nodad
+	ip netns exec "$NS_RT" sysctl -qw net.ipv6.conf.all.forwarding=1
+	for i in $(seq "$nrs"); do
+		r=${NS_RS[$i]}
+		v6_on "$r"
+		ip -n "$r" addr add "${RS6_IP[$i]}/64" dev e0 nodad
+		ip -n "$r" addr add "$VIP6_DR/128" dev lo nodad
+		ip -n "$r" -6 route add default via "$D16_IP"
+		ip -n "$r" -6 rule add from "$VIP6_DR" table 100
+		ip -n "$r" -6 route add default via "$RT16_IP" table 100
+	done
 }
 
 # lab_servers [NRS]: nginx (port 80; /small, /big, /who), UDP echo on
@@ -721,6 +792,12 @@ lab_servers()
 		bg_run "$r" "$TMPD/udpdr-rs$i.log" socat -T 2 \
 		    "UDP4-RECVFROM:9000,bind=$VIP_DR,fork" EXEC:cat
 		bg_run "$r" "$TMPD/iperf-rs$i.log" iperf3 -s -p 5201
+		if [ "$LAB_V6" = 1 ]; then
+			bg_run "$r" "$TMPD/udp6-rs$i.log" socat -T 2 \
+			    "UDP6-RECVFROM:9000,bind=[${RS6_IP[$i]}],fork" EXEC:cat
+			bg_run "$r" "$TMPD/udp6dr-rs$i.log" socat -T 2 \
+			    "UDP6-RECVFROM:9000,bind=[$VIP6_DR],fork" EXEC:cat
+		fi
 	done
 	for i in $(seq "$nrs"); do
 		r=${NS_RS[$i]}
@@ -729,6 +806,9 @@ lab_servers()
 		wait_udp_bound "$r" 9000
 		wait_until 50 0.1 http_is "$NS_D" "http://${RS_IP[$i]}/who" "rs$i" ||
 		    die "rs$i does not answer http from the director"
+		[ "$LAB_V6" = 1 ] || continue
+		wait_until 50 0.1 http_is "$NS_D" "http://[${RS6_IP[$i]}]/who" \
+		    "rs$i" || die "rs$i does not answer http over IPv6"
 	done
 }
 
@@ -761,11 +841,15 @@ fetch_check()
 # udp_echo_check VIP PORT SIZE: one datagram through, the same back.
 udp_echo_check()
 {
-	local in=$TMPD/udp.in out=$TMPD/udp.out
+	local in=$TMPD/udp.in out=$TMPD/udp.out to
 
 	mkrand "$in" "$3"
+	case $1 in
+	*:*) to="UDP6:[$1]:$2" ;;
+	*) to="UDP4:$1:$2" ;;
+	esac
 	timeout --foreground 10 ip netns exec "$NS_C" socat -T 2 -t 1 STDIO \
-	    "UDP4:$1:$2" <"$in" >"$out" 2>"$TMPD/socat.err"
+	    "$to" <"$in" >"$out" 2>"$TMPD/socat.err"
 	if ! cmp -s "$in" "$out"; then
 		fail "udp echo $1:$2 of $3 bytes: got $(stat -c %s "$out") bytes back, differing $(head -c 200 "$TMPD/socat.err")"
 		return 1
@@ -972,6 +1056,113 @@ selftest_run()
 			uvsd_forwarded
 			lb_stop
 		fi
+		teardown
+	done
+}
+
+# --- IPv6 through the director (dr6-traffic.sh, nat6-traffic.sh) ----------
+
+# udp6_hoplimit VIP PORT: the hop limit of the echo of one datagram the
+# client sends to VIP:PORT (empty if none came back within 3 s).
+udp6_hoplimit()
+{
+	timeout --foreground 10 ip netns exec "$NS_C" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
+s.settimeout(3)
+s.sendto(b"hop", (sys.argv[1], int(sys.argv[2])))
+data, anc, flags, addr = s.recvmsg(64, socket.CMSG_SPACE(4))
+for level, kind, val in anc:
+	if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_HOPLIMIT:
+		print(int.from_bytes(val[:4], sys.byteorder))
+' "$1" "$2" 2>/dev/null
+}
+
+# traffic6_suite dr|nat: over IPv6, TCP (nginx /small, /big) and UDP (socat
+# echo) through uvsd to three real servers, rr 10/10/10 over 30
+# connections, replies on the method's path, offloads on and then off.
+traffic6_suite()
+{
+	local m=$1 vip c n1 n2 n3 pass_off i
+
+	[ "$m" = dr ] && vip=$VIP6_DR || vip=$VIP6_NAT
+	LAB_V6=1
+	for pass_off in on off; do
+		OFFLOADS=$pass_off
+		log "--- $m over IPv6, offloads $OFFLOADS"
+		lab_up 3
+		lab_servers 3
+		lb_start "$NS_D" d1 d0 d1
+		lb_service tcp "$vip" 80 rr
+		lb_service udp "$vip" 9000 rr
+		for i in 1 2 3; do
+			lb_server tcp "$vip" 80 "${RS6_IP[$i]}" "$m" 1
+			lb_server udp "$vip" 9000 "${RS6_IP[$i]}" "$m" 1
+		done
+		for i in 1 2 3; do
+			fetch_check "http://[$vip]/small" "$SMALL_SHA" &&
+			    pass "small file $i intact"
+		done
+		for i in 1 2; do
+			fetch_check "http://[$vip]/big" "$BIG_SHA" &&
+			    pass "8 MiB file $i intact"
+		done
+		for i in 1 64 512 1400 1452; do
+			udp_echo_check "$vip" 9000 "$i" &&
+			    pass "udp echo of $i bytes intact"
+		done
+		# Bytes, not packets: GRO makes few packets of 16 MiB.
+		c=$(ip netns exec "$NS_RT" cat /sys/class/net/r1/statistics/rx_bytes)
+		if [ "$m" = dr ] && [ "$c" -lt $((16 << 20)) ]; then
+			fail "dr replies did not pass the router (r1 rx $c bytes)"
+		elif [ "$m" = nat ] && [ "$c" -gt $((1 << 20)) ]; then
+			fail "nat replies passed the router (r1 rx $c bytes)"
+		else
+			pass "replies took the $m path (router r1 rx $c bytes)"
+		fi
+		# Real servers send with hop limit 64; one router on the way
+		# back, the router (dr) or uvsd (nat), lowers it to 63.
+		c=$(udp6_hoplimit "$vip" 9000)
+		if [ "$c" = 63 ]; then
+			pass "udp reply arrived with hop limit 63"
+		else
+			fail "udp reply hop limit '$c', want 63"
+		fi
+		c=$(who_counts "http://[$vip]/who" 30)
+		n1=$(count_of rs1 "$c")
+		n2=$(count_of rs2 "$c")
+		n3=$(count_of rs3 "$c")
+		if [ "$(count_of fail "$c")" -ne 0 ] ||
+		    ! awk -v a="$n1" -v b="$n2" -v c="$n3" 'BEGIN {
+		    mx = a; if (b > mx) mx = b; if (c > mx) mx = c
+		    mn = a; if (b < mn) mn = b; if (c < mn) mn = c
+		    exit !(mx - mn <= 1) }'; then
+			fail "rr over 30 requests: rs1=$n1 rs2=$n2 rs3=$n3 failed=$(count_of fail "$c") (want 10 each, +-1)"
+		else
+			pass "rr 30 requests: $n1/$n2/$n3"
+		fi
+		# The host stack saw the service's frames and dropped them.
+		c=$(ip netns exec "$NS_D" nft list chain netdev uvs in0 |
+		    awk '/@svc6/ { for (i = 1; i < NF; i++)
+		    if ($i == "packets") print $(i + 1) }')
+		if [ "${c:-0}" -gt 0 ]; then
+			pass "nftables kept $c IPv6 service packets from the host"
+		else
+			fail "nftables svc6 rule counted '${c}' packets"
+		fi
+		uvsd_alive || fail "uvsd died during the $m pass, offloads $OFFLOADS"
+		uvsd_forwarded
+		for c in fragment6 udp6-zero-csum ipv6-ext-header; do
+			[ "$(drop_count "$c")" = 0 ] ||
+			    fail "drop $c: $(drop_count "$c") (want 0)"
+		done
+		adm -L -n >"$TMPD/list.out" 2>&1 ||
+		    fail "uvsadm -L -n failed: $(head -c 200 "$TMPD/list.out")"
+		grep -q "^TCP  \[$vip\]:80 rr" "$TMPD/list.out" ||
+		    fail "uvsadm -L -n does not show TCP  [$vip]:80 rr"
+		sed 's/^/    /' "$TMPD/list.out"
+		lb_stop
 		teardown
 	done
 }

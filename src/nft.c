@@ -18,6 +18,7 @@
  *		set rs6 { type ipv6_addr . inet_proto . inet_service; }
  *		set vip6 { type ipv6_addr; }
  *		set rip6 { type ipv6_addr; }
+ *		set lip6 { type ipv6_addr; }
  *		chain in0 {
  *			type filter hook ingress device "eth0" priority 0;
  *			ip daddr . meta l4proto . th dport @svc4 counter drop
@@ -43,6 +44,9 @@
  *			exthdr frag exists ip6 daddr @vip6 counter drop
  *			exthdr frag exists ip6 saddr @rip6
  *			    fib daddr type != local counter drop
+ *			exthdr frag exists ip6 daddr @lip6 counter drop
+ *			ip6 daddr @lip6 meta l4proto { tcp, udp }
+ *			    th dport LO-HI counter drop
  *		}
  *	}
  *
@@ -207,7 +211,8 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 	    "\tset svc6 { type " NFT_SET6_TYPE "; }\n"
 	    "\tset rs6 { type " NFT_SET6_TYPE "; }\n"
 	    "\tset vip6 { type ipv6_addr; }\n"
-	    "\tset rip6 { type ipv6_addr; }\n");
+	    "\tset rip6 { type ipv6_addr; }\n"
+	    "\tset lip6 { type ipv6_addr; }\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "\tchain in%u {\n"
 		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
@@ -231,8 +236,11 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 		    "\t\texthdr frag exists ip6 daddr @vip6 counter drop\n"
 		    "\t\texthdr frag exists ip6 saddr @rip6 "
 		    "fib daddr type != local counter drop\n"
+		    "\t\texthdr frag exists ip6 daddr @lip6 counter drop\n"
+		    "\t\tip6 daddr @lip6 meta l4proto { tcp, udp } "
+		    "th dport %u-%u counter drop\n"
 		    "\t}\n", i, ifs[i].if_name, (unsigned)lport_lo,
-		    (unsigned)lport_hi);
+		    (unsigned)lport_hi, (unsigned)lport_lo, (unsigned)lport_hi);
 	fprintf(fp, "}\n");
 	if (fclose(fp) == EOF) {
 		uvs_err_set(err, "nftables: %s", strerror(errno));
@@ -370,8 +378,8 @@ elem6_cmp(const void *a, const void *b)
 }
 
 /*
- * "add element" for <set> (address . proto . port) and for the address
- * set <aset>: <elems>[<n>], sorted and deduplicated here.
+ * "add element" for <set> (address . proto . port; NULL: none) and for
+ * the address set <aset>: <elems>[<n>], sorted and deduplicated here.
  */
 static void
 put_elems6(FILE *fp, const char *set, const char *aset, struct elem6 *elems,
@@ -384,16 +392,20 @@ put_elems6(FILE *fp, const char *set, const char *aset, struct elem6 *elems,
 	if (n == 0)
 		return;
 	qsort(elems, n, sizeof(elems[0]), elem6_cmp);
-	fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
-	for (i = 0, first = true; i < n; i++) {
-		if (i > 0 && elem6_cmp(&elems[i], &elems[i - 1]) == 0)
-			continue;
-		inet_ntop(AF_INET6, &elems[i].e_addr, buf, sizeof(buf));
-		fprintf(fp, "%s %s . %u . %u", first ? "" : ",", buf,
-		    (unsigned)elems[i].e_proto, (unsigned)elems[i].e_port);
-		first = false;
+	if (set != NULL) {
+		fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
+		for (i = 0, first = true; i < n; i++) {
+			if (i > 0 && elem6_cmp(&elems[i], &elems[i - 1]) == 0)
+				continue;
+			inet_ntop(AF_INET6, &elems[i].e_addr, buf, sizeof(buf));
+			fprintf(fp, "%s %s . %u . %u", first ? "" : ",", buf,
+			    (unsigned)elems[i].e_proto,
+			    (unsigned)elems[i].e_port);
+			first = false;
+		}
+		fprintf(fp, " }\n");
 	}
-	fprintf(fp, " }\nadd element netdev " NFT_TABLE " %s {", aset);
+	fprintf(fp, "add element netdev " NFT_TABLE " %s {", aset);
 	for (i = 0, first = true; i < n; i++) {
 		if (i > 0 && memcmp(&elems[i].e_addr, &elems[i - 1].e_addr,
 		    sizeof(elems[i].e_addr)) == 0)
@@ -405,10 +417,10 @@ put_elems6(FILE *fp, const char *set, const char *aset, struct elem6 *elems,
 	fprintf(fp, " }\n");
 }
 
-/* The svc6 and rs6 elements of IPv6 service <svc>. */
+/* The svc6, rs6 and lip6 elements of IPv6 service <svc>. */
 static void
 sync6(const struct svc *svc, struct elem6 *svcs, size_t *nsvc,
-    struct elem6 *rss, size_t *nrs)
+    struct elem6 *rss, size_t *nrs, struct elem6 *lips, size_t *nlip)
 {
 	const struct rs	*rs;
 	struct elem6	*e;
@@ -419,6 +431,11 @@ sync6(const struct svc *svc, struct elem6 *svcs, size_t *nsvc,
 	memcpy(&e->e_addr, &svc->svc_ep.ep_addr.a.v6, sizeof(e->e_addr));
 	e->e_proto = svc->svc_proto;
 	e->e_port = ntohs(svc->svc_ep.ep_port);
+	for (j = 0; j < svc->svc_nladdr; j++) {
+		e = &lips[(*nlip)++];
+		memcpy(&e->e_addr, &laddr_addr(svc->svc_laddr[j])->a.v6,
+		    sizeof(e->e_addr));
+	}
 	for (j = 0; j < svc->svc_nrs; j++) {
 		rs = &svc->svc_rs[j];
 		if (rs->rs_method != XMIT_NAT ||
@@ -439,9 +456,9 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	const struct svc	*svc;
 	const struct rs		*rs;
 	uint64_t		*svcs = NULL, *rss = NULL, *lips = NULL;
-	struct elem6		*svcs6 = NULL, *rss6 = NULL;
+	struct elem6		*svcs6 = NULL, *rss6 = NULL, *lips6 = NULL;
 	size_t			 nsvc = 0, nrs = 0, nlip = 0, len = 0, i, j;
-	size_t			 nsvc6 = 0, nrs6 = 0;
+	size_t			 nsvc6 = 0, nrs6 = 0, nlip6 = 0;
 	uint16_t		 port;
 	char			*cmds = NULL;
 	FILE			*fp;
@@ -456,8 +473,10 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 		    sizeof(*lips));
 		svcs6 = calloc(t->t_nsvc + 1, sizeof(*svcs6));
 		rss6 = calloc(nrs + 1, sizeof(*rss6));
+		lips6 = calloc(t->t_nsvc * LADDR_PER_SVC_MAX + 1,
+		    sizeof(*lips6));
 		if (svcs == NULL || rss == NULL || lips == NULL ||
-		    svcs6 == NULL || rss6 == NULL) {
+		    svcs6 == NULL || rss6 == NULL || lips6 == NULL) {
 			r = -ENOMEM;
 			goto out_errno;
 		}
@@ -465,7 +484,8 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 		for (i = 0; i < t->t_nsvc; i++) {
 			svc = &t->t_svc[i];
 			if (svc->svc_ep.ep_addr.a_af == AF_INET6) {
-				sync6(svc, svcs6, &nsvc6, rss6, &nrs6);
+				sync6(svc, svcs6, &nsvc6, rss6, &nrs6, lips6,
+				    &nlip6);
 				continue;
 			}
 			if (svc->svc_ep.ep_addr.a_af != AF_INET)
@@ -504,7 +524,8 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	    "flush set netdev " NFT_TABLE " svc6\n"
 	    "flush set netdev " NFT_TABLE " rs6\n"
 	    "flush set netdev " NFT_TABLE " vip6\n"
-	    "flush set netdev " NFT_TABLE " rip6\n");
+	    "flush set netdev " NFT_TABLE " rip6\n"
+	    "flush set netdev " NFT_TABLE " lip6\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
 	put_addrs(fp, "vip4", svcs, nsvc);
@@ -514,6 +535,7 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	put_raw(fp, "icmprs4", rss, nrs);
 	put_elems6(fp, "svc6", "vip6", svcs6, nsvc6);
 	put_elems6(fp, "rs6", "rip6", rss6, nrs6);
+	put_elems6(fp, NULL, "lip6", lips6, nlip6);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;
@@ -529,6 +551,7 @@ out_free:
 	free(lips);
 	free(svcs6);
 	free(rss6);
+	free(lips6);
 	return r;
 }
 

@@ -439,6 +439,7 @@ fullnat_icmp_out(struct worker *w, struct pkt *p, const struct icmp_err *ie,
 const struct xmit_ops xmit_fullnat = {
 	.name		= "fullnat",
 	.fwd		= "FullNat",
+	.ipv6		= true,
 	.in		= fullnat_in,
 	.out		= fullnat_out,
 	.icmp_in	= fullnat_icmp_in,

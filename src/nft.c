@@ -47,6 +47,13 @@
  *			exthdr frag exists ip6 daddr @lip6 counter drop
  *			ip6 daddr @lip6 meta l4proto { tcp, udp }
  *			    th dport LO-HI counter drop
+ *			icmpv6 type { destination-unreachable,
+ *			    packet-too-big, time-exceeded, parameter-problem }
+ *			    @th,128,128 . @th,112,8 . @th,384,16 @icmpsvc6
+ *			    counter drop
+ *			icmpv6 type { ... } @th,256,128 . @th,112,8 .
+ *			    @th,400,16 @icmprs6 fib daddr type != local
+ *			    counter drop
  *		}
  *	}
  *
@@ -71,7 +78,8 @@
  * the host drops every fragment to a VIP or from a nat real server too;
  * the first one carries ports and meets the svc6/rs6 rules, nft's
  * meta l4proto and th skipping extension headers as the kernel does.
- * The table lives in uvsd's network namespace, so daemons in different
+ * ICMPv6 errors are matched as ICMP ones, on a quoted fixed header (40
+ * bytes, no extension headers) and its ports.  The table lives in uvsd's network namespace, so daemons in different
  * namespaces never clash.
  * Control thread.
  */
@@ -102,6 +110,11 @@
 #define NFT_ICMP_ERR	"icmp type { destination-unreachable, source-quench, " \
 			"time-exceeded } "
 #define NFT_SET6_TYPE	"ipv6_addr . inet_proto . inet_service"
+/* The same in ICMPv6: a fixed quoted header, ports 40 bytes into it. */
+#define NFT_QSRC6	"@th,128,128 . @th,112,8 . @th,384,16"
+#define NFT_QDST6	"@th,256,128 . @th,112,8 . @th,400,16"
+#define NFT_ICMP6_ERR	"icmpv6 type { destination-unreachable, " \
+			"packet-too-big, time-exceeded, parameter-problem } "
 /* A TCP or UDP fragment other than the first: it has no ports. */
 #define NFT_LATER_FRAG	"ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp } "
 
@@ -212,7 +225,9 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 	    "\tset rs6 { type " NFT_SET6_TYPE "; }\n"
 	    "\tset vip6 { type ipv6_addr; }\n"
 	    "\tset rip6 { type ipv6_addr; }\n"
-	    "\tset lip6 { type ipv6_addr; }\n");
+	    "\tset lip6 { type ipv6_addr; }\n"
+	    "\tset icmpsvc6 { typeof " NFT_QSRC6 "; }\n"
+	    "\tset icmprs6 { typeof " NFT_QDST6 "; }\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "\tchain in%u {\n"
 		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
@@ -239,6 +254,9 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 		    "\t\texthdr frag exists ip6 daddr @lip6 counter drop\n"
 		    "\t\tip6 daddr @lip6 meta l4proto { tcp, udp } "
 		    "th dport %u-%u counter drop\n"
+		    "\t\t" NFT_ICMP6_ERR NFT_QSRC6 " @icmpsvc6 counter drop\n"
+		    "\t\t" NFT_ICMP6_ERR NFT_QDST6 " @icmprs6 "
+		    "fib daddr type != local counter drop\n"
 		    "\t}\n", i, ifs[i].if_name, (unsigned)lport_lo,
 		    (unsigned)lport_hi, (unsigned)lport_lo, (unsigned)lport_hi);
 	fprintf(fp, "}\n");
@@ -417,6 +435,30 @@ put_elems6(FILE *fp, const char *set, const char *aset, struct elem6 *elems,
 	fprintf(fp, " }\n");
 }
 
+/* <elems>[<n>] (sorted) as raw integers, for icmpsvc6 and icmprs6. */
+static void
+put_raw6(FILE *fp, const char *set, const struct elem6 *elems, size_t n)
+{
+	size_t		 i, k;
+	bool		 first = true;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0 && elem6_cmp(&elems[i], &elems[i - 1]) == 0)
+			continue;
+		if (first)
+			fprintf(fp, "add element netdev " NFT_TABLE " %s {",
+			    set);
+		fprintf(fp, "%s 0x", first ? "" : ",");
+		for (k = 0; k < sizeof(elems[i].e_addr); k++)
+			fprintf(fp, "%02x", elems[i].e_addr.s6_addr[k]);
+		fprintf(fp, " . 0x%02x . 0x%04x", (unsigned)elems[i].e_proto,
+		    (unsigned)elems[i].e_port);
+		first = false;
+	}
+	if (!first)
+		fprintf(fp, " }\n");
+}
+
 /* The svc6, rs6 and lip6 elements of IPv6 service <svc>. */
 static void
 sync6(const struct svc *svc, struct elem6 *svcs, size_t *nsvc,
@@ -525,7 +567,9 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	    "flush set netdev " NFT_TABLE " rs6\n"
 	    "flush set netdev " NFT_TABLE " vip6\n"
 	    "flush set netdev " NFT_TABLE " rip6\n"
-	    "flush set netdev " NFT_TABLE " lip6\n");
+	    "flush set netdev " NFT_TABLE " lip6\n"
+	    "flush set netdev " NFT_TABLE " icmpsvc6\n"
+	    "flush set netdev " NFT_TABLE " icmprs6\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
 	put_addrs(fp, "vip4", svcs, nsvc);
@@ -536,6 +580,8 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	put_elems6(fp, "svc6", "vip6", svcs6, nsvc6);
 	put_elems6(fp, "rs6", "rip6", rss6, nrs6);
 	put_elems6(fp, NULL, "lip6", lips6, nlip6);
+	put_raw6(fp, "icmpsvc6", svcs6, nsvc6);
+	put_raw6(fp, "icmprs6", rss6, nrs6);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;

@@ -21,17 +21,25 @@ import time
 
 
 def proxy_hdr(ver, src, sport, dst, dport):
+    v6 = ":" in src
     if ver == "v1":
-        return ("PROXY TCP4 %s %s %d %d\r\n" % (src, dst, sport, dport)).encode()
-    return (b"\r\n\r\n\x00\r\nQUIT\n" + bytes([0x21, 0x11]) +
-            struct.pack("!H", 12) + socket.inet_aton(src) +
-            socket.inet_aton(dst) + struct.pack("!HH", sport, dport))
+        return ("PROXY %s %s %s %d %d\r\n" % ("TCP6" if v6 else "TCP4",
+                socket.inet_ntop(socket.AF_INET6,
+                                 socket.inet_pton(socket.AF_INET6, src))
+                if v6 else src,
+                socket.inet_ntop(socket.AF_INET6,
+                                 socket.inet_pton(socket.AF_INET6, dst))
+                if v6 else dst, sport, dport)).encode()
+    af = socket.AF_INET6 if v6 else socket.AF_INET
+    return (b"\r\n\r\n\x00\r\nQUIT\n" + bytes([0x21, 0x21 if v6 else 0x11]) +
+            struct.pack("!H", 36 if v6 else 12) + socket.inet_pton(af, src) +
+            socket.inet_pton(af, dst) + struct.pack("!HH", sport, dport))
 
 
 def echo(vip, port, size, ver):
     data = os.urandom(size)
     s = socket.create_connection((vip, port), timeout=10)
-    src, sport = s.getsockname()
+    src, sport = s.getsockname()[:2]
     s.sendall(data)
     s.shutdown(socket.SHUT_WR)
     got = bytearray()
@@ -52,7 +60,7 @@ def echo(vip, port, size, ver):
 
 def banner(vip, port, ver, path):
     s = socket.create_connection((vip, port), timeout=5)
-    src, sport = s.getsockname()
+    src, sport = s.getsockname()[:2]
     try:
         got = s.recv(64)
     except socket.timeout:
@@ -73,7 +81,8 @@ def banner(vip, port, ver, path):
 def udpflows(vip, port, n):
     socks = []
     for i in range(n):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(socket.AF_INET6 if ":" in vip else socket.AF_INET,
+                          socket.SOCK_DGRAM)
         s.setblocking(False)
         s.sendto(b"flow %d" % i, (vip, port))
         socks.append(s)

@@ -28,14 +28,57 @@
 #                 sw: br0 (10.0.1.0/24)                  br1 (10.0.2.0/24)
 #   c: c0 .2 ------ br0 ---- d0 .1  d (uvsd)  d1 .1 ---- br1 ---- e0 .11 rs1
 #                                   LIPs 10.0.3.0/24      `------ e0 .12 rs2
+#
+# fullnat6.sh runs the same over IPv6 (FN_V6=1: lib.sh's IPv6 lab, LIPs
+# in 2001:db8:3::/64), without the exhaustion part.
 
 . "$(dirname "$0")/lib.sh"
-uvs_init fullnat 90 nginx cmp python3
+FN_V6=${FN_V6:-0}
+if [ "$FN_V6" = 1 ]; then
+	uvs_init fullnat6 90 nginx cmp python3
+	LAB_V6=1
+	VIP=2001:db8:113::30
+	LIP1=2001:db8:3::1
+	LIP2=2001:db8:3::2
+	LIP9=2001:db8:3::9
+	LIPNET=2001:db8:3::/64
+	FN_C=$C6_IP
+	FN_D1=$D16_IP
+	FN_RS=("${RS6_IP[@]}")
+	FN_HDR2=52		# PROXY v2 over IPv6
+	FN_SOCK=6
+else
+	uvs_init fullnat 90 nginx cmp python3
+	VIP=203.0.113.30
+	LIP1=10.0.3.1
+	LIP2=10.0.3.2
+	LIP9=10.0.3.9
+	LIPNET=10.0.3.0/24
+	FN_C=$C_IP
+	FN_D1=$D1_IP
+	FN_RS=("${RS_IP[@]}")
+	FN_HDR2=28
+	FN_SOCK=4
+fi
 CLIENT_PY="$LIB_DIR/fullnat-client.py"
-VIP=203.0.113.30
-LIP1=10.0.3.1
-LIP2=10.0.3.2
-LIP9=10.0.3.9
+
+# hp ADDR PORT: "a.b.c.d:p" or "[v6]:p".
+hp()
+{
+	case $1 in
+	*:*) printf '[%s]:%s' "$1" "$2" ;;
+	*) printf '%s:%s' "$1" "$2" ;;
+	esac
+}
+
+# socat's bind= and peer addresses: v6 in brackets.
+sb()
+{
+	case $1 in
+	*:*) printf '[%s]' "$1" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
 
 # fn_servers: nginx with proxy_protocol on :80 (access log of
 # $proxy_protocol_addr $remote_addr), socat echoes tcp :7 and udp :9000;
@@ -50,7 +93,8 @@ fn_servers()
 	for i in 1 2; do
 		r=${NS_RS[$i]}
 		ip -n "$r" route del default
-		ip -n "$r" route add 10.0.3.0/24 via "$D1_IP"
+		ip -n "$r" -6 route del default 2>/dev/null
+		ip -n "$r" route add "$LIPNET" via "$FN_D1"
 		d=$TMPD/nginx-rs$i
 		mkdir -p "$d/tmp"
 		: >"$d/access.log"
@@ -71,7 +115,7 @@ http {
 	scgi_temp_path $d/tmp/scgi;
 	default_type application/octet-stream;
 	server {
-		listen 80 proxy_protocol default_server;
+		listen $([ "$FN_V6" = 1 ] && echo "[::]:80" || echo 80) proxy_protocol default_server;
 		root $TMPD/www;
 		location = /who { default_type text/plain; return 200 "rs$i\n"; }
 	}
@@ -80,13 +124,15 @@ EOC
 		bg_run "$r" "$d/stdout.log" nginx -p "$d" -c "$d/nginx.conf" \
 		    -e "$d/error.log"
 		bg_run "$r" "$TMPD/tcp7-rs$i.log" socat \
-		    "TCP4-LISTEN:7,bind=${RS_IP[$i]},reuseaddr,fork" EXEC:cat
+		    "TCP$FN_SOCK-LISTEN:7,bind=$(sb "${FN_RS[$i]}"),reuseaddr,fork" \
+		    EXEC:cat
 		bg_run "$r" "$TMPD/udp-rs$i.log" socat -T 2 \
-		    "UDP4-RECVFROM:9000,bind=${RS_IP[$i]},fork" EXEC:cat
-		# Reads the 28-byte v2 header (IPv4), then greets.
+		    "UDP$FN_SOCK-RECVFROM:9000,bind=$(sb "${FN_RS[$i]}"),fork" \
+		    EXEC:cat
+		# Reads the v2 header, then greets.
 		bg_run "$r" "$TMPD/tcp25-rs$i.log" socat \
-		    "TCP4-LISTEN:25,bind=${RS_IP[$i]},reuseaddr,fork" \
-		    "SYSTEM:head -c 28 >$TMPD/pp25.rs$i; echo banner"
+		    "TCP$FN_SOCK-LISTEN:25,bind=$(sb "${FN_RS[$i]}"),reuseaddr,fork" \
+		    "SYSTEM:head -c $FN_HDR2 >$TMPD/pp25.rs$i; echo banner"
 	done
 	for i in 1 2; do
 		wait_tcp_listen "${NS_RS[$i]}" 80
@@ -112,29 +158,50 @@ fn_start()
 
 fn_services()
 {
-	adm -A -t "$VIP:80" -s rr --proxy-protocol v1 || die "-A :80"
-	adm -A -t "$VIP:81" -s rr --proxy-protocol v2 --laddr "$LIP9" ||
+	adm -A -t "$(hp "$VIP" 80)" -s rr --proxy-protocol v1 || die "-A :80"
+	adm -A -t "$(hp "$VIP" 81)" -s rr --proxy-protocol v2 --laddr "$LIP9" ||
 	    die "-A :81"
-	adm -A -t "$VIP:7" -s rr --proxy-protocol v1 || die "-A :7"
-	adm -A -t "$VIP:8" -s rr --proxy-protocol v2 || die "-A :8"
-	adm -A -t "$VIP:25" -s rr --proxy-protocol v2 || die "-A :25"
-	adm -A -u "$VIP:9000" -s rr || die "-A udp"
+	adm -A -t "$(hp "$VIP" 7)" -s rr --proxy-protocol v1 || die "-A :7"
+	adm -A -t "$(hp "$VIP" 8)" -s rr --proxy-protocol v2 || die "-A :8"
+	adm -A -t "$(hp "$VIP" 25)" -s rr --proxy-protocol v2 || die "-A :25"
+	adm -A -u "$(hp "$VIP" 9000)" -s rr || die "-A udp"
 	for i in 1 2; do
-		adm -a -t "$VIP:80" -r "${RS_IP[$i]}:80" --fullnat || die "-a 80"
-		adm -a -t "$VIP:81" -r "${RS_IP[$i]}:80" --fullnat || die "-a 81"
-		adm -a -u "$VIP:9000" -r "${RS_IP[$i]}" --fullnat || die "-a udp"
+		adm -a -t "$(hp "$VIP" 80)" -r "$(hp "${FN_RS[$i]}" 80)" \
+		    --fullnat || die "-a 80"
+		adm -a -t "$(hp "$VIP" 81)" -r "$(hp "${FN_RS[$i]}" 80)" \
+		    --fullnat || die "-a 81"
+		adm -a -u "$(hp "$VIP" 9000)" -r "$(hp "${FN_RS[$i]}" 9000)" \
+		    --fullnat || die "-a udp"
 	done
-	adm -a -t "$VIP:7" -r "${RS_IP[1]}:7" --fullnat || die "-a 7"
-	adm -a -t "$VIP:8" -r "${RS_IP[2]}:7" --fullnat || die "-a 8"
-	adm -a -t "$VIP:25" -r "${RS_IP[1]}:25" --fullnat || die "-a 25"
+	adm -a -t "$(hp "$VIP" 7)" -r "$(hp "${FN_RS[1]}" 7)" --fullnat ||
+	    die "-a 7"
+	adm -a -t "$(hp "$VIP" 8)" -r "$(hp "${FN_RS[2]}" 7)" --fullnat ||
+	    die "-a 8"
+	adm -a -t "$(hp "$VIP" 25)" -r "$(hp "${FN_RS[1]}" 25)" --fullnat ||
+	    die "-a 25"
+}
+
+# fn_udp_echo SIZE: one datagram to VIP:9000 and the same back.
+fn_udp_echo()
+{
+	local in=$TMPD/udp.in out=$TMPD/udp.out
+
+	mkrand "$in" "$1"
+	timeout --foreground 10 ip netns exec "$NS_C" socat -T 2 -t 1 STDIO \
+	    "UDP$FN_SOCK:$(hp "$VIP" 9000)" <"$in" >"$out" 2>"$TMPD/socat.err"
+	if cmp -s "$in" "$out"; then
+		pass "udp echo of $1 bytes intact"
+	else
+		fail "udp echo of $1 bytes: got $(stat -c %s "$out") bytes back $(head -c 200 "$TMPD/socat.err")"
+	fi
 }
 
 for OFFLOADS in on off; do
 	log "--- offloads $OFFLOADS"
 	lab_up 2
 	fn_servers
-	if ip netns exec "${NS_RS[1]}" ip route get "$C_IP" >/dev/null 2>&1; then
-		fail "rs1 has a route to the client $C_IP"
+	if ip netns exec "${NS_RS[1]}" ip route get "$FN_C" >/dev/null 2>&1; then
+		fail "rs1 has a route to the client $FN_C"
 	else
 		pass "real servers have no route to the client's network"
 	fi
@@ -143,15 +210,16 @@ for OFFLOADS in on off; do
 	fn_services
 	for port in 80 81; do
 		for i in 1 2; do
-			fetch_check "http://$VIP:$port/big" "$BIG_SHA" &&
+			fetch_check "http://$(hp "$VIP" "$port")/big" "$BIG_SHA" &&
 			    pass "8 MiB over :$port ($i) intact"
 		done
 	done
-	n=$(cat "$TMPD"/nginx-rs*/access.log | grep -c "^$C_IP 10\.0\.3\.[129] /big$")
+	n=$(cat "$TMPD"/nginx-rs*/access.log |
+	    grep -c -E "^$FN_C ($LIP1|$LIP2|$LIP9) /big$")
 	if [ "$n" -eq 4 ]; then
-		pass "access logs: client $C_IP via PROXY, LIPs as peers ($n)"
+		pass "access logs: client $FN_C via PROXY, LIPs as peers ($n)"
 	else
-		fail "access logs: $n of 4 lines show $C_IP via PROXY from a LIP: $(cat "$TMPD"/nginx-rs*/access.log | tr '\n' ';')"
+		fail "access logs: $n of 4 lines show $FN_C via PROXY from a LIP: $(cat "$TMPD"/nginx-rs*/access.log | tr '\n' ';')"
 	fi
 	grep -q " $LIP9 /big$" "$TMPD"/nginx-rs*/access.log &&
 	    pass "the v2 service used its own --laddr $LIP9" ||
@@ -174,12 +242,12 @@ for OFFLOADS in on off; do
 	else
 		fail "server-first: $(head -c 300 "$TMPD/banner.out")"
 	fi
-	for sz in 1 512 1472; do
-		udp_echo_check "$VIP" 9000 "$sz" && pass "udp echo of $sz bytes intact"
+	for sz in 1 512 1452; do
+		fn_udp_echo "$sz"
 	done
 	adm -S -n >"$TMPD/save1" || fail "uvsadm -S failed"
 	if grep -q -- "--laddr $LIP9 --proxy-protocol v2" "$TMPD/save1" &&
-	    grep -q -- "-r ${RS_IP[1]}:80 --fullnat" "$TMPD/save1"; then
+	    grep -q -- "-r $(hp "${FN_RS[1]}" 80) --fullnat" "$TMPD/save1"; then
 		pass "-S shows --fullnat, --laddr, --proxy-protocol"
 	else
 		fail "-S lacks fullnat settings: $(tr '\n' ';' <"$TMPD/save1")"
@@ -193,6 +261,7 @@ for OFFLOADS in on off; do
 	lb_stop
 	teardown
 done
+[ "$FN_V6" = 1 ] && finish
 
 # Exhaustion: 128 ports of one LIP, spread over the table's shards.
 OFFLOADS=on

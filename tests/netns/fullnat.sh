@@ -246,8 +246,8 @@ for OFFLOADS in on off; do
 		fn_udp_echo "$sz"
 	done
 	adm -S -n >"$TMPD/save1" || fail "uvsadm -S failed"
-	if grep -q -- "--laddr $LIP9 --proxy-protocol v2" "$TMPD/save1" &&
-	    grep -q -- "-r $(hp "${FN_RS[1]}" 80) --fullnat" "$TMPD/save1"; then
+	if grep -qF -- "--laddr $LIP9 --proxy-protocol v2" "$TMPD/save1" &&
+	    grep -qF -- "-r $(hp "${FN_RS[1]}" 80) --fullnat" "$TMPD/save1"; then
 		pass "-S shows --fullnat, --laddr, --proxy-protocol"
 	else
 		fail "-S lacks fullnat settings: $(tr '\n' ';' <"$TMPD/save1")"

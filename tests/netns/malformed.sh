@@ -5,9 +5,11 @@
 # (rawsend.c, compiled here) writes frames to d0's MAC and to the VIP, so
 # they pass uvsd's socket filter, each with one defect: a TCP header cut
 # short, IHL 3, total length beyond the frame, TCP data offset 2, UDP
-# length beyond the datagram.  uvsd must count each under its drop
-# reason (stats verb, "drop <reason> N") exactly once per frame, keep
-# serving a concurrent curl loop, and stay alive.
+# length beyond the datagram; ICMP errors quoting too little, with a
+# wrong checksum, a quoted IHL of 3, or about no connection.  uvsd must
+# count each under its drop reason (stats verb, "drop <reason> N")
+# exactly once per frame, keep serving a concurrent curl loop, and stay
+# alive.
 #
 #   c: c0 10.0.1.2 -- sw br0 -- d0 10.0.1.1  d (uvsd, nat)  d1 -- br1 -- rs1 10.0.2.11
 #   VIP 203.0.113.20: tcp 80 and udp 9000 -> rs1
@@ -16,7 +18,8 @@
 uvs_init malformed 120 nginx iperf3 cc ss
 need_uvsd	# the checks talk to uvsd itself; no UVS_LB=nft variant
 N=5
-KINDS="short bad-ihl bad-length bad-tcp-offset bad-udp-length"
+KINDS="short bad-ihl bad-length bad-tcp-offset bad-udp-length icmp-short
+    icmp-checksum icmp-bad-inner icmp-no-conn"
 
 cc -O1 -Wall -o "$TMPD/rawsend" "$LIB_DIR/rawsend.c" 2>"$TMPD/cc.err" ||
     die "cannot build rawsend: $(head -c 300 "$TMPD/cc.err")"

@@ -9,6 +9,7 @@
  *
  * usage: rawsend IFACE DSTMAC SRCIP DSTIP KIND COUNT
  *   KIND: short bad-ihl bad-length bad-tcp-offset bad-udp-length good-udp
+ *         icmp-short icmp-checksum icmp-bad-inner icmp-no-conn
  */
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -76,6 +77,40 @@ tcp_syn(uint8_t *t, uint8_t doff)
 	put16(t + 14, 64240);
 }
 
+/*
+ * An ICMP destination unreachable from <src> to <dst> (a VIP) quoting
+ * <dst>:80 -> <src>:1000 (TCP; not an ephemeral port a client uses),
+ * with one defect: icmp-short quotes only 4 bytes of TCP, icmp-checksum
+ * has a wrong ICMP checksum, icmp-bad-inner a quoted IHL of 3,
+ * icmp-no-conn none but a connection that does not exist.
+ */
+static int
+build_icmp(uint8_t *f, const char *kind, uint32_t src, uint32_t dst)
+{
+	uint8_t		*ip = f + ETH_LEN, *ic = ip + IP_LEN, *q = ic + 8;
+	int		 qlen = IP_LEN + TCP_LEN;
+	uint16_t	 c;
+
+	if (strcmp(kind, "icmp-short") == 0)
+		qlen = IP_LEN + 4;
+	else if (strcmp(kind, "icmp-checksum") != 0 &&
+	    strcmp(kind, "icmp-bad-inner") != 0 &&
+	    strcmp(kind, "icmp-no-conn") != 0)
+		return -1;
+	ip_hdr(ip, 0x45, IP_LEN + 8 + qlen, IPPROTO_ICMP, src, dst);
+	memset(ic, 0, 8);
+	ic[0] = 3;			/* destination unreachable */
+	ic[1] = 1;			/* host unreachable */
+	ip_hdr(q, strcmp(kind, "icmp-bad-inner") == 0 ? 0x43 : 0x45,
+	    IP_LEN + TCP_LEN, IPPROTO_TCP, dst, src);
+	tcp_syn(q + IP_LEN, 5);
+	put16(q + IP_LEN, 80);
+	put16(q + IP_LEN + 2, 1000);
+	c = ip_csum(ic, 8 + qlen);
+	put16(ic + 2, strcmp(kind, "icmp-checksum") == 0 ? c ^ 0x5a5a : c);
+	return ETH_LEN + IP_LEN + 8 + qlen;
+}
+
 /* Build frame <kind> after the Ethernet header; returns its length or -1. */
 static int
 build(uint8_t *f, const char *kind, uint32_t src, uint32_t dst)
@@ -113,6 +148,8 @@ build(uint8_t *f, const char *kind, uint32_t src, uint32_t dst)
 		memset(l4 + UDP_LEN, 'x', 10);	/* checksum 0: none */
 		return ETH_LEN + IP_LEN + UDP_LEN + 10;
 	}
+	if (strncmp(kind, "icmp-", 5) == 0)
+		return build_icmp(f, kind, src, dst);
 	return -1;
 }
 

@@ -126,6 +126,27 @@ static const char fullnat[] = INFO
     "inpkts 0 outpkts 0 inbytes 0 outbytes 0 cps 0 inpps 0 outpps 0 "
     "inbps 0 outbps 0\n";
 
+/* Tunnel servers of each kind, and one of another method. */
+#define TUNSRV(rip, rest) "server tcp 192.0.2.40:80 " rip " method " rest \
+    " active 0 inactive 2 uthreshold 0 lthreshold 0 persistconns 0 " \
+    "conns 0 inpkts 0 outpkts 0 inbytes 0 outbytes 0 cps 0 inpps 0 " \
+    "outpps 0 inbps 0 outbps 0\n"
+static const char tunnels[] = INFO
+    "service tcp 192.0.2.40:80 scheduler wlc flags 0x0 persistent 0 "
+    "netmask 255.255.255.255 conns 0 inpkts 0 outpkts 0 inbytes 0 "
+    "outbytes 0 cps 0 inpps 0 outpps 0 inbps 0 outbps 0\n"
+    TUNSRV("10.0.0.1:80", "tun weight 1 tun-type ipip tun-port 0 "
+	"tun-csum nocsum")
+    TUNSRV("10.0.0.2:80", "tun weight 2 tun-type gue tun-port 6080 "
+	"tun-csum csum")
+    TUNSRV("10.0.0.3:80", "tun weight 3 tun-type gue tun-port 5555 "
+	"tun-csum remcsum")
+    TUNSRV("10.0.0.4:80", "tun weight 4 tun-type gre tun-port 0 "
+	"tun-csum nocsum")
+    TUNSRV("[2001:db8::5]:80", "tun weight 5 tun-type gre tun-port 0 "
+	"tun-csum csum")
+    TUNSRV("10.0.0.6:80", "dr weight 6");
+
 #define RTITLE	"Prot LocalAddress:Port                 CPS    InPPS   OutPPS" \
 		"    InBPS   OutBPS\n" \
 		"  -> RemoteAddress:Port\n"
@@ -258,6 +279,40 @@ static const struct {
 	    "-a -t 192.0.2.30:80 -r 10.0.0.11:8080 --fullnat -w 2\n"
 	    "-A -u 192.0.2.30:53 -s wlc\n"
 	    "-a -u 192.0.2.30:53 -r 10.0.0.11:53 --fullnat -w 1\n" },
+	{ "tunnels", tunnels, ADM_FMT_NUMERIC, false, NULL,
+	    VLINE TITLE
+	    "TCP  192.0.2.40:80 wlc\n"
+	    "  -> 10.0.0.1:80                  Tunnel  1      0          2         \n"
+	    "  -> 10.0.0.2:80                  Tunnel  2      0          2         \n"
+	    "  -> 10.0.0.3:80                  Tunnel  3      0          2         \n"
+	    "  -> 10.0.0.4:80                  Tunnel  4      0          2         \n"
+	    "  -> 10.0.0.6:80                  Route   6      0          2         \n"
+	    "  -> [2001:db8::5]:80             Tunnel  5      0          2         \n" },
+	{ "tunnels, tun-info", tunnels, ADM_FMT_NUMERIC | ADM_FMT_TUN_INFO,
+	    false, NULL,
+	    VLINE "Prot LocalAddress:Port Scheduler Flags\n"
+	    "  -> RemoteAddress:Port           Forward TunnelInfo    Weight "
+	    "ActiveConn InActConn\n"
+	    "TCP  192.0.2.40:80 wlc\n"
+	    "  -> 10.0.0.1:80                  Tunnel  ipip          1      0          2         \n"
+	    "  -> 10.0.0.2:80                  Tunnel  gue:6080:+c   2      0          2         \n"
+	    "  -> 10.0.0.3:80                  Tunnel  gue:5555:r+c  3      0          2         \n"
+	    "  -> 10.0.0.4:80                  Tunnel  gre:-c        4      0          2         \n"
+	    "  -> 10.0.0.6:80                  Route   n/a           6      0          2         \n"
+	    "  -> [2001:db8::5]:80             Tunnel  gre:+c        5      0          2         \n" },
+	{ "tunnels, save", tunnels, ADM_FMT_NUMERIC | ADM_FMT_RULE, false,
+	    NULL,
+	    "-A -t 192.0.2.40:80 -s wlc\n"
+	    "-a -t 192.0.2.40:80 -r 10.0.0.1:80 -i -w 1 --tun-type ipip\n"
+	    "-a -t 192.0.2.40:80 -r 10.0.0.2:80 -i -w 2 --tun-type gue "
+	    "--tun-port 6080 --tun-csum\n"
+	    "-a -t 192.0.2.40:80 -r 10.0.0.3:80 -i -w 3 --tun-type gue "
+	    "--tun-port 5555 --tun-remcsum\n"
+	    "-a -t 192.0.2.40:80 -r 10.0.0.4:80 -i -w 4 --tun-type gre "
+	    "--tun-nocsum\n"
+	    "-a -t 192.0.2.40:80 -r 10.0.0.6:80 -g -w 6\n"
+	    "-a -t 192.0.2.40:80 -r [2001:db8::5]:80 -i -w 5 --tun-type gre "
+	    "--tun-csum\n" },
 	{ "rate", rates, ADM_FMT_RATE, false, NULL,
 	    VLINE RTITLE
 	    "TCP  192.0.2.10:80                       5      100       90  123456K     5000\n"

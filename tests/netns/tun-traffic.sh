@@ -5,10 +5,11 @@
 # director encapsulates to two real servers, edited through every tunnel
 # kind in turn (ipip, gue, gue --tun-csum, gue --tun-remcsum, gre, gre
 # --tun-csum, then ipip and gue to IPv6 real server addresses: 4in6).
-# Each kind moves a 10 KiB and an 8 MiB download intact (sha256), UDP
-# datagrams of 1..1400 bytes echoed intact, and a 4 MiB upload whose
-# 1500-byte segments no longer fit the 1500-byte MTU once encapsulated:
-# it completes only if uvsd answers with ICMP fragmentation needed.
+# Each kind moves a 10 KiB download intact (sha256; 8 MiB once a pass),
+# UDP datagrams of 1 and 1400 bytes echoed intact, and a 4 MiB upload
+# whose 1500-byte segments no longer fit the 1500-byte MTU once
+# encapsulated: it completes only if uvsd answers with ICMP fragmentation
+# needed (IPv4 services only: uvsd refuses IPv6 services for now).
 #
 # This machine's kernel has no ipip, gre, fou or ip6_tunnel modules, so
 # the real servers cannot decapsulate by themselves as an operator's
@@ -24,7 +25,7 @@
 #   replies leave the real servers from the VIP via the router, as in dr
 
 . "$(dirname "$0")/lib.sh"
-uvs_init tun-traffic 170 nginx cmp ss
+uvs_init tun-traffic 150 nginx cmp ss
 
 GUE_PORT=6080
 UP_PORT=8080
@@ -142,9 +143,12 @@ kind()
 	bad0=$(( $(tun_stat csum-bad) + $(tun_stat bad) + $(tun_stat ipcsum-bad) ))
 	fetch_check "http://$VIP_DR/small" "$SMALL_SHA" &&
 	    pass "$name: small file intact"
-	fetch_check "http://$VIP_DR/big" "$BIG_SHA" &&
-	    pass "$name: 8 MiB file intact"
-	for i in 1 512 1400; do
+	# The download's data leaves the real servers directly: once a pass.
+	if [ "$name" = ipip ]; then
+		fetch_check "http://$VIP_DR/big" "$BIG_SHA" &&
+		    pass "$name: 8 MiB file intact"
+	fi
+	for i in 1 1400; do
 		udp_echo_check "$VIP_DR" 9000 "$i" &&
 		    pass "$name: udp echo of $i bytes intact"
 	done

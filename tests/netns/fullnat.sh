@@ -14,6 +14,8 @@
 #     PROXY header and then 100 KiB sent in one write (a GSO super-packet
 #     with offloads on, full-size segments without): the header goes in
 #     front of the first data and sequence numbers follow it;
+#   - the two first segments that carry the header are lost (nft on the
+#     real server): the retransmission brings the same header again;
 #   - a server that speaks first but reads the PROXY header before its
 #     greeting greets a client that sends nothing: the header leaves with
 #     the handshake's ACK;
@@ -236,6 +238,28 @@ for OFFLOADS in on off; do
 			fi
 		done
 	done
+	# Retransmissions: rs1 drops the first two segments with data for
+	# :7 (the handshake's ACK with the header, then the first data with
+	# it); the client's retransmission must bring the same header again.
+	ip netns exec "${NS_RS[1]}" nft -f - <<EOC || die "nft on rs1"
+table inet fnloss {
+	chain in {
+		type filter hook input priority 0;
+		tcp dport 7 meta length > 60 numgen inc mod 1000000 < 2 counter drop
+	}
+}
+EOC
+	if timeout --foreground 30 ip netns exec "$NS_C" python3 "$CLIENT_PY" \
+	    echo "$VIP" 7 3000 v1 >"$TMPD/echo.out" 2>&1; then
+		n=$(ip netns exec "${NS_RS[1]}" nft list table inet fnloss |
+		    sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+		[ "$n" = 2 ] &&
+		    pass "echo :7 after losing the header twice: header + data exact" ||
+		    fail "the loss rule dropped '$n' segments, not 2"
+	else
+		fail "echo :7 with lost first segments: $(head -c 300 "$TMPD/echo.out")"
+	fi
+	ip netns exec "${NS_RS[1]}" nft delete table inet fnloss
 	if timeout --foreground 20 ip netns exec "$NS_C" python3 "$CLIENT_PY" \
 	    banner "$VIP" 25 v2 "$TMPD/pp25.rs1" >"$TMPD/banner.out" 2>&1; then
 		pass "server-first: greeting without client data, v2 header read"

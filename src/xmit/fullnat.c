@@ -247,6 +247,22 @@ fullnat_proxy_build(const struct pkt *p, const struct conn *c, uint8_t *buf,
 	return DROP_NONE;
 }
 
+/* Leave <q>'s TCP checksum to the kernel or the device (GSO needs it). */
+static void
+make_partial(struct pkt *q)
+{
+	struct vnet_hdr	*vh = q->p_vnet;
+	uint8_t		*th = q->p_l2 + q->p_l4off;
+
+	vh->vh_flags = VNET_F_NEEDS_CSUM;
+	vh->vh_csum_start = q->p_l4off;
+	vh->vh_csum_offset = 16;
+	q->p_csum_partial = true;
+	/* A partial field holds the pseudo-header sum, uncomplemented. */
+	st16(th + 16, (uint16_t)~csum_fold(pseudo_sum(q,
+	    q->p_l3len - (q->p_l4off - q->p_l3off))));
+}
+
 void
 fullnat_proxy_fit(struct pkt *q, uint32_t mtu)
 {
@@ -255,8 +271,13 @@ fullnat_proxy_fit(struct pkt *q, uint32_t mtu)
 	uint32_t	 l4off = q->p_l4off - q->p_l3off;
 	uint32_t	 thl = (uint32_t)(th[12] >> 4) * 4;
 
-	if (vh->vh_gso_type != VNET_GSO_NONE || q->p_len <= mtu + ETH_HLEN ||
-	    mtu <= l4off + thl)
+	if (vh->vh_gso_type != VNET_GSO_NONE) {
+		/* A GRO super-packet may say DATA_VALID: GSO wants partial. */
+		if (!q->p_csum_partial)
+			make_partial(q);
+		return;
+	}
+	if (q->p_len <= mtu + ETH_HLEN || mtu <= l4off + thl)
 		return;
 	/*
 	 * Too big for one frame now: the kernel cuts it, into segments
@@ -266,13 +287,7 @@ fullnat_proxy_fit(struct pkt *q, uint32_t mtu)
 	    VNET_GSO_TCPV6;
 	vh->vh_gso_size = (uint16_t)(mtu - l4off - thl);
 	vh->vh_hdr_len = (uint16_t)(q->p_l4off + thl);
-	vh->vh_flags = VNET_F_NEEDS_CSUM;
-	vh->vh_csum_start = q->p_l4off;
-	vh->vh_csum_offset = 16;
-	q->p_csum_partial = true;
-	/* A partial field holds the pseudo-header sum, uncomplemented. */
-	st16(th + 16, (uint16_t)~csum_fold(pseudo_sum(q,
-	    q->p_l3len - l4off)));
+	make_partial(q);
 }
 
 /*

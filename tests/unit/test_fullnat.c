@@ -599,6 +599,19 @@ test_proxy_build(void **state)
 		assert_int_equal(q.p_vnet->vh_csum_offset, 16);
 		complete_csum(&q);
 		assert_true(pkt_l4csum_ok(&q));
+		/* A GSO frame with a complete sum (GRO, DATA_VALID): partial. */
+		mkseg(&p, &vh, af, false, 1000, 301);
+		vh.vh_gso_type = af == AF_INET ? VNET_GSO_TCPV4 :
+		    VNET_GSO_TCPV6;
+		vh.vh_gso_size = 100;
+		vh.vh_flags = VNET_F_DATA_VALID;
+		assert_int_equal(fullnat_proxy_build(&p, &c, buf, sizeof(buf),
+		    &q), DROP_NONE);
+		fullnat_proxy_fit(&q, 1500);
+		assert_int_equal(q.p_vnet->vh_gso_size, 100);
+		assert_int_equal(q.p_vnet->vh_flags, VNET_F_NEEDS_CSUM);
+		complete_csum(&q);
+		assert_true(pkt_l4csum_ok(&q));
 	}
 }
 

@@ -69,8 +69,8 @@ frag_start(struct frag *f, uint8_t *frame, uint32_t len, struct vnet_hdr *vh,
 	uint32_t	 hlen, tot;
 	int		 r;
 
-	if (len < ETH_HLEN + IP4_HLEN || ntohs(ld16(frame + 12)) != ETH_P_IPV4 ||
-	    ip[0] >> 4 != 4)
+	if (len < ETH_HLEN + IP4_HLEN ||
+	    ntohs(ld16(frame + 12)) != ETH_P_IPV4 || ip[0] >> 4 != 4)
 		return DROP_TOO_BIG;
 	hlen = (uint32_t)(ip[0] & 0x0f) * 4;
 	tot = ntohs(ld16(ip + 2));
@@ -114,7 +114,7 @@ options_fragment(uint8_t *ip, uint32_t hlen)
 			continue;
 		}
 		if (hlen - i < 2 || (olen = ip[i + 1]) < 2 || olen > hlen - i)
-			return;		/* malformed: leave the rest alone */
+			return;		/* malformed: the rest stays */
 		if (!(ip[i] & IPOPT_COPIED))
 			memset(ip + i, IPOPT_NOP, olen);
 		i += olen;

@@ -18,12 +18,12 @@
 struct vnet_hdr;
 
 struct frag {
-	uint8_t		*f_frame;	/* Ethernet header of the datagram */
-	uint32_t	 f_hlen;	/* its IPv4 header, options included */
+	uint8_t		*f_frame;	/* the datagram's Ethernet header */
+	uint32_t	 f_hlen;	/* its IPv4 header, with options */
 	uint32_t	 f_plen;	/* payload bytes after the header */
-	uint32_t	 f_chunk;	/* payload bytes a fragment, multiple of 8 */
+	uint32_t	 f_chunk;	/* bytes a fragment, multiple of 8 */
 	uint32_t	 f_done;	/* payload bytes already cut */
-	uint16_t	 f_frag;	/* the datagram's flags and offset, host order */
+	uint16_t	 f_frag;	/* its flags and offset, host order */
 };
 
 /*

@@ -25,7 +25,7 @@
 #define IP4_HLEN		20
 #define IP6_HLEN		40
 #define IP4_OFFMASK		0x1fff
-#define L4_QUOTE_MIN		8	/* RFC 792: 64 bits of the datagram */
+#define L4_QUOTE_MIN		8	/* RFC 792: 64 bits of datagram */
 
 static inline uint16_t
 ld16(const uint8_t *b)

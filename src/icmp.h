@@ -23,8 +23,8 @@
 struct icmp_err {
 	uint16_t	 ie_off;	/* ICMP header, from p_l2 */
 	uint16_t	 ie_in3off;	/* quoted IP header, from p_l2 */
-	uint16_t	 ie_in4off;	/* quoted TCP/UDP header, from p_l2 */
-	uint16_t	 ie_in4len;	/* quoted TCP/UDP bytes present (>= 8) */
+	uint16_t	 ie_in4off;	/* quoted TCP/UDP, from p_l2 */
+	uint16_t	 ie_in4len;	/* quoted TCP/UDP bytes (>= 8) */
 	uint32_t	 ie_len;	/* ICMP message, header included */
 	uint8_t		 ie_type;
 	uint8_t		 ie_code;

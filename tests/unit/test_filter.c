@@ -24,7 +24,10 @@
 
 #include "addr.h"
 #include "arpnd.h"
+#include "conn.h"
+#include "conn_tcp.h"
 #include "filter.h"
+#include "laddr.h"
 #include "table.h"
 #include "util.h"
 #include "xmit/xmit.h"
@@ -565,6 +568,50 @@ test_filter_build_when_too_long(void **state)
 	table_drop(t);
 }
 
+/* Replies of fullnat real servers come to the service's LIPs. */
+static void
+test_filter_build_when_fullnat(void **state)
+{
+	static const struct svc_spec fn[] = {
+		{ IPPROTO_TCP, "192.0.2.30:80", {
+			{ "10.0.0.21:8080", XMIT_FULLNAT },
+			{ NULL, 0 } } },
+	};
+	struct conn_timeouts	 to;
+	struct conn_table	*ct;
+	struct laddr_set	*ls;
+	struct sock_fprog	 prog;
+	struct table		*t;
+	struct addr		 a1, a2;
+	uint8_t			 pkt[FRAME_LEN];
+
+	(void)state;
+	tcp_timeouts_default(&to);
+	assert_non_null(ct = conn_table_new(64, 4, &to));
+	assert_non_null(ls = laddr_set_new(ct, 1024, 1100));
+	assert_int_equal(addr_parse("10.0.3.1", &a1), 0);
+	assert_int_equal(addr_parse("10.0.3.2", &a2), 0);
+	t = table_make(fn, nitems(fn));
+	t->t_svc[0].svc_nladdr = 2;
+	t->t_svc[0].svc_laddr[0] = laddr_get(ls, &a1);
+	t->t_svc[0].svc_laddr[1] = laddr_get(ls, &a2);
+	assert_int_equal(filter_build(t, NULL, &prog), 0);
+	bpf_check(&prog);
+	frame(pkt, 0x0800, "10.0.0.21", "10.0.3.1");
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), ACCEPT);
+	frame(pkt, 0x0800, "10.0.0.21", "10.0.3.2");
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), ACCEPT);
+	frame(pkt, 0x0800, "198.51.100.1", "192.0.2.30");
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), ACCEPT);
+	/* A fullnat RIP's other traffic is not ours (unlike nat's). */
+	frame(pkt, 0x0800, "10.0.0.21", "10.0.3.3");
+	assert_int_equal(bpf_run(&prog, pkt, FRAME_LEN), 0);
+	filter_free(&prog);
+	table_drop(t);
+	laddr_set_free(ls);
+	conn_table_free(ct, NULL, NULL);
+}
+
 static void
 test_filter_free_when_null(void **state)
 {
@@ -585,6 +632,7 @@ main(void)
 		cmocka_unit_test(test_filter_build_when_over_limit),
 		cmocka_unit_test(test_filter_build_when_ipv6_and_answering),
 		cmocka_unit_test(test_filter_build_when_too_long),
+		cmocka_unit_test(test_filter_build_when_fullnat),
 		cmocka_unit_test(test_filter_free_when_null),
 	};
 

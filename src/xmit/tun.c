@@ -346,6 +346,7 @@ tun_icmp_in(struct worker *w, struct pkt *p, const struct icmp_err *ie,
 const struct xmit_ops xmit_tun = {
 	.name		= "tun",
 	.fwd		= "Tunnel",
+	.ipv6		= true,
 	.in		= tun_in,
 	.out		= NULL,
 	.icmp_in	= tun_icmp_in,

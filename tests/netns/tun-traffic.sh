@@ -9,7 +9,9 @@
 # UDP datagrams of 1 and 1400 bytes echoed intact, and a 4 MiB upload
 # whose 1500-byte segments no longer fit the 1500-byte MTU once
 # encapsulated: it completes only if uvsd answers with ICMP fragmentation
-# needed (IPv4 services only: uvsd refuses IPv6 services for now).
+# needed (IPv6: packet too big).  Then the same for an IPv6 service
+# (LAB_V6 addresses): ip6ip6, GUE and GRE to IPv6 real server addresses,
+# and 6in4 (GUE to IPv4 ones).
 #
 # This machine's kernel has no ipip, gre, fou or ip6_tunnel modules, so
 # the real servers cannot decapsulate by themselves as an operator's
@@ -21,7 +23,7 @@
 # Its counters show which encapsulation and checksum each kind used.
 #
 #   c: c0 .2 ---- br0 ---- d0 .1  d (uvsd)  d1 .1 ---- br1 ---- e0 .11 rs1 (tundecap -> tun0)
-#                                            fd00:2::1  |  ---- e0 .12 rs2 (tundecap -> tun0)
+#                                            2001:db8:2::1 | ---- e0 .12 rs2 (tundecap -> tun0)
 #   replies leave the real servers from the VIP via the router, as in dr
 
 . "$(dirname "$0")/lib.sh"
@@ -29,8 +31,7 @@ uvs_init tun-traffic 150 nginx cmp ss
 
 GUE_PORT=6080
 UP_PORT=8080
-RS6_IP=(none fd00:2::11 fd00:2::12)
-D1_IP6=fd00:2::1
+LAB_V6=1
 
 TUNDECAP=$BUILDDIR/tests/netns/tundecap
 if [ ! -x "$TUNDECAP" ]; then
@@ -55,8 +56,6 @@ table inet tundecap {
 	}
 }
 NFT
-	ip netns exec "$r" sysctl -qw net.ipv6.conf.e0.disable_ipv6=0
-	ip -n "$r" addr add "${RS6_IP[$i]}/64" dev e0 nodad
 	bg_run "$r" "$TMPD/tundecap-rs$i.log" "$TUNDECAP" e0 tun0 \
 	    "$GUE_PORT" "$TMPD/tundecap-rs$i.stats"
 	wait_until 50 0.1 test -e "$TMPD/tundecap-rs$i.stats" ||
@@ -80,20 +79,26 @@ tun_stat()
 	echo "$sum"
 }
 
-# upload_check: 4 MiB from the client to VIP:8080 (rs1), compared there.
+# upload_check NAME: 4 MiB from the client to VIP:8080 (rs1), compared
+# there.
 upload_check()
 {
-	local out=$TMPD/up.out spid
+	local out=$TMPD/up.out spid to
 
 	rm -f "$out"
 	bg_run "${NS_RS[1]}" "$TMPD/up-server.log" timeout --foreground 30 \
-	    socat -u "TCP-LISTEN:$UP_PORT,reuseaddr" "OPEN:$out,creat,trunc"
+	    socat -u "TCP6-LISTEN:$UP_PORT,reuseaddr,ipv6only=0" \
+	    "OPEN:$out,creat,trunc"
 	spid=$BG_PID
 	wait_tcp_listen "${NS_RS[1]}" "$UP_PORT"
+	case $VIP in
+	*:*) to="TCP6:[$VIP]:$UP_PORT" ;;
+	*) to="TCP4:$VIP:$UP_PORT" ;;
+	esac
 	if ! timeout --foreground 30 ip netns exec "$NS_C" socat -u STDIN \
-	    "TCP:$VIP_DR:$UP_PORT,connect-timeout=5" <"$TMPD/up.in" \
+	    "$to,connect-timeout=5" <"$TMPD/up.in" \
 	    2>"$TMPD/up-client.err"; then
-		fail "$1: upload to $VIP_DR:$UP_PORT failed: $(head -c 200 "$TMPD/up-client.err")"
+		fail "$1: upload to $to failed: $(head -c 200 "$TMPD/up-client.err")"
 		kill "$spid" 2>/dev/null
 		return 1
 	fi
@@ -109,21 +114,25 @@ upload_check()
 	pass "$1: 4 MiB upload intact"
 }
 
-# set_servers FAMILY OPTS...: every real server of every service as -i OPTS.
+# set_servers FAMILY OPTS...: every real server of every service of $VIP
+# as -i OPTS, at its IPv4 or IPv6 (FAMILY) address.
 set_servers()
 {
-	local fam=$1 i rip svc cmd
+	local fam=$1 i rip svc v=$VIP
 
 	shift
+	case $v in
+	*:*) v="[$v]" ;;
+	esac
 	for i in 1 2; do
-		for svc in "-t $VIP_DR:80" "-u $VIP_DR:9000" "-t $VIP_DR:$UP_PORT"; do
-			[ "$svc" = "-t $VIP_DR:$UP_PORT" ] && [ "$i" = 2 ] && continue
-			adm -d $svc -r "${RS_IP[$i]}" 2>/dev/null
+		for svc in "-t $v:80" "-u $v:9000" "-t $v:$UP_PORT"; do
+			[ "$svc" = "-t $v:$UP_PORT" ] && [ "$i" = 2 ] && continue
+			adm -d $svc -r "${RS_IP[$i]}:80" 2>/dev/null
 			adm -d $svc -r "[${RS6_IP[$i]}]:80" 2>/dev/null
 			if [ "$fam" = 6 ]; then
 				rip="[${RS6_IP[$i]}]:80"
 			else
-				rip=${RS_IP[$i]}
+				rip=${RS_IP[$i]}:80
 			fi
 			adm -a $svc -r "$rip" -i "$@" ||
 			    die "uvsadm -a $svc -r $rip -i $* failed"
@@ -135,21 +144,24 @@ set_servers()
 # tundecap counter COUNTER must grow, csum-bad and bad must not.
 kind()
 {
-	local name=$1 fam=$2 ctr=$3 before after i bad0
+	local name=$1 fam=$2 ctr=$3 before after i bad0 url=$VIP
 
 	shift 3
 	set_servers "$fam" "$@"
 	before=$(tun_stat "$ctr")
 	bad0=$(( $(tun_stat csum-bad) + $(tun_stat bad) + $(tun_stat ipcsum-bad) ))
-	fetch_check "http://$VIP_DR/small" "$SMALL_SHA" &&
+	case $url in
+	*:*) url="[$url]" ;;
+	esac
+	fetch_check "http://$url/small" "$SMALL_SHA" &&
 	    pass "$name: small file intact"
 	# The download's data leaves the real servers directly: once a pass.
 	if [ "$name" = ipip ]; then
-		fetch_check "http://$VIP_DR/big" "$BIG_SHA" &&
+		fetch_check "http://$url/big" "$BIG_SHA" &&
 		    pass "$name: 8 MiB file intact"
 	fi
 	for i in 1 1400; do
-		udp_echo_check "$VIP_DR" 9000 "$i" &&
+		udp_echo_check "$VIP" 9000 "$i" &&
 		    pass "$name: udp echo of $i bytes intact"
 	done
 	upload_check "$name"
@@ -168,8 +180,6 @@ for pass_off in on off; do
 	OFFLOADS=$pass_off
 	log "--- tun, offloads $OFFLOADS"
 	lab_up 2
-	ip netns exec "$NS_D" sysctl -qw net.ipv6.conf.d1.disable_ipv6=0
-	ip -n "$NS_D" addr add "$D1_IP6/64" dev d1 nodad
 	lab_servers 2
 	for i in 1 2; do
 		rs_tunnel "$i"
@@ -178,7 +188,11 @@ for pass_off in on off; do
 	lb_service tcp "$VIP_DR" 80 rr
 	lb_service udp "$VIP_DR" 9000 rr
 	lb_service tcp "$VIP_DR" "$UP_PORT" rr
+	lb_service tcp "$VIP6_DR" 80 rr
+	lb_service udp "$VIP6_DR" 9000 rr
+	lb_service tcp "$VIP6_DR" "$UP_PORT" rr
 
+	VIP=$VIP_DR
 	kind ipip 4 ipip
 	kind gue 4 csum-none --tun-type gue --tun-port "$GUE_PORT"
 	kind gue-csum 4 csum-ok --tun-type gue --tun-port "$GUE_PORT" --tun-csum
@@ -194,6 +208,11 @@ for pass_off in on off; do
 	kind gre-csum 4 csum-ok --tun-type gre --tun-csum
 	kind ipip-4in6 6 v6outer
 	kind gue-4in6 6 gue --tun-type gue --tun-port "$GUE_PORT" --tun-csum
+	VIP=$VIP6_DR
+	kind ip6ip6 6 ip6
+	kind gue-6in6 6 gue --tun-type gue --tun-port "$GUE_PORT" --tun-csum
+	kind gre-6in6 6 gre --tun-type gre --tun-csum
+	kind gue-6in4 4 ip6 --tun-type gue --tun-port "$GUE_PORT"
 
 	n=$(drop_count frag-needed)
 	if [ "${n:-0}" != missing ] && [ "${n:-0}" -gt 0 ]; then

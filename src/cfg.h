@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arpnd.h"
 #include "iface.h"
 
 struct health_conf;
@@ -38,6 +39,7 @@ enum cfg_restart {
 	CFG_R_CONN_MAX,
 	CFG_R_TX_MODE,
 	CFG_R_LPORTS,
+	CFG_R_ANSWER,
 	CFG_R__MAX
 };
 
@@ -56,6 +58,7 @@ struct cfg {
 	unsigned	 cf_mh_table_size; /* mh's M, a prime; 0: not set */
 	uint16_t	 cf_lport_lo;	/* fullnat ports; 0: not set */
 	uint16_t	 cf_lport_hi;
+	struct arpnd	 cf_arpnd;	/* answer_neighbours; zero: none */
 	unsigned	 cf_line[CFG_R__MAX]; /* where each was set; 0: not */
 	unsigned	 cf_nsvc;	/* services in cf_vc */
 	unsigned	 cf_nrs;	/* real servers in cf_vc, all services */

@@ -32,6 +32,7 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "arpnd.h"
 #include "cfg.h"
 #include "cfg_load.h"
 #include "daemon.h"
@@ -179,7 +180,7 @@ cfg_key_find(struct cfg_load *ld, const config_setting_t *s,
 enum {
 	G_INTERFACES, G_WORKERS, G_SOCKET, G_SOCKET_GROUP, G_CONN_MAX,
 	G_TX_MODE, G_TIMEOUTS, G_EXPIRE_NODEST, G_MH_TABLE_SIZE, G_SERVICES,
-	G_LADDRS, G_LPORTS, G__MAX
+	G_LADDRS, G_LPORTS, G_ANSWER, G__MAX
 };
 
 static const struct cfg_key global_keys[] = {
@@ -196,6 +197,7 @@ static const struct cfg_key global_keys[] = {
 	{ "virtual_servers",	G_SERVICES },	/* keepalived's word */
 	{ "local_addresses",	G_LADDRS },	/* fullnat */
 	{ "local_port_range",	G_LPORTS },
+	{ "answer_neighbours",	G_ANSWER },
 };
 
 /*
@@ -240,6 +242,54 @@ cfg_laddrs(struct cfg_load *ld, const config_setting_t *s, struct addr *ret,
 		ret[(*ret_n)++] = a;
 	}
 	return r;
+}
+
+/*
+ * answer_neighbours = true | false | "A" | [ "A", ... ]: answer ARP and
+ * neighbour solicitations for every VIP, none, or the listed ones while
+ * they are VIPs (arpnd.h).
+ */
+static void
+cfg_answer(struct cfg_load *ld, const config_setting_t *s)
+{
+	struct arpnd		*an = &ld->ld_cfg->cf_arpnd;
+	const config_setting_t	*e;
+	struct addr		 a;
+	unsigned		 i, j, n;
+	bool			 b;
+
+	memset(an, 0, sizeof(*an));
+	ld->ld_cfg->cf_line[CFG_R_ANSWER] = config_setting_source_line(s);
+	if (config_setting_type(s) == CONFIG_TYPE_BOOL) {
+		if (cfg_bool(ld, s, &b) == 0)
+			an->an_all = b;
+		return;
+	}
+	if (config_setting_type(s) == CONFIG_TYPE_STRING)
+		n = 1;
+	else if (!cfg_is_list(ld, s))
+		return;
+	else if ((n = (unsigned)config_setting_length(s)) == 0 ||
+	    n > ARPND_ADDR_MAX) {
+		cfg_err(ld, s, "'answer_neighbours': true, false or 1 to %d "
+		    "addresses", ARPND_ADDR_MAX);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_type(s) == CONFIG_TYPE_STRING ? s :
+		    config_setting_get_elem(s, i);
+		if (cfg_addr(ld, e, &a) != 0)
+			continue;
+		for (j = 0; j < an->an_n; j++)
+			if (addr_eq(&an->an_addr[j], &a))
+				break;
+		if (j < an->an_n) {
+			cfg_err(ld, e, "'answer_neighbours': address given "
+			    "twice");
+			continue;
+		}
+		an->an_addr[an->an_n++] = a;
+	}
 }
 
 /* local_port_range = "LO-HI": fullnat's ports on every LIP. */
@@ -1067,6 +1117,9 @@ cfg_global(struct cfg_load *ld, const config_setting_t *root)
 		case G_LPORTS:
 			cfg_lports(ld, m);
 			break;
+		case G_ANSWER:
+			cfg_answer(ld, m);
+			break;
 		default:
 			cfg_services(ld, m);
 			break;
@@ -1196,6 +1249,7 @@ cfg_restart_name(int which)
 		[CFG_R_CONN_MAX] = "conn_max",
 		[CFG_R_TX_MODE] = "tx_mode",
 		[CFG_R_LPORTS] = "local_port_range",
+		[CFG_R_ANSWER] = "answer_neighbours",
 	};
 
 	return which >= 0 && which < CFG_R__MAX ? names[which] : "?";
@@ -1227,6 +1281,11 @@ cfg_restart_diff(const struct cfg *old, const struct cfg *new,
 	if (which < 0 && (old->cf_lport_lo != new->cf_lport_lo ||
 	    old->cf_lport_hi != new->cf_lport_hi))
 		which = CFG_R_LPORTS;
+	if (which < 0 && (old->cf_arpnd.an_all != new->cf_arpnd.an_all ||
+	    old->cf_arpnd.an_n != new->cf_arpnd.an_n ||
+	    memcmp(old->cf_arpnd.an_addr, new->cf_arpnd.an_addr,
+	    new->cf_arpnd.an_n * sizeof(new->cf_arpnd.an_addr[0])) != 0))
+		which = CFG_R_ANSWER;
 	if (which < 0)
 		return 0;
 	uvs_err_at(err, name, (int)new->cf_line[which], "'%s' changed: it "

@@ -282,6 +282,8 @@ cmd_stats(struct cmd_ctx *x, int argc, char **argv)
 		{ "ring-drops", offsetof(struct wstats, ws_ring_drops) },
 		{ "ring-freezes", offsetof(struct wstats, ws_ring_freezes) },
 		{ "fragmented", offsetof(struct wstats, ws_frag_out) },
+		{ "arp-replies", offsetof(struct wstats, ws_arp_replies) },
+		{ "na-sent", offsetof(struct wstats, ws_na_sent) },
 		{ "icmp-relayed", offsetof(struct wstats, ws_icmp_relayed) },
 	};
 	struct uvsd	*d = x->x_d;

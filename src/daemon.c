@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "arpnd.h"
 #include "conn.h"
 #include "ctl.h"
 #include "ctl_proto.h"
@@ -94,6 +95,10 @@ daemon_on_publish(const struct table *t, void *arg)
 			filter_free(&prog);
 		}
 	}
+	if (d->d_arpnd_mc != NULL && (r = arpnd_mc_sync(d->d_arpnd_mc,
+	    d->d_ifs, d->d_nifs, d->d_arpnd, t)) != 0)
+		log_errno(LOG_ERR, r, "cannot join the solicited-node "
+		    "multicast groups of the VIPs");
 	if (d->d_nft != NULL && nft_sync(d->d_nft, t, &err) != 0)
 		log_err("nftables: cannot update the drop sets, the host "
 		    "stack may see service traffic: %s", err.e_text);
@@ -565,6 +570,14 @@ daemon_run(struct uvsd *d)
 		log_err("cannot open rtnetlink sockets");
 		goto out_nft;
 	}
+	if (d->d_opts.o_arpnd.an_all || d->d_opts.o_arpnd.an_n > 0) {
+		d->d_arpnd = &d->d_opts.o_arpnd;
+		if ((d->d_arpnd_mc = arpnd_mc_open()) == NULL) {
+			log_errno(LOG_ERR, -errno, "cannot open the socket "
+			    "for multicast memberships");
+			goto out_workers;
+		}
+	}
 	if (d->d_cfg != NULL) {
 		nsvc = d->d_cfg->cf_nsvc;
 		nrs = d->d_cfg->cf_nrs;
@@ -616,6 +629,9 @@ daemon_run(struct uvsd *d)
 	d->d_ctl = NULL;
 out_workers:
 	daemon_close_workers(d);
+	arpnd_mc_close(d->d_arpnd_mc);
+	d->d_arpnd_mc = NULL;
+	d->d_arpnd = NULL;
 	neigh_close(d->d_neigh);
 	d->d_neigh = NULL;
 out_nft:

@@ -13,10 +13,11 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "arpnd.h"
 #include "conn_tcp.h"
 #include "iface.h"
 
-struct arpnd;
+struct arpnd_mc;
 struct laddr_set;
 struct cfg;
 struct conn_table;
@@ -56,6 +57,7 @@ struct uvsd_opts {
 	int		 o_loglevel;	/* LOG_* */
 	uint16_t	 o_lport_lo;	/* fullnat local ports (host order) */
 	uint16_t	 o_lport_hi;
+	struct arpnd	 o_arpnd;	/* answer_neighbours (fixed at start) */
 };
 
 struct uvsd {
@@ -70,7 +72,8 @@ struct uvsd {
 	struct conn_table *d_conns;
 	struct laddr_set *d_laddrs;	/* fullnat LIPs and their ports */
 	struct nft	*d_nft;
-	struct arpnd	*d_arpnd;	/* ARP/NS answering; NULL: none */
+	struct arpnd	*d_arpnd;	/* &d_opts.o_arpnd if it answers; NULL: none */
+	struct arpnd_mc	*d_arpnd_mc;	/* solicited-node groups joined */
 	struct neigh	*d_neigh;
 	struct ctl	*d_ctl;
 	struct ev_loop	*d_loop;

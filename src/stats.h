@@ -58,6 +58,9 @@ enum drop_reason {
 				   fragmentation needed / packet too big sent */
 	DROP_NO_HEADROOM,	/* no room in front of the frame to encapsulate */
 	DROP_GSO_BAD,		/* GSO super-packet that cannot be segmented */
+	DROP_BAD_ARP,		/* malformed ARP for an answered VIP */
+	DROP_BAD_NS,		/* malformed neighbour solicitation */
+	DROP_NEIGH_IGNORED,	/* ARP or NDP that asks uvsd nothing */
 	DROP__MAX
 };
 
@@ -85,6 +88,8 @@ struct wstats {
 	uint64_t	 ws_ring_freezes; /* PACKET_STATISTICS tp_freeze_q_cnt */
 	uint64_t	 ws_frag_out;	/* datagrams cut into fragments (frag.c) */
 	uint64_t	 ws_icmp_relayed; /* ICMP errors relayed (icmp.c) */
+	uint64_t	 ws_arp_replies; /* ARP replies for VIPs (arpnd.c) */
+	uint64_t	 ws_na_sent;	/* neighbour advertisements for VIPs */
 	uint64_t	 ws_drop[DROP__MAX];
 	struct counters	 ws_slot[STATS_SLOTS];
 };

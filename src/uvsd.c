@@ -124,6 +124,7 @@ apply_file(struct uvsd_opts *o, const struct cfg *c, const bool *given)
 	if (!given[OPT_TX_MODE] && c->cf_tx_mode >= 0)
 		o->o_tx_mode = c->cf_tx_mode;
 	o->o_expire_nodest_conn = c->cf_expire_nodest_conn;
+	o->o_arpnd = c->cf_arpnd;
 	if (c->cf_lport_lo != 0) {
 		o->o_lport_lo = c->cf_lport_lo;
 		o->o_lport_hi = c->cf_lport_hi;

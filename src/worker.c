@@ -13,7 +13,10 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/ethernet.h>
+#include <netinet/icmp6.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -23,6 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "arpnd.h"
 #include "conn.h"
 #include "daemon.h"
 #include "epoch.h"
@@ -424,16 +428,30 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 		return DROP_TRUNC;
 	sll = (const struct sockaddr_ll *)((uint8_t *)h +
 	    TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
-	if (sll->sll_pkttype != PACKET_HOST)
+	frame = (uint8_t *)h + h->tp_mac;
+	if (sll->sll_pkttype != PACKET_HOST) {
+		/* ARP requests are broadcast, solicitations multicast. */
+		if (w->w_d->d_arpnd != NULL &&
+		    !(h->tp_status & TP_STATUS_VLAN_VALID) &&
+		    (sll->sll_pkttype == PACKET_BROADCAST ||
+		    sll->sll_pkttype == PACKET_MULTICAST))
+			return arpnd_frame(w, t, slot, frame, h->tp_snaplen);
 		return DROP_OTHERHOST;
+	}
 	if (h->tp_status & TP_STATUS_VLAN_VALID)
 		return DROP_VLAN;
-	frame = (uint8_t *)h + h->tp_mac;
 	r = pkt_parse(&p, frame, h->tp_snaplen,
 	    (struct vnet_hdr *)(frame - RING_VNET_LEN));
 	/* What lies between the ring's headers and the vnet header. */
 	p.p_headroom = h->tp_mac >= TPACKET3_HDRLEN + RING_VNET_LEN ?
 	    (uint16_t)(h->tp_mac - TPACKET3_HDRLEN - RING_VNET_LEN) : 0;
+	/* Unicast ARP and solicitations (reachability probes). */
+	if (w->w_d->d_arpnd != NULL && ((r == DROP_NOT_IP &&
+	    p.p_ethertype == htons(ETHERTYPE_ARP)) ||
+	    (r == DROP_PROTO && p.p_tuple.t_af == AF_INET6 &&
+	    p.p_tuple.t_proto == IPPROTO_ICMPV6 && p.p_l4off != 0 &&
+	    p.p_l4off < p.p_len && p.p_l2[p.p_l4off] == ND_NEIGHBOR_SOLICIT)))
+		return arpnd_frame(w, t, slot, frame, h->tp_snaplen);
 	if (r == DROP_PROTO && icmp_is(&p))
 		r = worker_icmp(w, &p, &egress);
 	else if (r != DROP_NONE)

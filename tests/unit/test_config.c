@@ -85,6 +85,9 @@ static const struct {
 	    "real_servers = ( { address = \"10.0.0.1\"; port = 8080; },\n"
 	    "{ address = \"10.0.0.2\"; method = \"FNAT\"; } ); } );\n",
 	    1, 2 },
+	{ "answer_neighbours list", "answer_neighbours = [ \"192.0.2.10\", "
+	    "\"2001:db8::10\" ];\n" SVC1 "} );\n", 1, 0 },
+	{ "answer_neighbours true", "answer_neighbours = true;\n", 0, 0 },
 	{ "group: ipv6 addresses", "services = ( { protocol = \"tcp\";\n"
 	    "address = [ \"2001:db8::10\", \"[2001:db8::11]\" ]; port = 443;"
 	    "\n real_servers = ( { address = \"2001:db8::1:1\"; } ); } );\n",
@@ -98,6 +101,15 @@ static const struct {
 	int		 line;
 	const char	*want;
 } bad[] = {
+	{ "answer twice", "answer_neighbours = [ \"192.0.2.1\",\n"
+	    "\"192.0.2.1\" ];\n", 2, "'answer_neighbours': address given "
+	    "twice" },
+	{ "answer bad address", "\nanswer_neighbours = \"192.0.2.x\";\n", 2,
+	    "192.0.2.x" },
+	{ "answer empty", "answer_neighbours = [ ];\n", 1,
+	    "true, false or 1 to 64 addresses" },
+	{ "answer number", "answer_neighbours = 1;\n", 1,
+	    "answer_neighbours" },
 	{ "local address twice", "local_addresses = [ \"10.0.3.1\",\n"
 	    "\"10.0.3.1\" ];\n", 2, "local address given twice" },
 	{ "local address bad", "local_addresses = [ \"10.0.3.x\" ];\n", 1,

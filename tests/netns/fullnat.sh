@@ -19,7 +19,8 @@
 #   - a server that speaks first but reads the PROXY header before its
 #     greeting greets a client that sends nothing: the header leaves with
 #     the handshake's ACK;
-#   - UDP via fullnat (socat echo), datagrams of 1..1472 bytes intact;
+#   - UDP via fullnat (socat echo), datagrams of 1..1452 bytes intact;
+#   - nft's rule for replies to LIPs counted them (host stack kept out);
 #   - uvsadm -S shows --fullnat, --laddr and --proxy-protocol, and what it
 #     saves restores to the same listing.
 # Then, with local_port_range of 128 ports on one LIP: 600 UDP flows at
@@ -269,6 +270,17 @@ EOC
 	for sz in 1 512 1452; do
 		fn_udp_echo "$sz"
 	done
+	# The host stack never saw the replies to the LIPs: nft dropped them
+	# at d1's ingress after uvsd's rings had them.
+	n=$(ip netns exec "$NS_D" nft list table netdev uvs |
+	    awk '/daddr @lip[46] meta l4proto/ {
+		for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) }
+	    END { print s + 0 }')
+	if [ "$n" -gt 100 ]; then
+		pass "nft kept $n LIP replies from the host stack"
+	else
+		fail "nft's LIP rule counted $n packets, want > 100"
+	fi
 	adm -S -n >"$TMPD/save1" || fail "uvsadm -S failed"
 	if grep -qF -- "--laddr $LIP9 --proxy-protocol v2" "$TMPD/save1" &&
 	    grep -qF -- "-r $(hp "${FN_RS[1]}" 80) --fullnat" "$TMPD/save1"; then

@@ -1142,6 +1142,24 @@ traffic6_suite()
 		else
 			pass "rr 30 requests: $n1/$n2/$n3"
 		fi
+		# Persistence by /64 (-M 64): every connection of the client
+		# to one server, and -c shows the template as ipvsadm does.
+		adm -E -t "[$vip]:80" -s rr -p 60 -M 64 ||
+		    fail "uvsadm -E -t [$vip]:80 -p 60 -M 64 failed"
+		c=$(who_counts "http://[$vip]/who" 6)
+		if [ "$(printf '%s\n' "$c" | wc -l)" -eq 1 ] &&
+		    [ "$(count_of fail "$c")" -eq 0 ]; then
+			pass "persistent /64: 6 connections to $c"
+		else
+			fail "persistent /64: connections spread: $c"
+		fi
+		adm -L -n -c >"$TMPD/conns.out" 2>&1
+		if grep -Eq "^TCP [0-9]{2}:[0-9]{2}  NONE        \[2001:db8:1::\]:0 +\[$vip\]:80 +\[2001:db8:2::1[123]\]:80$" \
+		    "$TMPD/conns.out"; then
+			pass "-c lists the IPv6 template: $(grep NONE "$TMPD/conns.out")"
+		else
+			fail "-c shows no IPv6 template line: $(head -c 600 "$TMPD/conns.out")"
+		fi
 		# The host stack saw the service's frames and dropped them.
 		c=$(ip netns exec "$NS_D" nft list chain netdev uvs in0 |
 		    awk '/@svc6/ { for (i = 1; i < NF; i++)

@@ -1153,6 +1153,15 @@ traffic6_suite()
 		else
 			fail "persistent /64: connections spread: $c"
 		fi
+		adm -S -n >"$TMPD/save.out" 2>&1
+		c=$([ "$m" = dr ] && echo -g || echo -m)
+		if grep -qx -- "-A -t \[$vip\]:80 -s rr -p 60 -M 64" "$TMPD/save.out" &&
+		    grep -qx -- "-a -t \[$vip\]:80 -r \[${RS6_IP[1]}\]:80 $c -w 1" \
+		    "$TMPD/save.out"; then
+			pass "-S saves the IPv6 service and servers as ipvsadm"
+		else
+			fail "-S output: $(head -c 600 "$TMPD/save.out")"
+		fi
 		adm -L -n -c >"$TMPD/conns.out" 2>&1
 		if grep -Eq "^TCP [0-9]{2}:[0-9]{2}  NONE        \[2001:db8:1::\]:0 +\[$vip\]:80 +\[2001:db8:2::1[123]\]:80$" \
 		    "$TMPD/conns.out"; then

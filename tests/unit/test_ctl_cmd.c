@@ -312,7 +312,7 @@ test_ctl_cmd_status_stats_help(void **state)
 	static const char stats_head[] = "rx-packets 10\nrx-bytes 0\n"
 	    "tx-packets 0\ntx-bytes 0\nrx-blocks 0\ntx-calls 0\n"
 	    "ring-drops 0\nring-freezes 0\nfragmented 0\n"
-	    "icmp-relayed 0\ndrop short 3\n"
+	    "arp-replies 0\nna-sent 0\nicmp-relayed 0\ndrop short 3\n"
 	    "drop truncated 0\n";
 	struct rbuf	 usage = { 0 };
 	const char	*s;

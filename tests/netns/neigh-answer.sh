@@ -11,7 +11,8 @@
 # each VIP is d0's MAC; arp-replies and na-sent count the answers; a VIP
 # of a service that is not listed (203.0.113.11) stays unresolved;
 # malformed ARP and NS frames are counted (bad-arp, bad-ns), not
-# answered.  Offloads on and off.
+# answered; a reload that changes answer_neighbours is refused.  Offloads
+# on and off.
 
 . "$(dirname "$0")/lib.sh"
 uvs_init neigh-answer 90 nginx python3 ss
@@ -139,6 +140,14 @@ EOC
 	    fail "bad-ns $(drop_count bad-ns), want $((ns0 + 2))"
 	[ "$(stat_count na-sent)" = "$na0" ] ||
 	    fail "a malformed solicitation was answered"
+	# A restart setting: a reload that changes it is refused.
+	printf 'interfaces = [ "d0", "d1" ];\nanswer_neighbours = true;\n' \
+	    >"$CONF"
+	r=$(ctl reload)
+	case $r in
+	ERR*answer_neighbours*) pass "reload refused: $r" ;;
+	*) fail "reload with answer_neighbours changed: '$r'" ;;
+	esac
 	uvsd_alive || fail "uvsd died"
 	uvsd_stop TERM || fail "uvsd did not stop"
 	teardown

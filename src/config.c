@@ -42,6 +42,7 @@
 #include "stats.h"
 #include "table.h"
 #include "util.h"
+#include "vsconf.h"
 #include "xmit/xmit.h"
 
 void
@@ -1023,6 +1024,39 @@ cfg_services(struct cfg_load *ld, const config_setting_t *s)
 		    ld->ld_cfg->cf_nsvc + ld->ld_cfg->cf_nrs, STATS_SLOTS);
 }
 
+/*
+ * Every service with a fullnat real server has a local address of its
+ * family, its own or a global one, whichever came first in the file;
+ * reported at the services list (the commit would refuse it too, later).
+ */
+static void
+cfg_fullnat_laddrs(struct cfg_load *ld, const config_setting_t *list)
+{
+	const struct vs_conf *vc = ld->ld_cfg->cf_vc;
+	const struct svc_conf *sc;
+	const struct addr *la;
+	char		 s[SVC_STRLEN];
+	unsigned	 i, j, n;
+	bool		 fullnat, ok;
+
+	for (i = 0; vc != NULL && i < vc->vc_nsvc; i++) {
+		sc = &vc->vc_svc[i];
+		fullnat = false;
+		for (j = 0; j < sc->sc_nrs; j++)
+			fullnat |= sc->sc_rs[j].rc_method == XMIT_FULLNAT;
+		la = sc->sc_nladdr ? sc->sc_laddr : vc->vc_laddr;
+		n = sc->sc_nladdr ? sc->sc_nladdr : vc->vc_nladdr;
+		for (ok = false, j = 0; j < n; j++)
+			ok |= la[j].a_af == sc->sc_ep.ep_addr.a_af;
+		if (fullnat && !ok) {
+			cfg_err(ld, list, "%s: fullnat real servers need a "
+			    "local address of its family (local_addresses)",
+			    svc_fmt(sc->sc_proto, &sc->sc_ep, s, sizeof(s)));
+			return;		/* one report, not one per service */
+		}
+	}
+}
+
 static void
 cfg_global(struct cfg_load *ld, const config_setting_t *root)
 {
@@ -1125,6 +1159,7 @@ cfg_global(struct cfg_load *ld, const config_setting_t *root)
 			break;
 		}
 	}
+	cfg_fullnat_laddrs(ld, seen[G_SERVICES]);
 }
 
 /* The shared part of both loads: <conf> is read (or not: <ok> false). */

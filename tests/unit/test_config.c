@@ -127,6 +127,13 @@ static const struct {
 	{ "fullnat local address of the other family", SVC1
 	    "local_addresses = \"2001:db8::1\"; } );\n", 1,
 	    "not of the service's address family" },
+	{ "fullnat without local addresses", "\n" SVC1 "method = \"fullnat\";"
+	    "\nreal_servers = ( { address = \"10.0.0.1\"; } ); } );\n", 2,
+	    "tcp 192.0.2.10:80: fullnat real servers need a local address" },
+	{ "fullnat with only IPv6 local addresses",
+	    "local_addresses = \"2001:db8::3\";\n" SVC1 "method = \"fullnat\";"
+	    "\nreal_servers = ( { address = \"10.0.0.1\"; } ); } );\n", 2,
+	    "need a local address of its family" },
 	{ "syntax error", "workers = 2;\nservices = ( {\n} \n", 4,
 	    "syntax error" },
 	{ "syntax error, two =", "workers = 2\nconn_max = = 64;\n", 2,

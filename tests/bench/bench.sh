@@ -21,6 +21,13 @@
 #   uvsd-dr   uvsd, VIP 203.0.113.10, -g, rr (replies bypass d via rt)
 #   uvsd-fullnat  uvsd, VIP 203.0.113.30, --fullnat, rr, local addresses
 #             10.0.3.1-2 (no PROXY protocol: the servers' nginx is plain)
+#   uvsd-tun  uvsd, VIP 203.0.113.50, -i (ipip), rr; replies bypass d as
+#             in dr.  This kernel has no ipip module, so each real server
+#             decapsulates with tests/netns/tundecap (AF_PACKET in, TUN
+#             out, one thread in user space), as tun-traffic.sh does: the
+#             rows measure uvsd and that stand-in together, a lower bound
+#             for what kernel decapsulation would give; udp is counted on
+#             the real servers' tun0
 #   haproxy   HAProxy, mode tcp, balance roundrobin, nbthread 2, no log,
 #             listening on VIP 203.0.113.40 (an address of d's lo); TCP
 #             only: HAProxy does not proxy UDP, so no udp rows
@@ -46,7 +53,7 @@
 #
 # usage: bench.sh [-n REPS] [-t SECONDS] [-r PPS] [-T udp,udpmax,tcp,http]
 #                 [-V kernel,nft-dnat,nft-fwd,uvsd-nat,uvsd-dr,uvsd-fullnat,
-#                     haproxy,nginx-stream] [-o FILE]
+#                     uvsd-tun,haproxy,nginx-stream] [-o FILE]
 #   -r  rate limit for udpblast (default: as fast as it can)
 #   -o  also write the raw results and the table to FILE
 #   -R  RPS CPU mask for d0's receive queue (e.g. 2: the director's
@@ -60,7 +67,8 @@ REPS=3
 SECS=3
 RATE=
 TESTS="udp tcp http"
-VARIANTS="kernel nft-dnat nft-fwd uvsd-nat uvsd-dr uvsd-fullnat haproxy nginx-stream"
+VARIANTS="kernel nft-dnat nft-fwd uvsd-nat uvsd-dr uvsd-fullnat uvsd-tun
+haproxy nginx-stream"
 PROXY_WORKERS=${PROXY_WORKERS:-$(printf '%s\n' "${UVSD_ARGS:---workers 2}" |
     sed -n 's/.*--workers[ =]*\([0-9][0-9]*\).*/\1/p')}
 PROXY_WORKERS=${PROXY_WORKERS:-2}
@@ -103,10 +111,12 @@ drop_variant()
 NOT_MEASURED=()
 
 if [ ! -x "$UVSD" ] || [ ! -x "$UVSADM" ]; then
-	for v in uvsd-nat uvsd-dr uvsd-fullnat; do
+	for v in uvsd-nat uvsd-dr uvsd-fullnat uvsd-tun; do
 		drop_variant "$v" "no uvsd at $UVSD"
 	done
 fi
+[ -c /dev/net/tun ] ||
+    drop_variant uvsd-tun "no /dev/net/tun for the real servers' tundecap"
 command -v haproxy >/dev/null 2>&1 ||
     drop_variant haproxy "haproxy is not installed (contrib/deps.sh)"
 # nginx's stream module: built in, or the dynamic module of Debian's
@@ -122,6 +132,17 @@ if ! nginx -V 2>&1 | grep -q -- '--with-stream\( \|$\)'; then
 fi
 cc -O2 -Wall -o "$TMPD/udpblast" "$(dirname "$0")/udpblast.c" \
     2>"$TMPD/cc.err" || die "cannot build udpblast: $(cat "$TMPD/cc.err")"
+TUNDECAP=$BUILDDIR/tests/netns/tundecap
+case " $VARIANTS " in
+*" uvsd-tun "*)
+	if [ ! -x "$TUNDECAP" ]; then
+		TUNDECAP=$TMPD/tundecap
+		cc -O2 -Wall -o "$TUNDECAP" "$LIB_DIR/tundecap.c" \
+		    2>"$TMPD/cc.err" ||
+		    die "cannot build tundecap: $(head -c 300 "$TMPD/cc.err")"
+	fi
+	;;
+esac
 RES=$TMPD/results
 
 lab_up 3
@@ -154,6 +175,8 @@ VIP_FN=203.0.113.30	# uvsd-fullnat
 LIPS="10.0.3.1 10.0.3.2"	# its local addresses (rs: default via d)
 VIP_PX=203.0.113.40	# the proxies: an address of d's lo
 PX_PID=
+VIP_TUN=203.0.113.50	# uvsd-tun: its own, so the client's PMTU for it
+TD_PIDS=()		# (1480, learnt from uvsd) touches no other VIP
 
 map3()
 {
@@ -196,7 +219,7 @@ table netdev bench {
 EOF
 		TARGET=$VIP_DR
 		;;
-	uvsd-nat|uvsd-dr|uvsd-fullnat)
+	uvsd-nat|uvsd-dr|uvsd-fullnat|uvsd-tun)
 		conf=
 		case $v in
 		uvsd-nat)
@@ -206,6 +229,11 @@ EOF
 		uvsd-dr)
 			m=-g
 			vip=$VIP_DR
+			;;
+		uvsd-tun)
+			m=-i
+			vip=$VIP_TUN
+			tun_up
 			;;
 		*)
 			m=--fullnat
@@ -241,6 +269,72 @@ EOF
 		die "unknown variant $v"
 		;;
 	esac
+}
+
+# tun_up: each real server holds VIP_TUN on lo, answers from it via rt
+# (as for VIP_DR), and decapsulates ipip with tundecap into tun0, where
+# a second sink counts the udp; its kernel drops the outer packets.
+tun_up()
+{
+	local i r
+
+	TD_PIDS=()
+	for i in 1 2 3; do
+		r=${NS_RS[$i]}
+		ip -n "$r" addr add "$VIP_TUN/32" dev lo &&
+		    ip -n "$r" rule add from "$VIP_TUN" table 100 ||
+		    die "uvsd-tun: VIP on rs$i"
+		ip netns exec "$r" nft -f - <<EOF || die "uvsd-tun: nft on rs$i"
+table inet tundecap {
+	chain in { type filter hook input priority 0;
+		meta l4proto 4 drop
+	}
+}
+EOF
+		rm -f "$TMPD/tundecap-rs$i.stats"
+		bg_run "$r" "$TMPD/tundecap-rs$i.log" "$TUNDECAP" e0 tun0 6080 \
+		    "$TMPD/tundecap-rs$i.stats"
+		TD_PIDS+=("$BG_PID")
+		wait_until 50 0.1 test -e "$TMPD/tundecap-rs$i.stats" ||
+		    die "tundecap did not start on rs$i: $(head -c 200 "$TMPD/tundecap-rs$i.log")"
+		ip netns exec "$r" sysctl -qw net.ipv4.conf.tun0.rp_filter=0
+		ip netns exec "$r" nft -f - <<EOF || die "uvsd-tun: sink on rs$i"
+table netdev sinktun {
+	chain in { type filter hook ingress device "tun0" priority 0;
+		udp dport 9 counter drop
+	}
+}
+EOF
+	done
+}
+
+# tun_down REP: stop the tundecaps (their counters, written on SIGTERM,
+# are kept per repetition) and undo tun_up.
+tun_down()
+{
+	local rep=$1 i r p
+
+	[ "${#TD_PIDS[@]}" -gt 0 ] || return 0
+	for i in 1 2 3; do
+		ip netns exec "${NS_RS[$i]}" nft delete table netdev sinktun 2>/dev/null
+	done
+	for p in "${TD_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${TD_PIDS[@]}"; do
+		wait_until 50 0.1 proc_gone "$p" ||
+		    { fail "tundecap $p did not stop"; kill -KILL "$p" 2>/dev/null; }
+		{ wait "$p"; } 2>/dev/null
+	done
+	TD_PIDS=()
+	for i in 1 2 3; do
+		r=${NS_RS[$i]}
+		cp "$TMPD/tundecap-rs$i.stats" "$TMPD/tundecap-rs$i-$rep.stats" 2>/dev/null
+		ip netns exec "$r" nft delete table inet tundecap
+		ip -n "$r" rule del from "$VIP_TUN" table 100
+		ip -n "$r" addr del "$VIP_TUN/32" dev lo
+	done
+	ip -n "$NS_C" route flush cache
 }
 
 # haproxy_up: HAProxy in the foreground (-db), PROXY_WORKERS threads, no
@@ -395,16 +489,20 @@ variant_down()
 		uvsd_stop TERM || fail "$v: uvsd did not stop on SIGTERM"
 	fi
 	proxy_down "$v"
+	tun_down "$rep"
 }
 
 sink_total()
 {
 	local i s=0 c
 
+	# netdev sink on e0, and sinktun on tun0 during uvsd-tun.
 	for i in 1 2 3; do
-		c=$(ip netns exec "${NS_RS[$i]}" nft list table netdev sink |
-		    awk '/counter packets/ { for (i = 1; i <= NF; i++)
-		    if ($i == "packets") print $(i + 1) }')
+		c=$(ip netns exec "${NS_RS[$i]}" nft list tables netdev |
+		    while read -r _ _ t; do
+			ip netns exec "${NS_RS[$i]}" nft list table netdev "$t"
+		    done | awk '/counter packets/ { for (i = 1; i <= NF; i++)
+		    if ($i == "packets") n += $(i + 1) } END { print n + 0 }')
 		s=$((s + ${c:-0}))
 	done
 	echo "$s"
@@ -578,13 +676,19 @@ report()
 		echo "wrk socket errors:"
 		grep '^http-errors' "$RES" | sed 's/^http-errors /  /'
 	fi
-	for v in uvsd-nat uvsd-dr uvsd-fullnat; do
+	for v in uvsd-nat uvsd-dr uvsd-fullnat uvsd-tun; do
 		[ -f "$TMPD/stats-$v-$REPS.txt" ] || continue
 		echo
 		echo "$v, last run: uvsd stats lines that are not zero:"
 		grep -E '^(drop|ring|rx-packets|tx-packets)' \
 		    "$TMPD/stats-$v-$REPS.txt" | awk '$NF != 0 { print "  " $0 }'
 	done
+	if ls "$TMPD"/tundecap-rs?-"$REPS".stats >/dev/null 2>&1; then
+		echo
+		echo "uvsd-tun, last run: tundecap counters, the 3 real servers summed:"
+		cat "$TMPD"/tundecap-rs?-"$REPS".stats | awk '{ n[$1] += $2 }
+		    END { for (k in n) if (n[k]) print "  " k, n[k] }' | sort
+	fi
 }
 
 echo

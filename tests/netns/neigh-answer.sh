@@ -10,6 +10,7 @@
 # download over each VIP is intact and the client's neighbour entry for
 # each VIP is d0's MAC; arp-replies and na-sent count the answers; a VIP
 # of a service that is not listed (203.0.113.11) stays unresolved;
+# unicast ARP and NS probes to d0 (reachability checks) are answered;
 # malformed ARP and NS frames are counted (bad-arp, bad-ns), not
 # answered; a reload that changes answer_neighbours is refused.  Offloads
 # on and off.
@@ -31,6 +32,35 @@ neigh_mac()
 stat_count()
 {
 	ctl stats | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+# unicast_probes DMAC: from c0 to DMAC, an ARP request for VIP_DR and a
+# solicitation for VIP6_DR sent to it (reachability probes are unicast).
+unicast_probes()
+{
+	ip netns exec "$NS_C" python3 - "$(mac_of "$NS_C" c0)" "$1" "$C_IP" \
+	    "$VIP_DR" "$C6_IP" "$VIP6_DR" <<'PY'
+import socket, struct, sys
+mac = bytes.fromhex(sys.argv[1].replace(":", ""))
+dmac = bytes.fromhex(sys.argv[2].replace(":", ""))
+cip, vip = socket.inet_aton(sys.argv[3]), socket.inet_aton(sys.argv[4])
+c6 = socket.inet_pton(socket.AF_INET6, sys.argv[5])
+v6 = socket.inet_pton(socket.AF_INET6, sys.argv[6])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("c0", 0))
+arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac + cip + bytes(6) + vip
+s.send(dmac + mac + b"\x08\x06" + arp)
+def csum(b):
+    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while t >> 16:
+        t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+body = struct.pack("!BBHI", 135, 0, 0, 0) + v6 + b"\x01\x01" + mac
+ph = c6 + v6 + struct.pack("!IxxxB", len(body), 58)
+body = body[:2] + struct.pack("!H", csum(ph + body)) + body[4:]
+ip = struct.pack("!IHBB", 0x60000000, len(body), 58, 255) + c6 + v6
+s.send(dmac + mac + b"\x86\xdd" + ip + body)
+PY
 }
 
 # bad_frames: from c0, an ARP request for VIP_DR with a 5-byte protocol
@@ -123,6 +153,18 @@ EOC
 		m=$(neigh_mac "$NS_C" "$VIP_OFF")
 		[ -z "$m" ] && pass "$VIP_OFF (not listed) stays unresolved" ||
 		    fail "$VIP_OFF resolved to '$m'"
+	fi
+
+	a0=$(stat_count arp-replies)
+	n0=$(stat_count na-sent)
+	unicast_probes "$dmac" || fail "could not send the unicast probes"
+	if wait_until 30 0.1 sh -c "printf 'stats\n' |
+	    timeout 5 socat -t 2 - UNIX-CONNECT:$UVSD_SOCK | awk '
+	    \$1 == \"arp-replies\" && \$2 > $a0 { a = 1 }
+	    \$1 == \"na-sent\" && \$2 > $n0 { n = 1 } END { exit !(a && n) }'"; then
+		pass "unicast ARP and NS probes answered"
+	else
+		fail "unicast probes: arp-replies $(stat_count arp-replies) (was $a0), na-sent $(stat_count na-sent) (was $n0)"
 	fi
 
 	arp0=$(drop_count bad-arp)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "conn.h"
 #include "daemon.h"
 #include "gso.h"
 #include "iface.h"
@@ -20,7 +21,9 @@
 #include "pmtu.h"
 #include "ring.h"
 #include "stats.h"
+#include "table.h"
 #include "worker.h"
+#include "xmit/xmit.h"
 
 #define ETH_LEN		14
 #define ICMP4_MAX	576	/* RFC 1812 4.3.2.3: an error fits 576 */
@@ -101,4 +104,28 @@ pmtu_frag_needed(struct worker *w, const struct pkt *p, unsigned iface,
 	if ((r = worker_tx(w, iface, buf, len)) != DROP_NONE)
 		return r;
 	return DROP_FRAG_NEEDED;
+}
+
+int
+pmtu_check(struct worker *w, const struct pkt *p, const struct conn *c)
+{
+	uint64_t	 nh;
+	uint32_t	 mtu, len, nseg;
+
+	if (c->c_method == XMIT_TUN)
+		return DROP_NONE;
+	nh = __atomic_load_n(&c->c_rs->rss_nh, __ATOMIC_RELAXED);
+	if (!(nh & NH_VALID) || NH_IFACE(nh) >= w->w_d->d_nifs)
+		return DROP_NONE;
+	mtu = w->w_d->d_ifs[NH_IFACE(nh)].if_mtu;
+	len = p->p_l3len;
+	if (p->p_vnet != NULL && p->p_vnet->vh_gso_type != VNET_GSO_NONE) {
+		/* The kernel cuts it into gso_size segments: those must fit. */
+		if (p->p_tuple.t_proto != IPPROTO_TCP ||
+		    gso_plan(p, &nseg, &len) != DROP_NONE)
+			return DROP_NONE;
+	}
+	if (len <= mtu || pmtu_may_fragment(p))
+		return DROP_NONE;
+	return pmtu_frag_needed(w, p, c->c_ciface, c->c_cmac, mtu);
 }

@@ -12,9 +12,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct conn;
 struct pkt;
 struct worker;
 
+/*
+ * Before a method that does not change a packet's size (dr, nat,
+ * fullnat; not tun, which checks with its overhead) sends the client's
+ * <p> to <c>'s real server: DROP_NONE when it fits the egress MTU (a GSO
+ * super-packet: its segments) or may be fragmented, else what
+ * pmtu_frag_needed() returns.  Unknown next hops are the method's.
+ */
+int	 pmtu_check(struct worker *w, const struct pkt *p, const struct conn *c);
 /* May <p> be fragmented on its way (IPv4 without DF)? */
 bool	 pmtu_may_fragment(const struct pkt *p);
 /*

@@ -34,6 +34,7 @@
 #include "laddr.h"
 #include "icmp.h"
 #include "persist.h"
+#include "pmtu.h"
 #include "pkt.h"
 #include "sched/sched.h"
 #include "stats.h"
@@ -230,6 +231,22 @@ count_out(struct wstats *ws, const struct conn *c, uint32_t len)
 }
 
 /*
+ * A client's packet to <c>'s method, once it is known to fit the path
+ * (pmtu_check(): IPVS's pmtu_disc=1 for the methods that do not grow
+ * packets; tun checks with its overhead itself).
+ */
+static int
+worker_xmit_in(struct worker *w, struct pkt *p, const struct conn *c,
+    unsigned *ret_iface)
+{
+	int	 r;
+
+	if ((r = pmtu_check(w, p, c)) != DROP_NONE)
+		return r;
+	return xmit_get(c->c_method)->in(w, p, c, ret_iface);
+}
+
+/*
  * One-packet scheduling (-o, UDP): every datagram is scheduled anew and
  * leaves no entry, as IPVS's IP_VS_CONN_F_ONE_PACKET; it counts as a
  * connection.  Replies cannot find it, so it suits dr; a nat reply is
@@ -255,7 +272,7 @@ worker_onepacket(struct worker *w, const struct svc *svc, struct pkt *p,
 	reply_tuple(p, rs, &c.c_tuple[CONN_OUT]);
 	conn_fill(&c, svc, rs, p, slot);
 	count_conn(w->w_stats, svc, rs);
-	if ((r = xmit_get(c.c_method)->in(w, p, &c, ret_iface)) == DROP_NONE ||
+	if ((r = worker_xmit_in(w, p, &c, ret_iface)) == DROP_NONE ||
 	    r == XMIT_SENT)
 		count_in(w->w_stats, &c, p->p_l3len);
 	return r;
@@ -270,7 +287,6 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
     unsigned slot, uint32_t now, unsigned *ret_iface)
 {
 	struct conn_table	*ct = w->w_d->d_conns;
-	const struct xmit_ops	*xo;
 	struct conn		*c, *tpl = NULL;
 	struct rs		*rs;
 	unsigned		 shard;
@@ -330,8 +346,8 @@ found:
 		    c->c_flags & CONN_F_OUTSEEN ? DIR_INPUT : DIR_INPUT_ONLY,
 		    p->p_tcpflags));
 	conn_touch(ct, c, now);
-	xo = xmit_get(c->c_method);
-	if ((r = xo->in(w, p, c, ret_iface)) == DROP_NONE || r == XMIT_SENT)
+	if ((r = worker_xmit_in(w, p, c, ret_iface)) == DROP_NONE ||
+	    r == XMIT_SENT)
 		count_in(w->w_stats, c, p->p_l3len);
 out_unlock:
 	conn_unlock(ct, shard);

@@ -6,12 +6,14 @@
 # kind in turn (ipip, gue, gue --tun-csum, gue --tun-remcsum, gre, gre
 # --tun-csum, then ipip and gue to IPv6 real server addresses: 4in6).
 # Each kind moves a 10 KiB download intact (sha256; 8 MiB once a pass),
-# UDP datagrams of 1 and 1400 bytes echoed intact, and a 4 MiB upload
+# UDP datagrams of 1 and 1400 (1300) bytes echoed intact, and a 4 MiB upload
 # whose 1500-byte segments no longer fit the 1500-byte MTU once
 # encapsulated: it completes only if uvsd answers with ICMP fragmentation
 # needed (IPv6: packet too big).  Then the same for an IPv6 service
 # (LAB_V6 addresses): ip6ip6, GUE and GRE to IPv6 real server addresses,
-# and 6in4 (GUE to IPv4 ones).
+# and 6in4 (GUE to IPv4 ones).  In the offloads-off pass the director's
+# server side has an MTU of 1400, and a dr upload, which uvsd does not
+# grow, must get fragmentation needed too (pmtu_check()).
 #
 # This machine's kernel has no ipip, gre, fou or ip6_tunnel modules, so
 # the real servers cannot decapsulate by themselves as an operator's
@@ -160,7 +162,7 @@ kind()
 		fetch_check "http://$url/big" "$BIG_SHA" &&
 		    pass "$name: 8 MiB file intact"
 	fi
-	for i in 1 1400; do
+	for i in 1 "$UDP_BIG"; do
 		udp_echo_check "$VIP" 9000 "$i" &&
 		    pass "$name: udp echo of $i bytes intact"
 	done
@@ -184,6 +186,12 @@ for pass_off in on off; do
 	for i in 1 2; do
 		rs_tunnel "$i"
 	done
+	# The second pass: a narrower server side, for dr's path MTU too.
+	UDP_BIG=1400
+	if [ "$OFFLOADS" = off ]; then
+		ip -n "$NS_D" link set d1 mtu 1400
+		UDP_BIG=1300	# DF datagrams must fit with the outer header
+	fi
 	lb_start "$NS_D" d1 d0 d1
 	lb_service tcp "$VIP_DR" 80 rr
 	lb_service udp "$VIP_DR" 9000 rr
@@ -193,6 +201,17 @@ for pass_off in on off; do
 	lb_service tcp "$VIP6_DR" "$UP_PORT" rr
 
 	VIP=$VIP_DR
+	if [ "$OFFLOADS" = off ]; then
+		# dr does not grow packets, but 1500 bytes do not fit 1400.
+		lb_service tcp "$VIP_DR" 8081 rr
+		adm -a -t "$VIP_DR:8081" -r "${RS_IP[1]}" -g ||
+		    die "uvsadm -a -g for port 8081 failed"
+		n=$(drop_count frag-needed)
+		UP_PORT=8081 upload_check dr-mtu1400
+		[ "$(drop_count frag-needed)" -gt "$n" ] &&
+		    pass "dr-mtu1400: fragmentation needed sent" ||
+		    fail "dr-mtu1400: no fragmentation needed counted"
+	fi
 	kind ipip 4 ipip
 	kind gue 4 csum-none --tun-type gue --tun-port "$GUE_PORT"
 	kind gue-csum 4 csum-ok --tun-type gue --tun-port "$GUE_PORT" --tun-csum

@@ -43,13 +43,13 @@
 enum {
 	C_FRAMES, C_IPIP, C_IP6, C_GUE, C_GRE, C_V6OUTER, C_CSUM_OK,
 	C_CSUM_BAD, C_CSUM_NONE, C_REMCSUM, C_PARTIAL, C_IPCSUM_BAD,
-	C_WRITTEN, C_BAD, C__MAX
+	C_WRITTEN, C_BAD, C_OUTER_FRAG, C__MAX
 };
 
 static const char *const cnames[C__MAX] = {
 	"frames", "ipip", "ip6", "gue", "gre", "v6outer", "csum-ok",
 	"csum-bad", "csum-none", "remcsum", "partial", "ipcsum-bad",
-	"written", "bad",
+	"written", "bad", "outer-frag",
 };
 
 static unsigned long long	 cnt[C__MAX];
@@ -152,6 +152,11 @@ decap(uint8_t *fr, size_t len, uint16_t gue_port, uint8_t **ret)
 			return 0;
 		if (fold(sum_buf(0, ip, hl)) != 0xffff) {
 			cnt[C_IPCSUM_BAD]++;
+			return 0;
+		}
+		/* Outer fragments: a kernel would reassemble; not done here. */
+		if ((ip[6] & 0x3f) != 0 || ip[7] != 0) {
+			cnt[C_OUTER_FRAG]++;
 			return 0;
 		}
 		plen -= hl;

@@ -1192,6 +1192,25 @@ traffic6_suite()
 		fi
 		uvsd_alive || fail "uvsd died during the $m pass, offloads $OFFLOADS"
 		uvsd_forwarded
+		if [ "$m" = dr ]; then
+			# The real servers' VIP on lo: solicited on their
+			# link, none of them answers (lab_v6's claim), while
+			# their own address resolves.
+			ip -n "$NS_D" -6 route add "$VIP6_DR/128" dev d1
+			for c in "$VIP6_DR" "${RS6_IP[1]}"; do
+				echo x | ip netns exec "$NS_D" socat -u - \
+				    "UDP6-SENDTO:[$c]:9" 2>/dev/null
+			done
+			if wait_until 80 0.1 sh -c "ip -n '$NS_D' -6 neigh show \
+			    '$VIP6_DR' dev d1 | grep -q FAILED" &&
+			    ip -n "$NS_D" -6 neigh show "${RS6_IP[1]}" dev d1 |
+			    grep -q lladdr; then
+				pass "no real server answers an NS for the VIP on its lo"
+			else
+				fail "NS for the VIP: '$(ip -n "$NS_D" -6 neigh show "$VIP6_DR" dev d1)', for rs1: '$(ip -n "$NS_D" -6 neigh show "${RS6_IP[1]}" dev d1)'"
+			fi
+			ip -n "$NS_D" -6 route del "$VIP6_DR/128" dev d1
+		fi
 		for c in udp6-zero-csum ipv6-ext-header; do
 			[ "$(drop_count "$c")" = 0 ] ||
 			    fail "drop $c: $(drop_count "$c") (want 0)"

@@ -169,8 +169,8 @@ collect(const struct table *t, const struct arpnd *an, struct addr_list *ls)
 	for (i = 0; i < L__MAX; i++) {
 		ls[i].al_n = 0;
 		ls[i].al_words = i < L_VIP6 ? 1 : 4;
-		ls[i].al_v = calloc((i == L_RIP4 || i == L_RIP6 ? nrs + 1 : nv) *
-		    ls[i].al_words, sizeof(uint32_t));
+		ls[i].al_v = calloc((i == L_RIP4 || i == L_RIP6 ? nrs + 1 :
+		    nv) * ls[i].al_words, sizeof(uint32_t));
 		if (ls[i].al_v == NULL) {
 			lists_free(ls);
 			return -ENOMEM;
@@ -212,7 +212,8 @@ addrs_len(const struct addr_list *al)
 }
 
 #define STMT(c, k)		((struct sock_filter)BPF_STMT((c), (k)))
-#define JUMP(c, k, t, f)	((struct sock_filter)BPF_JUMP((c), (k), (t), (f)))
+#define JUMP(c, k, t, f) \
+	((struct sock_filter)BPF_JUMP((c), (k), (t), (f)))
 
 /*
  * Accept when the address at <off> (BPF_ABS, or BPF_IND for IPv4 in

@@ -73,15 +73,15 @@
  * quoted destination); raw payload offsets from the ICMP header, the
  * quote 8 bytes in with a 20-byte header, so nftables can compare them
  * as integers in network order.  Errors about anything else, and a
- * quote with IP options, stay the host's.  IPv6 gets the same sets, except
- * that uvsd drops IPv6 fragments (the fanout reassembles IPv4 only), so
- * the host drops every fragment to a VIP or from a nat real server too;
- * the first one carries ports and meets the svc6/rs6 rules, nft's
- * meta l4proto and th skipping extension headers as the kernel does.
- * ICMPv6 errors are matched as ICMP ones, on a quoted fixed header (40
- * bytes, no extension headers) and its ports.  The table lives in uvsd's network namespace, so daemons in different
- * namespaces never clash.
- * Control thread.
+ * quote with IP options, stay the host's.  IPv6 gets the same sets,
+ * except that uvsd drops IPv6 fragments (the fanout reassembles IPv4
+ * only), so the host drops every fragment to a VIP or from a nat real
+ * server too; the first one carries ports and meets the svc6/rs6 rules,
+ * nft's meta l4proto and th skipping extension headers as the kernel
+ * does.  ICMPv6 errors are matched as ICMP ones, on a quoted fixed header
+ * (40 bytes, no extension headers) and its ports.  The table lives in
+ * uvsd's network namespace, so daemons in different namespaces never
+ * clash.  Control thread.
  */
 #include "config.h"
 

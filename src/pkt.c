@@ -272,7 +272,7 @@ skip_ext6(const uint8_t *ip, uint32_t plen, uint8_t *ret_nh,
 			*ret_off = off;
 			return DROP_NONE;
 		}
-		/* Hop-by-hop only right after the fixed header (RFC 8200 4.3). */
+		/* Hop-by-hop only right after the fixed header (RFC 8200). */
 		if (nh == IP6_NH_HOPOPTS && off != IP6_HLEN)
 			return DROP_IP6_EXT;
 		if (end - off < 8)

@@ -44,10 +44,16 @@ gso_hdrs(const struct pkt *p, uint32_t *ret_iphl, uint32_t *ret_thl,
 	const uint8_t	*tcp = p->p_l2 + p->p_l4off;
 	uint32_t	 iphl = p->p_l4off - p->p_l3off, thl;
 
-	if (p->p_tuple.t_proto != IPPROTO_TCP || p->p_vnet == NULL ||
-	    p->p_vnet->vh_gso_size == 0 || p->p_l3off != ETH_LEN)
+	if (p->p_vnet == NULL || p->p_vnet->vh_gso_size == 0 ||
+	    p->p_l3off != ETH_LEN)
 		return DROP_GSO_BAD;
-	thl = (uint32_t)(tcp[12] >> 4) * 4;
+	if (p->p_tuple.t_proto == IPPROTO_UDP &&
+	    (p->p_vnet->vh_gso_type & ~VNET_GSO_ECN) == VNET_GSO_UDP_L4)
+		thl = 8;	/* UDP_SEGMENT: datagrams of gso_size */
+	else if (p->p_tuple.t_proto == IPPROTO_TCP)
+		thl = (uint32_t)(tcp[12] >> 4) * 4;
+	else
+		return DROP_GSO_BAD;
 	if (p->p_l3len < iphl + thl)
 		return DROP_GSO_BAD;
 	*ret_iphl = iphl;
@@ -76,7 +82,7 @@ gso_build(const struct pkt *p, uint32_t i, uint8_t *buf, bool partial)
 	const uint8_t	*tcp0 = p->p_l2 + p->p_l4off;
 	struct vnet_hdr	*vh = (struct vnet_hdr *)buf;
 	uint8_t		*eth = buf + RING_VNET_LEN, *ip, *tcp;
-	uint32_t	 iphl, thl, payload, mss, nseg, off, len, seq, sum;
+	uint32_t	 iphl, thl, payload, mss, nseg, off, len, seq, sum, co;
 	uint16_t	 v16, csum;
 	bool		 last;
 
@@ -107,27 +113,38 @@ gso_build(const struct pkt *p, uint32_t i, uint8_t *buf, bool partial)
 		v16 = htons((uint16_t)(iphl - 40 + thl + len));
 		memcpy(ip + 4, &v16, 2);
 	}
-	memcpy(&seq, tcp + 4, 4);
-	seq = htonl(ntohl(seq) + off);
-	memcpy(tcp + 4, &seq, 4);
-	if (!last)
-		tcp[13] &= (uint8_t)~(TCPF_FIN | TCPF_PSH);
-	if (i != 0)
-		tcp[13] &= (uint8_t)~TCPF_CWR;
-	tcp[16] = tcp[17] = 0;
+	if (p->p_tuple.t_proto == IPPROTO_UDP) {
+		/* __udp_gso_segment(): each its own datagram. */
+		v16 = htons((uint16_t)(thl + len));
+		memcpy(tcp + 4, &v16, 2);
+		co = 6;
+	} else {
+		memcpy(&seq, tcp + 4, 4);
+		seq = htonl(ntohl(seq) + off);
+		memcpy(tcp + 4, &seq, 4);
+		if (!last)
+			tcp[13] &= (uint8_t)~(TCPF_FIN | TCPF_PSH);
+		if (i != 0)
+			tcp[13] &= (uint8_t)~TCPF_CWR;
+		co = 16;
+	}
+	tcp[co] = tcp[co + 1] = 0;
 	sum = csum_pseudo(p->p_tuple.t_af, &p->p_tuple.t_src,
-	    &p->p_tuple.t_dst, IPPROTO_TCP, thl + len);
+	    &p->p_tuple.t_dst, p->p_tuple.t_proto, thl + len);
 	memset(vh, 0, sizeof(*vh));
 	if (partial) {
 		/* The device sums from csum_start: the field holds ~pseudo. */
 		csum = (uint16_t)~csum_fold(sum);
-		memcpy(tcp + 16, &csum, 2);
+		memcpy(tcp + co, &csum, 2);
 		vh->vh_flags = VNET_F_NEEDS_CSUM;
 		vh->vh_csum_start = (uint16_t)(ETH_LEN + iphl);
-		vh->vh_csum_offset = 16;
+		vh->vh_csum_offset = (uint16_t)co;
 	} else {
 		csum = csum_fold(csum_add_buf(sum, tcp, thl + len));
-		memcpy(tcp + 16, &csum, 2);
+		/* A UDP checksum of 0 goes as 0xffff (RFC 768). */
+		if (csum == 0 && p->p_tuple.t_proto == IPPROTO_UDP)
+			csum = 0xffff;
+		memcpy(tcp + co, &csum, 2);
 	}
 	return RING_VNET_LEN + ETH_LEN + iphl + thl + len;
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Software TCP segmentation of GSO super-packets (the frames a virtio
- * header marks VNET_GSO_TCPV4/TCPV6), for what the header cannot express:
+ * Software segmentation of GSO super-packets (the frames a virtio
+ * header marks VNET_GSO_TCPV4/TCPV6, and UDP_L4: UDP_SEGMENT's trains of
+ * datagrams), for what the header cannot express:
  * the kernel takes no GSO type for IP-in-IP, GRE or UDP tunnels from a
  * packet socket (afpacket.md §4.4).  Each segment is a whole frame (vnet
  * header without GSO, Ethernet, IP, TCP, payload) as the kernel's
  * tcp_gso_segment() would cut it: sequence numbers advance by the
  * payload, FIN and PSH stay on the last segment, CWR on the first, IPv4
- * IDs count up.  Pure code but gso_segment(); workers.
+ * IDs count up; a UDP segment is a datagram of its own (length and
+ * checksum), as __udp_gso_segment() makes.  Pure code but gso_segment();
+ * workers.
  */
 #ifndef UVS_GSO_H
 #define UVS_GSO_H

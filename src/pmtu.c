@@ -121,8 +121,7 @@ pmtu_check(struct worker *w, const struct pkt *p, const struct conn *c)
 	len = p->p_l3len;
 	if (p->p_vnet != NULL && p->p_vnet->vh_gso_type != VNET_GSO_NONE) {
 		/* The kernel cuts it into gso_size segments: those must fit. */
-		if (p->p_tuple.t_proto != IPPROTO_TCP ||
-		    gso_plan(p, &nseg, &len) != DROP_NONE)
+		if (gso_plan(p, &nseg, &len) != DROP_NONE)
 			return DROP_NONE;
 	}
 	if (len <= mtu || pmtu_may_fragment(p))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Software TCP segmentation (gso.c): super-packets built here, cut into
+ * Software segmentation (gso.c): TCP and UDP super-packets built here, cut into
  * segments, each checked as a receiver would: parsed anew, its sequence
  * number, length, payload bytes, flags (FIN and PSH on the last segment
  * only, CWR on the first only), IPv4 ID, and checksums verified from
@@ -209,6 +209,75 @@ test_gso_segments(void **state)
 	}
 }
 
+/* UDP_SEGMENT: 3000 bytes of payload in datagrams of 1200, v4 and v6. */
+static void
+test_gso_udp(void **state)
+{
+	struct vnet_hdr	*vh = (struct vnet_hdr *)super;
+	struct pkt	 sp, p;
+	uint32_t	 len, nseg, seglen, i, k, plen, off, iphl;
+	uint8_t		*l4, *ip;
+	int		 af, part;
+
+	(void)state;
+	for (af = 0; af < 2; af++)
+	for (part = 0; part < 2; part++) {
+		iphl = af == 0 ? 20 : 40;
+		len = mksuper(af == 0 ? AF_INET : AF_INET6, 3000 + 24, 1200,
+		    0);
+		/* The same frame, made UDP: 8-byte header, then the data. */
+		ip = super + RING_VNET_LEN + 14;
+		l4 = ip + iphl;
+		if (af == 0) {
+			ip[9] = IPPROTO_UDP;
+			put16(ip + 2, (uint16_t)(iphl + 8 + 3000));
+			ip[10] = ip[11] = 0;
+		} else {
+			ip[6] = IPPROTO_UDP;
+			put16(ip + 4, (uint16_t)(8 + 3000));
+		}
+		memmove(l4 + 8, l4 + 32, 3000);
+		put16(l4 + 4, 8 + 1200);	/* per segment */
+		len -= 24;
+		vh->vh_gso_type = VNET_GSO_UDP_L4;
+		vh->vh_csum_offset = 6;
+		assert_int_equal(pkt_parse(&sp, super + RING_VNET_LEN,
+		    len - RING_VNET_LEN, vh), DROP_NONE);
+		assert_int_equal(gso_plan(&sp, &nseg, &seglen), DROP_NONE);
+		assert_int_equal(nseg, 3);
+		assert_int_equal(seglen, iphl + 8 + 1200);
+		for (i = 0, off = 0; i < nseg; i++, off += plen) {
+			plen = 3000 - off < 1200 ? 3000 - off : 1200;
+			len = gso_build(&sp, i, seg, part);
+			assert_int_equal(len, RING_VNET_LEN + 14 + iphl + 8 +
+			    plen);
+			l4 = seg + RING_VNET_LEN + 14 + iphl;
+			assert_int_equal(get16(l4 + 4), 8 + plen);
+			if (part) {
+				uint16_t c = csum_fold(csum_add_buf(0, l4,
+				    8 + plen));
+
+				assert_int_equal(((struct vnet_hdr *)seg)->
+				    vh_csum_offset, 6);
+				memcpy(l4 + 6, &c, 2);
+			}
+			assert_int_equal(pkt_parse(&p, seg + RING_VNET_LEN,
+			    len - RING_VNET_LEN, NULL), DROP_NONE);
+			assert_int_equal(p.p_tuple.t_proto, IPPROTO_UDP);
+			assert_true(pkt_l4csum_ok(&p));
+			if (af == 0) {
+				assert_true(pkt_ip4csum_ok(&p));
+				assert_int_equal(get16(seg + RING_VNET_LEN +
+				    14 + 4), (uint16_t)(ID0 + i));
+			}
+			for (k = 0; k < plen; k++)
+				if (l4[8 + k] != (uint8_t)((off + k) * 7 +
+				    (off + k) / 251))
+					fail_msg("udp segment %u byte %u", i, k);
+		}
+	}
+}
+
 static void
 test_gso_refused(void **state)
 {
@@ -243,6 +312,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gso_segments),
+		cmocka_unit_test(test_gso_udp),
 		cmocka_unit_test(test_gso_refused),
 	};
 

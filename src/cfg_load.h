@@ -81,10 +81,21 @@ int	 cfg_addr(struct cfg_load *ld, const config_setting_t *s,
 	    struct addr *ret);
 int	 cfg_port(struct cfg_load *ld, const config_setting_t *s,
 	    uint16_t *ret);
+/* A vsconf_* error <r> with its text, at <s>. */
+void	 cfg_err_vs(struct cfg_load *ld, const config_setting_t *s, int r,
+	    const struct uvs_err *err);
+
+/* config_rs.c */
 int	 cfg_method_tun(struct cfg_load *ld, const config_setting_t *s,
 	    uint8_t *ret, struct rs_tun *tun);
 int	 cfg_method(struct cfg_load *ld, const config_setting_t *s,
 	    uint8_t *ret);
+/* sorry_server = { address; port; method } of <cs>. */
+int	 cfg_sorry(struct cfg_load *ld, const config_setting_t *s,
+	    struct cfg_svc *cs);
+/* One real server of <cs>, added to the vs_conf if the service was. */
+void	 cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
+	    struct cfg_svc *cs, bool add);
 
 /* config_group.c: a service's addresses and ports (service groups). */
 #define CFG_SVCGROUP_MAX	SVC_MAX

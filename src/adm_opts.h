@@ -102,8 +102,9 @@ int	 adm_opts_parse_prefix(int argc, char *const *argv,
 	    const struct adm_resolver *res, struct adm_opts *ret,
 	    char *errbuf, size_t errlen, const char *prefix);
 /*
- * adm_request.c: the protocol request (no newline) for <o> into <buf>.  0, -ENOSPC, or
- * -EINVAL for commands that need no single request (-h, -v, -R).
+ * adm_request.c: the protocol request (no newline) for <o> into <buf>.
+ * 0, -ENOSPC, or -EINVAL for commands that need no single request (-h,
+ * -v, -R).
  */
 int	 adm_request(const struct adm_opts *o, char *buf, size_t len);
 /*

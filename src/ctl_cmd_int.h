@@ -93,6 +93,42 @@ uint32_t netmask_default(int af);
 void	 slot_get(struct uvsd *d, uint32_t slot, struct counters *ret,
 	    struct rates *ret_rates);
 
+/* More of ctl_cmd.c's helpers, for ctl_edit.c. */
+/*
+ * <s> made safe to quote back: control bytes become '?' (a reply line
+ * must stay one line and a terminal must stay sane), and it is cut at
+ * QUOTE_MAX bytes.
+ */
+const char *quote(const char *s, char *buf, size_t len);
+/* A real server without a port takes its service's. */
+int	 parse_rip(const char *s, const struct ep *vip, struct ep *ret,
+	    struct uvs_err *err);
+/*
+ * Keyword arguments "key value ..." in argv[0..argc-1] into the matching
+ * <vals>[i] of <keys>[i]; every key at most once.  A key in <bare> may
+ * also stand alone, or take "on" or "off": alone it reads "on".  -EINVAL
+ * on anything else (the caller answers with its usage).
+ */
+int	 parse_kw(int argc, char **argv, const char *const *keys,
+	    const char **vals, size_t nkeys, const char *bare);
+/* A scheduler's name into <ret> (SCHED_NAME_MAX bytes). */
+int	 parse_sched(const char *s, char *ret, struct uvs_err *err);
+/* A v4 mask must be contiguous: what persistence granularity means. */
+int	 parse_netmask(const char *s, int af, uint32_t *ret,
+	    struct uvs_err *err);
+int	 parse_flags(const char *s, uint32_t *ret, struct uvs_err *err);
+int	 parse_method(const char *s, uint8_t *ret, struct uvs_err *err);
+int	 parse_weight(const char *s, int32_t *ret, struct uvs_err *err);
+
+/* ctl_edit.c: handlers; argv[0] is the verb, 0 or -errno (x_err). */
+int	 cmd_add_service(struct cmd_ctx *x, int argc, char **argv);
+int	 cmd_edit_service(struct cmd_ctx *x, int argc, char **argv);
+int	 cmd_del_service(struct cmd_ctx *x, int argc, char **argv);
+int	 cmd_clear(struct cmd_ctx *x, int argc, char **argv);
+int	 cmd_add_server(struct cmd_ctx *x, int argc, char **argv);
+int	 cmd_edit_server(struct cmd_ctx *x, int argc, char **argv);
+int	 cmd_del_server(struct cmd_ctx *x, int argc, char **argv);
+
 /* ctl_list.c: handlers; argv[0] is the verb, 0 or -errno (x_err). */
 int	 cmd_list(struct cmd_ctx *x, int argc, char **argv);
 int	 cmd_stats(struct cmd_ctx *x, int argc, char **argv);

@@ -34,14 +34,19 @@ autoreconf -fi >/dev/null
 rm -rf build && mkdir build && cd build
 ../configure -q
 make -j"$jobs"
-status=0
-make -j1 check || status=$?
-if [ $status -ne 0 ]; then
+# failed_logs: the end of every failed test's log, for CI's output.
+failed_logs()
+{
 	for f in $(find tests -name '*.log' ! -name test-suite.log); do
 		if grep -q '^:test-result: FAIL\|^:test-result: ERROR' "${f%.log}.trs" 2>/dev/null; then
 			echo "===== $f"; tail -n 60 "$f"
 		fi
 	done
+}
+status=0
+make -j1 check || status=$?
+if [ $status -ne 0 ]; then
+	failed_logs
 	exit $status
 fi
 
@@ -50,8 +55,13 @@ if [ "$asan" = yes ]; then
 	cd "$top" && rm -rf build-asan && mkdir build-asan && cd build-asan
 	../configure -q --enable-sanitizers
 	make -j"$jobs" uvsd uvsadm
+	status=0
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    make -j1 check TESTS='$(UNIT_TESTS) $(NETNS_TESTS)'
+	    make -j1 check TESTS='$(UNIT_TESTS) $(NETNS_TESTS)' || status=$?
+	if [ $status -ne 0 ]; then
+		failed_logs
+		exit $status
+	fi
 fi
 if [ "$pkg" = yes ]; then
 	# Works on its own copy of the tree; 77: skipped (not root).

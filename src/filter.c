@@ -13,7 +13,7 @@
  *	ld [26]; { jeq #rip, 0, 1; ret #-1 } per nat real server
  *	ldb [23]; jeq #1, 1, 0; ret #0
  *	ldxb 4*([14]&0xf); ld [x + 38]
- *	{ jeq #rip, 0, 1; ret #-1 } per nat real server
+ *	{ jeq #rip, 0, 1; ret #-1 } per nat, then tun real server
  *	ret #0
  * v6:	per VIP: ld [38]; jeq #w0, 0, 7; ld [42]; jeq #w1, 0, 5;
  *	    ld [46]; jeq #w2, 0, 3; ld [50]; jeq #w3, 0, 1; ret #-1
@@ -21,7 +21,7 @@
  *	ldb [20]; jeq #58, 1, 0; ret #0
  *	ldb [54]; jeq #135, 1, 0; ja quote
  *	    the same at [62] per answered VIP	(neighbour solicitations)
- * quote: the same at [86] per nat real server	(ICMPv6 errors)
+ * quote: the same at [86] per nat, then tun real server (ICMPv6 errors)
  *	ret #0
  * arp:	ld [38]; { jeq #vip, 0, 1; ret #-1 } per answered VIP; ret #0
  *
@@ -35,7 +35,12 @@
  * a client sent it: the quote lists look for the real server as the
  * destination of the quoted header (IPv4: ICMP header 8 bytes after the
  * IP header, destination 16 bytes into the quote; IPv6: 8 + 24 bytes
- * after a fixed header without extensions).  A neighbour solicitation is
+ * after a fixed header without extensions).  A router between us and a
+ * tun real server quotes our tunnel packet to it, so the tun real
+ * servers join the quote lists (only those): its fragmentation needed
+ * comes to our own address (icmp_parse_tun()).  The host sees it too
+ * and keeps it: with no tunnel driver of its own it has no handler for
+ * it (at most a PMTU for the real server in its route cache, harmless).  A neighbour solicitation is
  * admitted by its target only when ICMPv6 follows the fixed header (no
  * extension headers), which is how hosts send them.  Control thread.
  */
@@ -83,7 +88,9 @@ struct addr_list {
 	unsigned	 al_words;	/* 1: IPv4, 4: IPv6 */
 };
 
-enum { L_VIP4, L_RIP4, L_ARP4, L_VIP6, L_RIP6, L_NS6, L__MAX };
+/* L_TUN*: tun real servers, whose ICMP errors are about our tunnel. */
+enum { L_VIP4, L_RIP4, L_ARP4, L_TUN4, L_VIP6, L_RIP6, L_NS6, L_TUN6,
+    L__MAX };
 
 static unsigned	 cmp_words;	/* qsort has no argument: control thread */
 
@@ -169,8 +176,9 @@ collect(const struct table *t, const struct arpnd *an, struct addr_list *ls)
 	for (i = 0; i < L__MAX; i++) {
 		ls[i].al_n = 0;
 		ls[i].al_words = i < L_VIP6 ? 1 : 4;
-		ls[i].al_v = calloc((i == L_RIP4 || i == L_RIP6 ? nrs + 1 :
-		    nv) * ls[i].al_words, sizeof(uint32_t));
+		ls[i].al_v = calloc((i == L_RIP4 || i == L_RIP6 ||
+		    i == L_TUN4 || i == L_TUN6 ? nrs + 1 : nv) *
+		    ls[i].al_words, sizeof(uint32_t));
 		if (ls[i].al_v == NULL) {
 			lists_free(ls);
 			return -ENOMEM;
@@ -191,10 +199,12 @@ collect(const struct table *t, const struct arpnd *an, struct addr_list *ls)
 		for (j = 0; j < svc->svc_nrs; j++) {
 			rs = &svc->svc_rs[j];
 			a = &rs->rs_ep.ep_addr;
-			if (rs->rs_method != XMIT_NAT ||
-			    (a->a_af != AF_INET && a->a_af != AF_INET6))
+			if (a->a_af != AF_INET && a->a_af != AF_INET6)
 				continue;
-			addr_list_add(of_af(ls, L_RIP4, L_RIP6, a), a);
+			if (rs->rs_method == XMIT_NAT)
+				addr_list_add(of_af(ls, L_RIP4, L_RIP6, a), a);
+			else if (rs->rs_method == XMIT_TUN)
+				addr_list_add(of_af(ls, L_TUN4, L_TUN6, a), a);
 		}
 	}
 	for (i = 0; i < L__MAX; i++)
@@ -255,7 +265,8 @@ v4_len(const struct addr_list *ls, bool all)
 	if (all)
 		return 1;
 	return addrs_len(&ls[L_VIP4]) + addrs_len(&ls[L_RIP4]) +
-	    (ls[L_RIP4].al_n ? 4 + addrs_len(&ls[L_RIP4]) : 0) + 1;
+	    (ls[L_RIP4].al_n || ls[L_TUN4].al_n ? 4 + addrs_len(&ls[L_RIP4]) +
+	    addrs_len(&ls[L_TUN4]) : 0) + 1;
 }
 
 static struct sock_filter *
@@ -267,13 +278,14 @@ emit_v4(struct sock_filter *f, const struct addr_list *ls, bool all)
 	}
 	f = emit_addrs(f, BPF_ABS, IP4_DADDR_OFF, &ls[L_VIP4]);
 	f = emit_addrs(f, BPF_ABS, IP4_SADDR_OFF, &ls[L_RIP4]);
-	if (ls[L_RIP4].al_n > 0) {
-		/* ICMP quoting a packet to a nat RIP. */
+	if (ls[L_RIP4].al_n > 0 || ls[L_TUN4].al_n > 0) {
+		/* ICMP quoting a packet to a nat RIP, or a tunnel's. */
 		*f++ = STMT(BPF_LD | BPF_B | BPF_ABS, IP4_PROTO_OFF);
 		*f++ = JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 1, 0);
 		*f++ = STMT(BPF_RET | BPF_K, 0);
 		*f++ = STMT(BPF_LDX | BPF_B | BPF_MSH, IP4_HDR_OFF);
 		f = emit_addrs(f, BPF_IND, ICMP_QDADDR_OFF, &ls[L_RIP4]);
+		f = emit_addrs(f, BPF_IND, ICMP_QDADDR_OFF, &ls[L_TUN4]);
 	}
 	*f++ = STMT(BPF_RET | BPF_K, 0);
 	return f;
@@ -283,13 +295,14 @@ emit_v4(struct sock_filter *f, const struct addr_list *ls, bool all)
 static size_t
 v6_len(const struct addr_list *ls, bool all)
 {
-	size_t	 nns = ls[L_NS6].al_n, nrip = ls[L_RIP6].al_n;
+	size_t	 nns = ls[L_NS6].al_n;
+	size_t	 nrip = ls[L_RIP6].al_n + ls[L_TUN6].al_n;
 
 	if (all)
 		return 1;
 	return addrs_len(&ls[L_VIP6]) + addrs_len(&ls[L_RIP6]) +
 	    (nns || nrip ? 3 : 0) + (nns ? 3 + addrs_len(&ls[L_NS6]) : 0) +
-	    addrs_len(&ls[L_RIP6]) + 1;
+	    addrs_len(&ls[L_RIP6]) + addrs_len(&ls[L_TUN6]) + 1;
 }
 
 static struct sock_filter *
@@ -303,7 +316,7 @@ emit_v6(struct sock_filter *f, const struct addr_list *ls, bool all)
 	}
 	f = emit_addrs(f, BPF_ABS, IP6_DADDR_OFF, &ls[L_VIP6]);
 	f = emit_addrs(f, BPF_ABS, IP6_SADDR_OFF, &ls[L_RIP6]);
-	if (ls[L_NS6].al_n || ls[L_RIP6].al_n) {
+	if (ls[L_NS6].al_n || ls[L_RIP6].al_n || ls[L_TUN6].al_n) {
 		/* ICMPv6 right behind the fixed header. */
 		*f++ = STMT(BPF_LD | BPF_B | BPF_ABS, IP6_NH_OFF);
 		*f++ = JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP6, 1, 0);
@@ -317,8 +330,9 @@ emit_v6(struct sock_filter *f, const struct addr_list *ls, bool all)
 		f = emit_addrs(f, BPF_ABS, NS_TARGET_OFF, &ls[L_NS6]);
 		*ja = STMT(BPF_JMP | BPF_JA, (uint32_t)(f - ja - 1));
 	}
-	/* ICMPv6 errors quoting a packet to a nat RIP. */
+	/* ICMPv6 errors quoting a packet to a nat RIP, or a tunnel's. */
 	f = emit_addrs(f, BPF_ABS, ICMP6_QDADDR_OFF, &ls[L_RIP6]);
+	f = emit_addrs(f, BPF_ABS, ICMP6_QDADDR_OFF, &ls[L_TUN6]);
 	*f++ = STMT(BPF_RET | BPF_K, 0);
 	return f;
 }
@@ -344,9 +358,10 @@ filter_build(const struct table *t, const struct arpnd *an,
 	}
 	if ((r = collect(t, an, ls)) < 0)
 		return r;
-	all4 = ls[L_VIP4].al_n + ls[L_RIP4].al_n > FILTER_ADDR_MAX;
-	all6 = ls[L_VIP6].al_n + ls[L_RIP6].al_n + ls[L_NS6].al_n >
-	    FILTER_ADDR6_MAX;
+	all4 = ls[L_VIP4].al_n + ls[L_RIP4].al_n + ls[L_TUN4].al_n >
+	    FILTER_ADDR_MAX;
+	all6 = ls[L_VIP6].al_n + ls[L_RIP6].al_n + ls[L_NS6].al_n +
+	    ls[L_TUN6].al_n > FILTER_ADDR6_MAX;
 	allarp = ls[L_ARP4].al_n > FILTER_ADDR_MAX;
 	for (;;) {
 		n4 = v4_len(ls, all4);

@@ -16,6 +16,7 @@
 #include "icmp.h"
 #include "pkt.h"
 #include "stats.h"
+#include "table.h"
 
 #define ICMP_HLEN		8
 #define ICMP_DEST_UNREACH	3
@@ -26,6 +27,17 @@
 #define IP6_HLEN		40
 #define IP4_OFFMASK		0x1fff
 #define L4_QUOTE_MIN		8	/* RFC 792: 64 bits of datagram */
+#define ICMP_FRAG_NEEDED	4	/* code of ICMP_DEST_UNREACH */
+#define ICMP6_PACKET_TOO_BIG	2
+#define UDP_HLEN		8
+#define GUE_HLEN		4
+#define GRE_F_CSUM		0x8000
+#define GRE_F_ROUTING		0x4000
+#define GRE_F_KEY		0x2000
+#define GRE_F_SEQ		0x1000
+#define GRE_VERSION		0x0007
+#define ETH_P_IP4		0x0800
+#define ETH_P_IP6		0x86dd
 
 static inline uint16_t
 ld16(const uint8_t *b)
@@ -246,4 +258,158 @@ icmp_quote_set32(struct pkt *p, const struct icmp_err *ie, uint32_t off,
 	}
 	if (!p->p_csum_partial)
 		apply(p->p_l2 + ie->ie_off + 2, d);
+}
+
+/* The length and checksum checks of the ICMP message of <p>. */
+static int
+icmp_head(const struct pkt *p, uint32_t *ret_len)
+{
+	struct icmp_err	 ie;
+
+	memset(&ie, 0, sizeof(ie));
+	ie.ie_off = p->p_l4off;
+	ie.ie_len = p->p_l3len - (uint32_t)(p->p_l4off - p->p_l3off);
+	if (ie.ie_len < ICMP_HLEN)
+		return DROP_ICMP_SHORT;
+	if (!p->p_csum_partial && (p->p_vnet == NULL ||
+	    !(p->p_vnet->vh_flags & VNET_F_DATA_VALID)) &&
+	    !icmp_csum_ok(p, &ie))
+		return DROP_ICMP_CSUM;
+	*ret_len = ie.ie_len;
+	return DROP_NONE;
+}
+
+/*
+ * An IP header of version <v> at <in>, <avail> bytes quoted: its length
+ * and protocol, or a DROP_*.  A later IPv4 fragment quotes no headers.
+ */
+static int
+quote_ip(const uint8_t *in, uint32_t avail, int v, uint32_t *ret_hl,
+    uint8_t *ret_proto)
+{
+	uint32_t	 hl;
+
+	if (avail < (v == 6 ? IP6_HLEN : IP4_HLEN))
+		return DROP_ICMP_SHORT;
+	if (in[0] >> 4 != v)
+		return DROP_ICMP_INNER;
+	if (v == 6) {
+		*ret_hl = IP6_HLEN;
+		*ret_proto = in[6];
+		return DROP_NONE;
+	}
+	hl = (uint32_t)(in[0] & 0x0f) * 4;
+	if (hl < IP4_HLEN || hl > avail ||
+	    (ntohs(ld16(in + 6)) & IP4_OFFMASK))
+		return DROP_ICMP_INNER;
+	*ret_hl = hl;
+	*ret_proto = in[9];
+	return DROP_NONE;
+}
+
+/* The tunnel header at <th>: its length and the inner IP version. */
+static int
+quote_tun(const uint8_t *th, uint32_t avail, uint8_t oproto,
+    struct icmp_tun *it, uint32_t *ret_len, int *ret_v)
+{
+	uint32_t	 tl;
+	uint16_t	 f, et;
+
+	switch (oproto) {
+	case IPPROTO_IPIP:
+		it->it_type = RS_TUN_IPIP;
+		*ret_len = 0;
+		*ret_v = 4;
+		return DROP_NONE;
+	case IPPROTO_IPV6:
+		it->it_type = RS_TUN_IPIP;
+		*ret_len = 0;
+		*ret_v = 6;
+		return DROP_NONE;
+	case IPPROTO_UDP:
+		/*
+		 * GUE version 0, a data message (C clear), carrying IP: else
+		 * an ordinary UDP error, whatever its length.
+		 */
+		if (avail < UDP_HLEN + GUE_HLEN || (th[UDP_HLEN] & 0xe0) ||
+		    (th[UDP_HLEN + 1] != IPPROTO_IPIP &&
+		    th[UDP_HLEN + 1] != IPPROTO_IPV6))
+			return DROP_PROTO;
+		tl = UDP_HLEN + GUE_HLEN + (uint32_t)(th[UDP_HLEN] & 0x1f) * 4;
+		it->it_type = RS_TUN_GUE;
+		it->it_port = ntohs(ld16(th + 2));
+		*ret_len = tl;
+		*ret_v = th[UDP_HLEN + 1] == IPPROTO_IPIP ? 4 : 6;
+		return DROP_NONE;
+	case IPPROTO_GRE:
+		if (avail < 4)
+			return DROP_ICMP_SHORT;
+		f = ntohs(ld16(th));
+		et = ntohs(ld16(th + 2));
+		/* RFC 2784 as we send it: no routing, version 0. */
+		if ((f & (GRE_F_ROUTING | GRE_VERSION)) ||
+		    (et != ETH_P_IP4 && et != ETH_P_IP6))
+			return DROP_ICMP_INNER;
+		tl = 4 + ((f & GRE_F_CSUM) ? 4 : 0) + ((f & GRE_F_KEY) ? 4 : 0) +
+		    ((f & GRE_F_SEQ) ? 4 : 0);
+		it->it_type = RS_TUN_GRE;
+		*ret_len = tl;
+		*ret_v = et == ETH_P_IP4 ? 4 : 6;
+		return DROP_NONE;
+	}
+	return DROP_PROTO;
+}
+
+int
+icmp_parse_tun(const struct pkt *p, struct icmp_tun *ret)
+{
+	const uint8_t	*ic = p->p_l2 + p->p_l4off, *q;
+	struct icmp_tun	 it;
+	uint32_t	 len, avail, hl, tl, mtu;
+	bool		 v6 = p->p_tuple.t_af == AF_INET6;
+	uint8_t		 proto;
+	int		 r, iv;
+
+	memset(&it, 0, sizeof(it));
+	if (p->p_l3len < (uint32_t)(p->p_l4off - p->p_l3off) + ICMP_HLEN)
+		return DROP_ICMP_SHORT;
+	if (v6 ? ic[0] != ICMP6_PACKET_TOO_BIG || ic[1] != 0 :
+	    ic[0] != ICMP_DEST_UNREACH || ic[1] != ICMP_FRAG_NEEDED)
+		return DROP_PROTO;
+	if ((r = icmp_head(p, &len)) != DROP_NONE)
+		return r;
+	memcpy(&mtu, ic + 4, 4);
+	it.it_mtu = v6 ? ntohl(mtu) : ntohs(ld16(ic + 6));
+	q = ic + ICMP_HLEN;
+	avail = len - ICMP_HLEN;
+	/* The outer header we sent, from us to the real server. */
+	if ((r = quote_ip(q, avail, v6 ? 6 : 4, &hl, &proto)) != DROP_NONE)
+		return r;
+	it.it_oaf = v6 ? AF_INET6 : AF_INET;
+	memcpy(&it.it_rip, q + (v6 ? 24 : 16), v6 ? 16 : 4);
+	q += hl;
+	avail -= hl;
+	if ((r = quote_tun(q, avail, proto, &it, &tl, &iv)) != DROP_NONE)
+		return r;
+	if (tl > avail)
+		return DROP_ICMP_SHORT;
+	q += tl;
+	avail -= tl;
+	/* The client's packet, as it came to the VIP. */
+	if ((r = quote_ip(q, avail, iv, &hl, &proto)) != DROP_NONE)
+		return r;
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return DROP_ICMP_INNER;
+	if (avail - hl < L4_QUOTE_MIN)
+		return DROP_ICMP_SHORT;
+	it.it_in3off = (uint16_t)(q - p->p_l2);
+	it.it_inlen = (uint16_t)avail;
+	it.it_tuple.t_af = iv == 6 ? AF_INET6 : AF_INET;
+	it.it_tuple.t_proto = proto;
+	memcpy(&it.it_tuple.t_src, q + (iv == 6 ? 8 : 12), iv == 6 ? 16 : 4);
+	memcpy(&it.it_tuple.t_dst, q + (iv == 6 ? 24 : 16), iv == 6 ? 16 : 4);
+	memcpy(&it.it_tuple.t_sport, q + hl, 2);
+	memcpy(&it.it_tuple.t_dport, q + hl + 2, 2);
+	*ret = it;
+	return DROP_NONE;
 }

@@ -82,4 +82,34 @@ void	 icmp_quote_set32(struct pkt *p, const struct icmp_err *ie,
 /* Verify <p>'s ICMP checksum from scratch (tests, fuzz target). */
 bool	 icmp_csum_ok(const struct pkt *p, const struct icmp_err *ie);
 
+/*
+ * An ICMP "fragmentation needed" (ICMPv6 "packet too big") about a packet
+ * we tunnelled to a real server (xmit/tun.c), as IPVS's ip_vs_in_icmp()
+ * "special case for errors for IPIP/UDP/GRE tunnel packets": a router
+ * between us and the real server quotes the outer header (IPIP or IPv6
+ * in IPv4 or IPv6, UDP carrying GUE, or GRE), behind which lies the head
+ * of the client's packet, unchanged.
+ */
+struct icmp_tun {
+	uint16_t	 it_in3off;	/* the client's IP header, from p_l2 */
+	uint16_t	 it_inlen;	/* bytes of it quoted (>= IP + 8) */
+	uint32_t	 it_mtu;	/* the MTU the error reports */
+	uint8_t		 it_type;	/* RS_TUN_* the quote shows */
+	uint8_t		 it_oaf;	/* outer family */
+	uint16_t	 it_port;	/* GUE: UDP destination, host order */
+	union inaddr	 it_rip;	/* outer destination: the real server */
+	/* The client's packet's tuple as it is (client -> VIP). */
+	struct tuple	 it_tuple;
+};
+
+/*
+ * Decode <p> (as for icmp_parse()) as an error about a tunnel packet.
+ * DROP_NONE and <ret>; DROP_PROTO when it is not fragmentation needed /
+ * packet too big, or its quote no tunnel packet (UDP that is not GUE
+ * included: an ordinary error, icmp_parse()'s); DROP_ICMP_SHORT,
+ * DROP_ICMP_INNER (headers inconsistent, GRE of a kind we never send, a
+ * later fragment) or DROP_ICMP_CSUM for a malformed one.
+ */
+int	 icmp_parse_tun(const struct pkt *p, struct icmp_tun *ret);
+
 #endif

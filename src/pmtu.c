@@ -42,9 +42,16 @@ int
 pmtu_frag_needed(struct worker *w, const struct pkt *p, unsigned iface,
     const uint8_t mac[6], uint32_t mtu)
 {
+	return pmtu_frag_needed_ip(w, p->p_tuple.t_af, p->p_l2 + p->p_l3off,
+	    p->p_l3len, iface, mac, mtu);
+}
+
+int
+pmtu_frag_needed_ip(struct worker *w, int af, const uint8_t *orig,
+    uint32_t olen, unsigned iface, const uint8_t mac[6], uint32_t mtu)
+{
 	const struct iface	*ifs = w->w_d->d_ifs;
-	const uint8_t		*orig = p->p_l2 + p->p_l3off;
-	bool			 v4 = p->p_tuple.t_af == AF_INET;
+	bool			 v4 = af == AF_INET;
 	uint32_t		 iphl = v4 ? 20 : 40, quote, len, sum;
 	uint8_t			*buf, *eth, *ip, *ic;
 	uint16_t		 v16, csum;
@@ -53,7 +60,7 @@ pmtu_frag_needed(struct worker *w, const struct pkt *p, unsigned iface,
 
 	if (iface >= w->w_d->d_nifs)
 		return DROP_NO_IFACE;
-	quote = p->p_l3len;
+	quote = olen;
 	if (quote > (v4 ? ICMP4_MAX : ICMP6_MAX) - iphl - 8)
 		quote = (v4 ? ICMP4_MAX : ICMP6_MAX) - iphl - 8;
 	if (!v4 && mtu < IPV6_MIN_MTU)
@@ -65,7 +72,8 @@ pmtu_frag_needed(struct worker *w, const struct pkt *p, unsigned iface,
 	eth = buf + RING_VNET_LEN;
 	memcpy(eth, mac, 6);
 	memcpy(eth + 6, ifs[iface].if_mac, 6);
-	memcpy(eth + 12, p->p_l2 + 12, 2);
+	v16 = htons(v4 ? 0x0800 : 0x86dd);
+	memcpy(eth + 12, &v16, 2);
 	ip = eth + ETH_LEN;
 	ic = ip + iphl;
 	memcpy(ic + 8, orig, quote);
@@ -75,8 +83,8 @@ pmtu_frag_needed(struct worker *w, const struct pkt *p, unsigned iface,
 		memcpy(ip + 2, &v16, 2);
 		ip[8] = 64;
 		ip[9] = IPPROTO_ICMP;
-		memcpy(ip + 12, &p->p_tuple.t_dst.w[0], 4);
-		memcpy(ip + 16, &p->p_tuple.t_src.w[0], 4);
+		memcpy(ip + 12, orig + 16, 4);
+		memcpy(ip + 16, orig + 12, 4);
 		csum = csum_fold(csum_add_buf(0, ip, iphl));
 		memcpy(ip + 10, &csum, 2);
 		ic[0] = 3;	/* destination unreachable */
@@ -90,8 +98,8 @@ pmtu_frag_needed(struct worker *w, const struct pkt *p, unsigned iface,
 		memcpy(ip + 4, &v16, 2);
 		ip[6] = IPPROTO_ICMPV6;
 		ip[7] = 64;
-		memcpy(ip + 8, &p->p_tuple.t_dst, 16);
-		memcpy(ip + 24, &p->p_tuple.t_src, 16);
+		memcpy(ip + 8, orig + 24, 16);
+		memcpy(ip + 24, orig + 8, 16);
 		ic[0] = 2;	/* packet too big */
 		v32 = htonl(mtu);
 		memcpy(ic + 4, &v32, 4);

@@ -34,5 +34,11 @@ bool	 pmtu_may_fragment(const struct pkt *p);
  */
 int	 pmtu_frag_needed(struct worker *w, const struct pkt *p,
 	    unsigned iface, const uint8_t mac[6], uint32_t mtu);
+/*
+ * The same for the IP datagram (family <af>) at <orig>, of which <olen>
+ * bytes are at hand (a quote): from its destination to its source.
+ */
+int	 pmtu_frag_needed_ip(struct worker *w, int af, const uint8_t *orig,
+	    uint32_t olen, unsigned iface, const uint8_t mac[6], uint32_t mtu);
 
 #endif

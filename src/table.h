@@ -136,6 +136,9 @@ struct rs_state {
 	union inaddr	 rss_src[2];	/* our address toward it; NH_SRC_BIT */
 	uint32_t	 rss_tun;	/* rs_tun_pack() of the latest snapshot;
 					   atomic, control writes */
+	uint64_t	 rss_pmtu;	/* tun: path MTU learnt from an ICMP error,
+					   expiry << 32 | MTU, or 0; atomic,
+					   workers (xmit/tun.c) */
 	int		 rss_nh_err;	/* why rss_nh is 0: -errno; control only */
 	bool		 rss_dead;	/* no longer in the configuration */
 };

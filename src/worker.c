@@ -388,17 +388,61 @@ out_unlock:
  * a nat real server (reversed, a reply tuple) to the client.  Errors
  * are counted as the connection's traffic but do not refresh it.
  */
+/*
+ * An ICMP fragmentation needed about a packet we tunnelled (IPVS's
+ * ip_vs_in_icmp() special case): the client's connection, found by the
+ * packet the tunnel packet carried, learns it (xmit/tun.c).
+ */
+static int
+worker_icmp_tun(struct worker *w, const struct pkt *p,
+    const struct icmp_tun *it)
+{
+	struct conn_table	*ct = w->w_d->d_conns;
+	struct conn		*c;
+	unsigned		 shard;
+	bool			 sent = false;
+	int			 r;
+
+	shard = conn_shard(ct, &it->it_tuple, CONN_IN);
+	conn_lock(ct, shard);
+	if ((c = conn_find(ct, shard, &it->it_tuple, CONN_IN)) == NULL)
+		r = DROP_ICMP_NO_CONN;
+	else
+		r = tun_icmp_tun(w, p, it, c, &sent);
+	if (sent) {
+		count_in(w->w_stats, c, p->p_l3len);
+		STAT_INC(w->w_stats->ws_icmp_relayed);
+	}
+	conn_unlock(ct, shard);
+	return r;
+}
+
 static int
 worker_icmp(struct worker *w, struct pkt *p, unsigned *ret_iface)
 {
 	struct conn_table	*ct = w->w_d->d_conns;
 	const struct xmit_ops	*xo;
 	struct icmp_err		 ie;
+	struct icmp_tun		 it;
 	struct conn		*c = NULL;
 	unsigned		 shard = 0;
-	int			 dir, r;
+	int			 dir, r, rt;
 
-	if ((r = icmp_parse(p, &ie)) != DROP_NONE)
+	r = icmp_parse(p, &ie);
+	/*
+	 * What quotes IPIP, GRE or UDP may be about a tunnel packet; UDP
+	 * that is no tunnel's, or whose connection is not found, is then
+	 * an ordinary error.
+	 */
+	if (r == DROP_PROTO || (r == DROP_NONE &&
+	    ie.ie_tuple.t_proto == IPPROTO_UDP)) {
+		if ((rt = icmp_parse_tun(p, &it)) == DROP_NONE &&
+		    (rt = worker_icmp_tun(w, p, &it)) != DROP_ICMP_NO_CONN)
+			return rt;
+		if (r == DROP_PROTO)
+			return rt;
+	}
+	if (r != DROP_NONE)
 		return r;
 	/* The two directions' shards differ: one lock at a time. */
 	for (dir = CONN_IN; dir <= CONN_OUT; dir++) {

@@ -38,6 +38,7 @@
 #include "conn.h"
 #include "daemon.h"
 #include "gso.h"
+#include "icmp.h"
 #include "iface.h"
 #include "pkt.h"
 #include "pmtu.h"
@@ -61,6 +62,10 @@
 #define ETH_P_IP4		0x0800
 #define ETH_P_IP6		0x86dd
 #define TUN_TTL			64	/* the kernel's default hop limit */
+#define TUN_PMTU_EXPIRES	600	/* seconds: net.ipv4.route.mtu_expires */
+#define IP4_MIN_PMTU		552	/* net.ipv4.route.min_pmtu */
+#define IP4_MIN_MTU		68	/* RFC 791 */
+#define IP6_MIN_MTU		1280
 
 struct tun_ctx {
 	struct rs_tun		 x_t;
@@ -269,6 +274,17 @@ tun_sport(const struct tuple *t)
 	return htons((uint16_t)(32768 + h % 28232));
 }
 
+/* <mtu>, or the lower path MTU learnt toward <rss> while it lasts. */
+static uint32_t
+tun_pmtu(const struct rs_state *rss, uint32_t mtu)
+{
+	uint64_t	 v = __atomic_load_n(&rss->rss_pmtu, __ATOMIC_RELAXED);
+
+	if (v == 0 || (uint32_t)v >= mtu || (uint32_t)(v >> 32) <= conn_now())
+		return mtu;
+	return (uint32_t)v;
+}
+
 static int
 tun_in(struct worker *w, struct pkt *p, const struct conn *c,
     unsigned *ret_iface)
@@ -300,7 +316,7 @@ tun_in(struct worker *w, struct pkt *p, const struct conn *c,
 	x.x_remcsum = x.x_t.rt_type == RS_TUN_GUE &&
 	    x.x_t.rt_flags == RS_TUN_F_REMCSUM && p->p_csum_partial && !gso;
 	x.x_hlen = tun_hlen(x.x_af, &x.x_t, x.x_remcsum);
-	mtu = x.x_ifc->if_mtu;
+	mtu = tun_pmtu(rss, x.x_ifc->if_mtu);
 	if (p->p_l3off != ETH_LEN)
 		return DROP_BAD_LEN;
 
@@ -341,6 +357,57 @@ tun_icmp_in(struct worker *w, struct pkt *p, const struct icmp_err *ie,
 {
 	(void)ie;
 	return tun_in(w, p, c, ret_iface);
+}
+
+int
+tun_icmp_tun(struct worker *w, const struct pkt *p, const struct icmp_tun *it,
+    const struct conn *c, bool *sent)
+{
+	struct rs_state	*rss = c->c_rs;
+	const uint8_t	*in = p->p_l2 + it->it_in3off;
+	struct rs_tun	 t;
+	uint64_t	 nh;
+	uint32_t	 mtu, hlen, emtu;
+	int		 r;
+
+	*sent = false;
+	if (c->c_method != XMIT_TUN)
+		return DROP_ICMP_NO_CONN;
+	rs_tun_unpack(__atomic_load_n(&rss->rss_tun, __ATOMIC_RELAXED), &t);
+	/* Only about our tunnel to this connection's real server. */
+	if (rss->rss_ep.ep_addr.a_af != it->it_oaf || memcmp(&it->it_rip,
+	    &rss->rss_ep.ep_addr.a, it->it_oaf == AF_INET ? 4 : 16) != 0 ||
+	    t.rt_type != it->it_type ||
+	    (t.rt_type == RS_TUN_GUE && t.rt_port != it->it_port))
+		return DROP_ICMP_NO_CONN;
+	/* As the kernel's __ip_rt_update_pmtu() and RFC 8201 5.2. */
+	mtu = it->it_mtu;
+	if (it->it_oaf == AF_INET && mtu < IP4_MIN_PMTU)
+		mtu = IP4_MIN_PMTU;
+	if (it->it_oaf == AF_INET6 && mtu < IP6_MIN_MTU)
+		mtu = IP6_MIN_MTU;
+	nh = __atomic_load_n(&rss->rss_nh, __ATOMIC_ACQUIRE);
+	if ((nh & NH_VALID) && NH_IFACE(nh) < w->w_d->d_nifs) {
+		emtu = tun_pmtu(rss, w->w_d->d_ifs[NH_IFACE(nh)].if_mtu);
+		if (mtu >= emtu)
+			mtu = emtu;	/* nothing to learn: prefer ours */
+		else
+			__atomic_store_n(&rss->rss_pmtu, (uint64_t)(conn_now() +
+			    TUN_PMTU_EXPIRES) << 32 | mtu, __ATOMIC_RELAXED);
+	}
+	/* The client's datagram without DF is fragmented on the way. */
+	if (it->it_tuple.t_af == AF_INET && !(in[6] & 0x40))
+		return XMIT_SENT;
+	/* The largest overhead the real server's tunnel may take. */
+	hlen = tun_hlen(it->it_oaf, &t, t.rt_type == RS_TUN_GUE &&
+	    t.rt_flags == RS_TUN_F_REMCSUM);
+	mtu = mtu > hlen + IP4_MIN_MTU ? mtu - hlen : IP4_MIN_MTU;
+	r = pmtu_frag_needed_ip(w, it->it_tuple.t_af, in, it->it_inlen,
+	    c->c_ciface, c->c_cmac, mtu);
+	if (r != DROP_FRAG_NEEDED)
+		return r;
+	*sent = true;
+	return XMIT_SENT;
 }
 
 const struct xmit_ops xmit_tun = {

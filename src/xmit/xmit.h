@@ -104,6 +104,19 @@ int	 fullnat_proxy_build(const struct pkt *p, const struct conn *c,
 	    uint8_t *buf, uint32_t cap, struct pkt *ret);
 void	 fullnat_proxy_fit(struct pkt *q, uint32_t mtu);
 
+struct icmp_tun;
+/*
+ * Tunnel (tun.c): an ICMP fragmentation needed / packet too big <it>
+ * (icmp_parse_tun()) of <p> about what we tunnelled for <c>, found by
+ * its shard, held locked.  When it is about <c>'s real server and tunnel,
+ * the path MTU toward the real server is lowered for some minutes and the
+ * client, when its packet had DF (IPv6: always), gets fragmentation
+ * needed with that MTU less the tunnel's overhead: XMIT_SENT, *<sent>
+ * telling whether an error went out.  Else DROP_ICMP_NO_CONN.
+ */
+int	 tun_icmp_tun(struct worker *w, const struct pkt *p,
+	    const struct icmp_tun *it, const struct conn *c, bool *sent);
+
 /* The method <m>, or NULL. */
 const struct xmit_ops *xmit_get(int m);
 /* The method named <name> ("dr", "nat"), -EINVAL if none. */

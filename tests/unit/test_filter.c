@@ -212,6 +212,7 @@ static const struct svc_spec mixed[] = {
 	{ IPPROTO_TCP, "192.0.2.10:80", {
 		{ "10.0.0.11:80", XMIT_NAT },
 		{ "10.0.0.12:80", XMIT_DR },
+		{ "10.0.0.13:80", XMIT_TUN },
 		{ NULL, 0 } } },
 	{ IPPROTO_UDP, "192.0.2.10:53", {	/* same VIP, same nat RIP */
 		{ "10.0.0.11:53", XMIT_NAT },
@@ -234,6 +235,7 @@ static const struct {
 	{ "to another address",	0x0800, "198.51.100.1", "192.0.2.11", FRAME_LEN, 0 },
 	{ "from a nat RIP",	0x0800, "10.0.0.11", "198.51.100.1", FRAME_LEN, ACCEPT },
 	{ "from a dr RIP",	0x0800, "10.0.0.12", "198.51.100.1", FRAME_LEN, 0 },
+	{ "from a tun RIP",	0x0800, "10.0.0.13", "198.51.100.1", FRAME_LEN, 0 },
 	{ "ARP for a VIP",	0x0806, "10.0.0.11", "192.0.2.10", FRAME_LEN, 0 },
 	{ "IPv6",		0x86dd, "10.0.0.11", "192.0.2.10", FRAME_LEN, 0 },
 	{ "VLAN tag",		0x8100, "10.0.0.11", "192.0.2.10", FRAME_LEN, 0 },
@@ -254,10 +256,11 @@ test_filter_build_when_mixed(void **state)
 	bpf_check(&prog);
 	/*
 	 * Dispatch 6; IPv4: 2 unique VIPs and 1 unique nat RIP, (1 + 2 * 2)
-	 * + (1 + 2 * 1) + the ICMP quote's (5 + 2 * 1) + 1; IPv6: one VIP,
-	 * one RIP, 9 + 9 + the ICMPv6 quote's 3 + 9, + 1.
+	 * + (1 + 2 * 1) + the ICMP quote's (5 + 2 * 1) + a tun RIP's
+	 * (1 + 2 * 1) + 1; IPv6: one VIP, one RIP, 9 + 9 + the ICMPv6
+	 * quote's 3 + 9, + 1.
 	 */
-	assert_int_equal(prog.len, 6 + 16 + 31);
+	assert_int_equal(prog.len, 6 + 19 + 31);
 	for (i = 0; i < nitems(frames); i++) {
 		frame(pkt, frames[i].type, frames[i].src, frames[i].dst);
 		if (bpf_run(&prog, pkt, frames[i].len) != frames[i].ret)
@@ -283,6 +286,8 @@ static const struct {
 	    IPPROTO_ICMP, 6, 66, ACCEPT },
 	{ "router, about a dr RIP",	"10.0.9.1", "198.51.100.1", "10.0.0.12",
 	    IPPROTO_ICMP, 5, 62, 0 },
+	{ "router, about a tunnel",	"10.0.9.1", "198.51.100.1", "10.0.0.13",
+	    IPPROTO_ICMP, 5, 62, ACCEPT },
 	{ "not ICMP",			"10.0.9.1", "198.51.100.1", "10.0.0.11",
 	    IPPROTO_UDP, 5, 62, 0 },
 	{ "quote cut short",		"10.0.9.1", "198.51.100.1", "10.0.0.11",

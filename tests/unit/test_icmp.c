@@ -10,7 +10,10 @@
  * A partial ICMPv6 checksum is completed as a device would before the
  * comparison.  Fullnat translates both ends of the quote, and puts a
  * client's quoted sequence number back where its PROXY header shifted
- * it.  Malformed errors are refused with their reasons.
+ * it.  Malformed errors are refused with their reasons.  Fragmentation
+ * needed about a tunnel packet (ipip, gue, gre; IPv4 and IPv6 outer)
+ * lowers the real server's path MTU and sends the client an error built
+ * from scratch here: the frame queued is decoded and checked.
  */
 #include "config.h"
 
@@ -23,6 +26,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -31,6 +35,7 @@
 #include "icmp.h"
 #include "iface.h"
 #include "pkt.h"
+#include "ring.h"
 #include "stats.h"
 #include "table.h"
 #include "worker.h"
@@ -189,6 +194,8 @@ mkerr(uint8_t *f, int af, uint8_t type, uint8_t code, const char *src,
 	ic[1] = code;
 	if (type == 3 && code == 4)
 		put16(ic + 6, 1400);		/* next-hop MTU */
+	if (af == AF_INET6 && type == 2)
+		put16(ic + 6, 1400);		/* MTU, 32 bits */
 	memcpy(ic + 8, quote, qlen);
 	sum = 0;
 	if (af == AF_INET6)
@@ -524,6 +531,290 @@ test_icmp_parse_refuses(void **state)
 	}
 }
 
+/*
+ * The tunnel packet we sent <rip> for the client's TCP packet to the VIP:
+ * outer family <oaf>, inner <iaf>, tunnel <type> (GRE with checksum when
+ * <gcsum>), GUE to <port>; the inner IPv4 packet with DF when <df>.
+ */
+static uint32_t
+mktun(uint8_t *q, int oaf, int iaf, int type, bool gcsum, uint16_t port,
+    bool df, const char *rip)
+{
+	const struct addrs *oa = oaf == AF_INET ? &a4 : &a6;
+	const struct addrs *ia = iaf == AF_INET ? &a4 : &a6;
+	uint32_t	 ohl = oaf == AF_INET ? 20 : 40, tl, ilen;
+	uint8_t		*th = q + ohl, *in, oproto, iproto;
+
+	iproto = iaf == AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6;
+	tl = type == RS_TUN_GUE ? 12 : type == RS_TUN_GRE ?
+	    (gcsum ? 8 : 4) : 0;
+	oproto = type == RS_TUN_GUE ? IPPROTO_UDP : type == RS_TUN_GRE ?
+	    IPPROTO_GRE : iproto;
+	in = th + tl;
+	ilen = mkpkt(in, iaf, IPPROTO_TCP, ia->cip, CPORT, ia->vip, VPORT,
+	    false);
+	if (iaf == AF_INET && df) {
+		in[6] = 0x40;
+		put16(in + 10, 0);
+		put16(in + 10, ref_csum(0, in, 20));
+	}
+	memset(q, 0, ohl + tl);
+	if (oaf == AF_INET) {
+		q[0] = 0x45;
+		put16(q + 2, (uint16_t)(ohl + tl + ilen));
+		q[6] = 0x40;
+		q[8] = 64;
+		q[9] = oproto;
+		inet_pton(AF_INET, oa->lip, q + 12);
+		inet_pton(AF_INET, rip, q + 16);
+		put16(q + 10, ref_csum(0, q, 20));
+	} else {
+		q[0] = 0x60;
+		put16(q + 4, (uint16_t)(tl + ilen));
+		q[6] = oproto;
+		q[7] = 64;
+		inet_pton(AF_INET6, oa->lip, q + 8);
+		inet_pton(AF_INET6, rip, q + 24);
+	}
+	if (type == RS_TUN_GUE) {
+		put16(th, 40001);
+		put16(th + 2, port);
+		put16(th + 4, (uint16_t)(tl + ilen));
+		th[9] = iproto;
+	} else if (type == RS_TUN_GRE) {
+		put16(th, gcsum ? 0x8000 : 0);
+		put16(th + 2, iaf == AF_INET ? 0x0800 : 0x86dd);
+		if (gcsum)
+			put16(th + 4, ref_csum(0, th, tl + ilen));
+	}
+	return ohl + tl + ilen;
+}
+
+#define GUE_PORT	6080
+
+static const struct {
+	const char	*name;
+	int		 oaf, iaf, type;
+	uint8_t		 flags;		/* RS_TUN_F_* of the real server */
+	uint16_t	 port;		/* quoted GUE port */
+	bool		 df;		/* the client's IPv4 packet had DF */
+	bool		 other_rip;	/* the quote goes to another address */
+	int		 ret;
+	uint32_t	 hlen;		/* overhead the client's MTU loses */
+} tuns[] = {
+	{ "4 ipip",		AF_INET,  AF_INET,  RS_TUN_IPIP, 0, 0,
+	    true, false, XMIT_SENT, 20 },
+	{ "4 gue",		AF_INET,  AF_INET,  RS_TUN_GUE, 0, GUE_PORT,
+	    true, false, XMIT_SENT, 32 },
+	{ "4 gue remcsum",	AF_INET,  AF_INET,  RS_TUN_GUE,
+	    RS_TUN_F_REMCSUM, GUE_PORT, true, false, XMIT_SENT, 40 },
+	{ "4 gre",		AF_INET,  AF_INET,  RS_TUN_GRE, 0, 0,
+	    true, false, XMIT_SENT, 24 },
+	{ "4 gre csum",		AF_INET,  AF_INET,  RS_TUN_GRE,
+	    RS_TUN_F_CSUM, 0, true, false, XMIT_SENT, 28 },
+	{ "4 ipip 6in4",	AF_INET,  AF_INET6, RS_TUN_IPIP, 0, 0,
+	    true, false, XMIT_SENT, 20 },
+	{ "6 ipip",		AF_INET6, AF_INET6, RS_TUN_IPIP, 0, 0,
+	    true, false, XMIT_SENT, 40 },
+	{ "6 gue",		AF_INET6, AF_INET6, RS_TUN_GUE, 0, GUE_PORT,
+	    true, false, XMIT_SENT, 52 },
+	{ "6 gre 4in6",		AF_INET6, AF_INET,  RS_TUN_GRE, 0, 0,
+	    true, false, XMIT_SENT, 44 },
+	{ "4 ipip without DF",	AF_INET,  AF_INET,  RS_TUN_IPIP, 0, 0,
+	    false, false, XMIT_SENT, 0 },
+	{ "4 gue other port",	AF_INET,  AF_INET,  RS_TUN_GUE, 0, 6081,
+	    true, false, DROP_ICMP_NO_CONN, 0 },
+	{ "4 ipip other rip",	AF_INET,  AF_INET,  RS_TUN_IPIP, 0, 0,
+	    true, true, DROP_ICMP_NO_CONN, 0 },
+};
+
+/* The error the client got: from the VIP, saying <mtu>, quoting <in>. */
+static void
+check_client_err(const uint8_t *buf, uint32_t len, int iaf,
+    const uint8_t *in, uint32_t mtu)
+{
+	const struct addrs *ia = iaf == AF_INET ? &a4 : &a6;
+	const uint8_t	*f = buf + RING_VNET_LEN, *ip = f + 14, *ic;
+	uint32_t	 hl = iaf == AF_INET ? 20 : 40, ilen, sum;
+	uint8_t		 a[16];
+
+	assert_memory_equal(f, cl_mac, 6);
+	assert_memory_equal(f + 6, ifs[0].if_mac, 6);
+	ic = ip + hl;
+	ilen = len - RING_VNET_LEN - 14 - hl;
+	assert_memory_equal(ic + 8, in, 28);
+	if (iaf == AF_INET) {
+		assert_int_equal(f[12] << 8 | f[13], 0x0800);
+		assert_int_equal(ref_csum(0, ip, 20), 0);
+		inet_pton(AF_INET, ia->vip, a);
+		assert_memory_equal(ip + 12, a, 4);
+		inet_pton(AF_INET, ia->cip, a);
+		assert_memory_equal(ip + 16, a, 4);
+		assert_int_equal(ic[0], 3);
+		assert_int_equal(ic[1], 4);
+		assert_int_equal(ic[6] << 8 | ic[7], mtu);
+		assert_int_equal(ref_csum(0, ic, ilen), 0);
+	} else {
+		assert_int_equal(f[12] << 8 | f[13], 0x86dd);
+		inet_pton(AF_INET6, ia->vip, a);
+		assert_memory_equal(ip + 8, a, 16);
+		inet_pton(AF_INET6, ia->cip, a);
+		assert_memory_equal(ip + 24, a, 16);
+		assert_int_equal(ic[0], 2);
+		assert_int_equal(ic[1], 0);
+		assert_int_equal((uint32_t)(ic[4] << 24 | ic[5] << 16 |
+		    ic[6] << 8 | ic[7]), mtu);
+		sum = ref_sum_addrs(ip + 8, ip + 24, 16) + IPPROTO_ICMPV6 +
+		    ilen;
+		assert_int_equal(ref_csum(sum, ic, ilen), 0);
+	}
+}
+
+static void
+test_icmp_tunnel_frag_needed(void **state)
+{
+	static struct mmsghdr	 mm[RING_TX_BATCH];
+	static struct iovec	 iov[RING_TX_BATCH];
+	static struct wstats	 ws;
+	struct fixture		 fx;
+	struct icmp_tun		 it;
+	uint8_t			 q[256];
+	uint32_t		 qlen, len;
+	struct rs_tun		 t;
+	size_t			 i;
+	int			 r;
+	bool			 sent;
+
+	(void)state;
+	wk.w_scratch = calloc(1, WORKER_SCRATCH_SIZE);
+	assert_non_null(wk.w_scratch);
+	wk.w_stats = &ws;
+	wk.w_nrings = 2;
+	for (i = 0; i < 2; i++) {
+		wk.w_ring[i].r_tx_mode = TX_MMSG;
+		wk.w_ring[i].r_mm = mm;
+		wk.w_ring[i].r_iov = iov;
+		ud.d_ifs[i].if_mtu = 1500;
+	}
+	for (i = 0; i < nitems(tuns); i++) {
+		const struct addrs *oa = tuns[i].oaf == AF_INET ? &a4 : &a6;
+
+		fixture_init(&fx, tuns[i].iaf, XMIT_TUN, IPPROTO_TCP);
+		fx.rss.rss_ep.ep_addr.a_af = (uint8_t)tuns[i].oaf;
+		inet_pton(tuns[i].oaf, oa->rip, &fx.rss.rss_ep.ep_addr.a);
+		t.rt_type = (uint8_t)tuns[i].type;
+		t.rt_flags = tuns[i].flags;
+		t.rt_port = tuns[i].type == RS_TUN_GUE ? GUE_PORT : 0;
+		fx.rss.rss_tun = rs_tun_pack(&t);
+		qlen = mktun(q, tuns[i].oaf, tuns[i].iaf, tuns[i].type,
+		    tuns[i].flags & RS_TUN_F_CSUM, tuns[i].port, tuns[i].df,
+		    tuns[i].other_rip ? oa->router : oa->rip);
+		len = mkerr(fx.frame, tuns[i].oaf, tuns[i].oaf == AF_INET ?
+		    3 : 2, tuns[i].oaf == AF_INET ? 4 : 0, oa->router, oa->lip,
+		    60, q, qlen, false);
+		assert_int_equal(pkt_parse(&fx.p, fx.frame, len, NULL),
+		    DROP_PROTO);
+		if ((r = icmp_parse_tun(&fx.p, &it)) != DROP_NONE)
+			fail_msg("%s: icmp_parse_tun %d", tuns[i].name, r);
+		assert_memory_equal(&it.it_tuple, &fx.c.c_tuple[CONN_IN],
+		    sizeof(it.it_tuple));
+		assert_int_equal(it.it_mtu, 1400);
+		wk.w_ring[0].r_nmm = wk.w_ring[1].r_nmm = 0;
+		wk.w_scratch_used = 0;
+		r = tun_icmp_tun(&wk, &fx.p, &it, &fx.c, &sent);
+		if (r != tuns[i].ret)
+			fail_msg("%s: tun_icmp_tun %d, want %d", tuns[i].name,
+			    r, tuns[i].ret);
+		if (r != XMIT_SENT) {
+			assert_false(sent);
+			assert_int_equal(fx.rss.rss_pmtu, 0);
+			continue;
+		}
+		/* The path MTU is learnt for 10 minutes. */
+		assert_int_equal((uint32_t)fx.rss.rss_pmtu, 1400);
+		assert_true((uint32_t)(fx.rss.rss_pmtu >> 32) > conn_now() +
+		    590);
+		assert_int_equal(sent, tuns[i].hlen != 0);
+		assert_int_equal(wk.w_ring[1].r_nmm, 0);
+		assert_int_equal(wk.w_ring[0].r_nmm, sent ? 1 : 0);
+		if (sent)
+			check_client_err(iov[0].iov_base,
+			    (uint32_t)iov[0].iov_len, tuns[i].iaf,
+			    fx.frame + it.it_in3off, 1400 - tuns[i].hlen);
+	}
+	free(wk.w_scratch);
+	wk.w_scratch = NULL;
+	wk.w_nrings = 0;
+}
+
+/* Tunnel errors that do not decode: one mangled byte each. */
+static const struct {
+	const char	*name;
+	int		 type;
+	uint8_t		 icmp_code;
+	uint32_t	 qlen;		/* 0: the whole quote */
+	int		 off;		/* byte of the quote to set; -1 */
+	uint8_t		 val;
+	int		 ret;
+} badtun[] = {
+	{ "good ipip",		RS_TUN_IPIP, 4, 0, -1, 0, DROP_NONE },
+	{ "host unreachable",	RS_TUN_IPIP, 1, 0, -1, 0, DROP_PROTO },
+	{ "quotes icmp",	RS_TUN_IPIP, 4, 0, 9, IPPROTO_ICMP, DROP_PROTO },
+	{ "outer ihl 4",	RS_TUN_IPIP, 4, 0, 0, 0x44, DROP_ICMP_INNER },
+	{ "outer later fragment", RS_TUN_IPIP, 4, 0, 6, 0x01,
+	    DROP_ICMP_INNER },
+	{ "inner version 6",	RS_TUN_IPIP, 4, 0, 20, 0x65, DROP_ICMP_INNER },
+	{ "inner icmp",		RS_TUN_IPIP, 4, 0, 29, IPPROTO_ICMP,
+	    DROP_ICMP_INNER },
+	{ "inner cut short",	RS_TUN_IPIP, 4, 47, -1, 0, DROP_ICMP_SHORT },
+	{ "outer only",		RS_TUN_IPIP, 4, 20, -1, 0, DROP_ICMP_SHORT },
+	{ "good gue",		RS_TUN_GUE, 4, 0, -1, 0, DROP_NONE },
+	{ "gue control",	RS_TUN_GUE, 4, 0, 28, 0x20, DROP_PROTO },
+	{ "gue version 1",	RS_TUN_GUE, 4, 0, 28, 0x40, DROP_PROTO },
+	{ "gue carries tcp",	RS_TUN_GUE, 4, 0, 29, IPPROTO_TCP, DROP_PROTO },
+	{ "gue options past quote", RS_TUN_GUE, 4, 0, 28, 0x1f,
+	    DROP_ICMP_SHORT },
+	{ "udp cut short",	RS_TUN_GUE, 4, 30, -1, 0, DROP_PROTO },
+	{ "good gre",		RS_TUN_GRE, 4, 0, -1, 0, DROP_NONE },
+	{ "gre routing",	RS_TUN_GRE, 4, 0, 20, 0x40, DROP_ICMP_INNER },
+	{ "gre version 1",	RS_TUN_GRE, 4, 0, 21, 0x01, DROP_ICMP_INNER },
+	{ "gre carries arp",	RS_TUN_GRE, 4, 0, 23, 0x06, DROP_ICMP_INNER },
+	{ "gre cut short",	RS_TUN_GRE, 4, 22, -1, 0, DROP_ICMP_SHORT },
+};
+
+static void
+test_icmp_tunnel_refuses(void **state)
+{
+	struct pkt	 p;
+	struct icmp_tun	 it;
+	uint8_t		 f[FRAME_MAX], q[256];
+	uint32_t	 qlen, len;
+	size_t		 i;
+	int		 r;
+
+	(void)state;
+	for (i = 0; i < nitems(badtun); i++) {
+		qlen = mktun(q, AF_INET, AF_INET, badtun[i].type, false,
+		    GUE_PORT, true, a4.rip);
+		if (badtun[i].qlen)
+			qlen = badtun[i].qlen;
+		if (badtun[i].off >= 0)
+			q[badtun[i].off] = badtun[i].val;
+		len = mkerr(f, AF_INET, 3, badtun[i].icmp_code, a4.router,
+		    a4.lip, 60, q, qlen, false);
+		assert_int_equal(pkt_parse(&p, f, len, NULL), DROP_PROTO);
+		if ((r = icmp_parse_tun(&p, &it)) != badtun[i].ret)
+			fail_msg("%s: icmp_parse_tun %d, want %d",
+			    badtun[i].name, r, badtun[i].ret);
+	}
+	/* A bad checksum is refused before anything else. */
+	qlen = mktun(q, AF_INET, AF_INET, RS_TUN_GRE, false, 0, true, a4.rip);
+	len = mkerr(f, AF_INET, 3, 4, a4.router, a4.lip, 60, q, qlen, false);
+	f[14 + 20 + 2] ^= 0x5a;
+	assert_int_equal(pkt_parse(&p, f, len, NULL), DROP_PROTO);
+	assert_int_equal(icmp_parse_tun(&p, &it), DROP_ICMP_CSUM);
+}
+
 int
 main(void)
 {
@@ -532,6 +823,8 @@ main(void)
 		cmocka_unit_test(test_icmp_dr_has_no_out),
 		cmocka_unit_test(test_icmp_nat_out_ttl_expired),
 		cmocka_unit_test(test_icmp_parse_refuses),
+		cmocka_unit_test(test_icmp_tunnel_frag_needed),
+		cmocka_unit_test(test_icmp_tunnel_refuses),
 	};
 
 	memcpy(ud.d_ifs, ifs, sizeof(ifs));

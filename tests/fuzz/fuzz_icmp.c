@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target for the ICMP error decoder and rewriter (icmp.c) and
- * IPv4 fragmentation (frag.c).  Input: one flag byte, a 2-byte MTU,
+ * libFuzzer target for the ICMP error decoders (icmp_parse(), and
+ * icmp_parse_tun() for errors about tunnel packets) and rewriter (icmp.c)
+ * and IPv4 fragmentation (frag.c).  Input: one flag byte, a 2-byte MTU,
  * then (flag bit 0) a 10-byte vnet header, then an Ethernet frame in a
  * heap buffer of its exact length, so ASan sees any read past its end.
  * Flag bit 1 picks the direction of the rewrite.  Beyond "never crash":
  * decoded offsets stay inside the frame, a rewrite keeps a valid ICMP
- * checksum valid, and the fragments of a datagram are as long as
+ * checksum valid, a tunnel error's inner quote lies inside the frame
+ * behind the outer headers and holds an IP header and 8 bytes, and the
+ * fragments of a datagram are as long as
  * frag_total() says, fit the MTU and carry a valid header checksum.
  */
 #include "config.h"
@@ -53,6 +56,26 @@ fuzz_icmp(uint8_t *frame, uint32_t len, struct vnet_hdr *vh, bool to_rs)
 	ok = !p.p_csum_partial && icmp_csum_ok(&p, &ie);
 	icmp_rewrite(&p, &ie, to_rs, &addr, 0x1f90);
 	if (ok && !icmp_csum_ok(&p, &ie))
+		__builtin_trap();
+}
+
+static void
+fuzz_icmp_tun(uint8_t *frame, uint32_t len, struct vnet_hdr *vh)
+{
+	struct icmp_tun	 it;
+	struct pkt	 p;
+	uint32_t	 min;
+
+	if (pkt_parse(&p, frame, len, vh) != DROP_PROTO || !icmp_is(&p))
+		return;
+	if (icmp_parse_tun(&p, &it) != DROP_NONE)
+		return;
+	min = it.it_tuple.t_af == AF_INET ? 28 : 48;
+	if ((it.it_tuple.t_af != AF_INET && it.it_tuple.t_af != AF_INET6) ||
+	    it.it_oaf != p.p_tuple.t_af || it.it_inlen < min ||
+	    it.it_in3off < p.p_l4off + 8 + (it.it_oaf == AF_INET ? 20 : 40) ||
+	    (uint32_t)it.it_in3off + it.it_inlen != p.p_l3off + p.p_l3len ||
+	    (uint32_t)it.it_in3off + it.it_inlen > len)
 		__builtin_trap();
 }
 
@@ -108,6 +131,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (len > 0)
 		memcpy(frame, data, len);
+	fuzz_icmp_tun(frame, len, vhp);
 	fuzz_icmp(frame, len, vhp, flags & F_TO_RS);
 	memcpy(frame, data, len);
 	fuzz_frag(frame, len, vhp, mtu);

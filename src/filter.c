@@ -40,9 +40,10 @@
  * servers join the quote lists (only those): its fragmentation needed
  * comes to our own address (icmp_parse_tun()).  The host sees it too
  * and keeps it: with no tunnel driver of its own it has no handler for
- * it (at most a PMTU for the real server in its route cache, harmless).  A neighbour solicitation is
- * admitted by its target only when ICMPv6 follows the fixed header (no
- * extension headers), which is how hosts send them.  Control thread.
+ * it (at most a PMTU for the real server in its route cache, harmless).
+ * A neighbour solicitation is admitted by its target only when ICMPv6
+ * follows the fixed header (no extension headers), which is how hosts
+ * send them.  Control thread.
  */
 #include "config.h"
 

@@ -26,7 +26,11 @@
  * one without DF is encapsulated and its outer datagram fragmented on
  * output (worker_tx(), frag.c).  An ICMP error about what the real
  * server sent from the VIP goes to it through the tunnel as it is, as
- * IPVS's ip_vs_icmp_xmit() hands it to the method (icmp.c).  Workers.
+ * IPVS's ip_vs_icmp_xmit() hands it to the method (icmp.c).  A router's
+ * fragmentation needed about a tunnel packet itself (icmp_parse_tun())
+ * lowers the path MTU toward the real server for TUN_PMTU_EXPIRES
+ * (rss_pmtu, which tun_in() checks against) and reaches the client with
+ * that MTU less the overhead (tun_icmp_tun()).  Workers.
  */
 #include "config.h"
 

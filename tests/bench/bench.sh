@@ -67,8 +67,8 @@ REPS=3
 SECS=3
 RATE=
 TESTS="udp tcp http"
-VARIANTS="kernel nft-dnat nft-fwd uvsd-nat uvsd-dr uvsd-fullnat uvsd-tun
-haproxy nginx-stream"
+VARIANTS="kernel nft-dnat nft-fwd uvsd-nat uvsd-dr uvsd-fullnat uvsd-tun"
+VARIANTS="$VARIANTS haproxy nginx-stream"
 PROXY_WORKERS=${PROXY_WORKERS:-$(printf '%s\n' "${UVSD_ARGS:---workers 2}" |
     sed -n 's/.*--workers[ =]*\([0-9][0-9]*\).*/\1/p')}
 PROXY_WORKERS=${PROXY_WORKERS:-2}

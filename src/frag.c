@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "frag.h"
 #include "pkt.h"
 #include "stats.h"
@@ -26,21 +27,6 @@
 #define IPOPT_END	0
 #define IPOPT_NOP	1
 #define IPOPT_COPIED	0x80
-
-static inline uint16_t
-ld16(const uint8_t *b)
-{
-	uint16_t	 v;
-
-	memcpy(&v, b, sizeof(v));
-	return v;
-}
-
-static inline void
-st16(uint8_t *b, uint16_t v)
-{
-	memcpy(b, &v, sizeof(v));
-}
 
 /* Sum the L4 part the device would have summed, store it complete. */
 static int

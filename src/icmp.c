@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bytes.h"
 #include "icmp.h"
 #include "pkt.h"
 #include "stats.h"
@@ -38,21 +39,6 @@
 #define GRE_VERSION		0x0007
 #define ETH_P_IP4		0x0800
 #define ETH_P_IP6		0x86dd
-
-static inline uint16_t
-ld16(const uint8_t *b)
-{
-	uint16_t	 v;
-
-	memcpy(&v, b, sizeof(v));
-	return v;
-}
-
-static inline void
-st16(uint8_t *b, uint16_t v)
-{
-	memcpy(b, &v, sizeof(v));
-}
 
 /* Sum of ~from + to over the 16-bit words of <len> (even) bytes. */
 static uint32_t

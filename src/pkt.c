@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bytes.h"
 #include "pkt.h"
 #include "stats.h"
 #include "util.h"
@@ -32,36 +33,6 @@
 #define IP6_NH_FRAG	44
 #define IP6_NH_DSTOPTS	60
 #define IP6_EXT_MAX	8	/* extension headers walked before giving up */
-
-static inline uint16_t
-ld16(const uint8_t *b)
-{
-	uint16_t	 v;
-
-	memcpy(&v, b, sizeof(v));
-	return v;
-}
-
-static inline void
-st16(uint8_t *b, uint16_t v)
-{
-	memcpy(b, &v, sizeof(v));
-}
-
-static inline uint32_t
-ld32(const uint8_t *b)
-{
-	uint32_t	 v;
-
-	memcpy(&v, b, sizeof(v));
-	return v;
-}
-
-static inline void
-st32(uint8_t *b, uint32_t v)
-{
-	memcpy(b, &v, sizeof(v));
-}
 
 /* Fold to 16 bits with end-around carry, not complemented. */
 static inline uint16_t

@@ -44,6 +44,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bytes.h"
 #include "conn.h"
 #include "daemon.h"
 #include "icmp.h"
@@ -122,30 +123,6 @@ fullnat_conn_release(struct conn *c)
 	laddr_port_put(c->c_laddr, c->c_tuple[CONN_OUT].t_proto, c->c_lshard,
 	    c->c_tuple[CONN_OUT].t_dport);
 	c->c_laddr = NULL;
-}
-
-static inline uint32_t
-ld32(const uint8_t *b)
-{
-	uint32_t	 v;
-
-	memcpy(&v, b, 4);
-	return v;
-}
-
-static inline uint16_t
-ld16(const uint8_t *b)
-{
-	uint16_t	 v;
-
-	memcpy(&v, b, 2);
-	return v;
-}
-
-static inline void
-st16(uint8_t *b, uint16_t v)
-{
-	memcpy(b, &v, 2);
 }
 
 /* The pseudo-header sum of <p>'s addresses, TCP and <l4len>. */

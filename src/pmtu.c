@@ -19,6 +19,7 @@
 #include "iface.h"
 #include "pkt.h"
 #include "pmtu.h"
+#include "ratelimit.h"
 #include "ring.h"
 #include "stats.h"
 #include "table.h"
@@ -60,6 +61,16 @@ pmtu_frag_needed_ip(struct worker *w, int af, const uint8_t *orig,
 
 	if (iface >= w->w_d->d_nifs)
 		return DROP_NO_IFACE;
+	/*
+	 * The kernel never limits these (icmpv4_mask_allow(): "Don't limit
+	 * PMTU discovery"), but it sends one per skb it cannot forward, not
+	 * one per frame a worker can turn around at line rate: a worker
+	 * caps what it makes at icmp_msgs_per_sec/icmp_msgs_burst's defaults,
+	 * never per destination (clients behind one NAT would wait).
+	 */
+	if (!tbucket_allow(&w->w_icmp_tb, ratelimit_now_ms(), ICMP_RATE,
+	    ICMP_BURST))
+		return DROP_ICMP_RATELIMIT;
 	quote = olen;
 	if (quote > (v4 ? ICMP4_MAX : ICMP6_MAX) - iphl - 8)
 		quote = (v4 ? ICMP4_MAX : ICMP6_MAX) - iphl - 8;

@@ -30,7 +30,9 @@ bool	 pmtu_may_fragment(const struct pkt *p);
  * Answer the client's packet <p> (as received: addresses not yet
  * rewritten) with an ICMP error saying <mtu>, built in scratch and
  * queued on interface slot <iface> to <mac>.  Returns DROP_FRAG_NEEDED,
- * the reason the frame itself is dropped, or the DROP_* of a failure.
+ * the reason the frame itself is dropped, DROP_ICMP_RATELIMIT when the
+ * worker's ICMP token bucket (ratelimit.h) is empty, or the DROP_* of
+ * a failure.
  */
 int	 pmtu_frag_needed(struct worker *w, const struct pkt *p,
 	    unsigned iface, const uint8_t mac[6], uint32_t mtu);

@@ -56,6 +56,7 @@ static const char *const drop_names[DROP__MAX] = {
 	[DROP_BAD_ARP]		= "bad-arp",
 	[DROP_BAD_NS]		= "bad-ns",
 	[DROP_NEIGH_IGNORED]	= "neigh-ignored",
+	[DROP_ICMP_RATELIMIT]	= "icmp-rate-limited",
 	[DROP_ICMP_SHORT]	= "icmp-short",
 	[DROP_ICMP_INNER]	= "icmp-bad-inner",
 	[DROP_ICMP_CSUM]	= "icmp-checksum",

@@ -61,6 +61,8 @@ enum drop_reason {
 	DROP_BAD_ARP,		/* malformed ARP for an answered VIP */
 	DROP_BAD_NS,		/* malformed neighbour solicitation */
 	DROP_NEIGH_IGNORED,	/* ARP or NDP that asks uvsd nothing */
+	DROP_ICMP_RATELIMIT,	/* DF packet too big for the path whose ICMP
+				   error the worker's rate limit withheld */
 	DROP__MAX
 };
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "iface.h"
+#include "ratelimit.h"
 #include "ring.h"
 
 struct conn;
@@ -42,6 +43,7 @@ struct worker {
 	uint64_t	 w_loops;		/* progress, for the watchdog; atomic */
 	uint8_t		*w_scratch;		/* [WORKER_SCRATCH_SIZE], mmap */
 	uint32_t	 w_scratch_used;	/* bytes handed out since the flush */
+	struct tbucket	 w_icmp_tb;		/* ICMP errors made (pmtu.c) */
 };
 
 /* Open <w>'s rings on every interface of <d>.  Control thread. 0/-errno. */

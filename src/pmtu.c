@@ -31,6 +31,10 @@
 #define ICMP6_MAX	1280	/* RFC 4443 2.4 (c): the minimum MTU */
 #define IPV6_MIN_MTU	1280
 
+static int	 frag_needed(struct worker *w, int af, const uint8_t *orig,
+		    uint32_t olen, const union inaddr *src, unsigned iface,
+		    const uint8_t mac[6], uint32_t mtu);
+
 bool
 pmtu_may_fragment(const struct pkt *p)
 {
@@ -50,6 +54,15 @@ pmtu_frag_needed(struct worker *w, const struct pkt *p, unsigned iface,
 int
 pmtu_frag_needed_ip(struct worker *w, int af, const uint8_t *orig,
     uint32_t olen, unsigned iface, const uint8_t mac[6], uint32_t mtu)
+{
+	return frag_needed(w, af, orig, olen, NULL, iface, mac, mtu);
+}
+
+/* The error from <src>, or when NULL from <orig>'s destination. */
+static int
+frag_needed(struct worker *w, int af, const uint8_t *orig, uint32_t olen,
+    const union inaddr *src, unsigned iface, const uint8_t mac[6],
+    uint32_t mtu)
 {
 	const struct iface	*ifs = w->w_d->d_ifs;
 	bool			 v4 = af == AF_INET;
@@ -94,7 +107,8 @@ pmtu_frag_needed_ip(struct worker *w, int af, const uint8_t *orig,
 		memcpy(ip + 2, &v16, 2);
 		ip[8] = 64;
 		ip[9] = IPPROTO_ICMP;
-		memcpy(ip + 12, orig + 16, 4);
+		memcpy(ip + 12, src != NULL ? (const uint8_t *)src : orig + 16,
+		    4);
 		memcpy(ip + 16, orig + 12, 4);
 		csum = csum_fold(csum_add_buf(0, ip, iphl));
 		memcpy(ip + 10, &csum, 2);
@@ -109,7 +123,8 @@ pmtu_frag_needed_ip(struct worker *w, int af, const uint8_t *orig,
 		memcpy(ip + 4, &v16, 2);
 		ip[6] = IPPROTO_ICMPV6;
 		ip[7] = 64;
-		memcpy(ip + 8, orig + 24, 16);
+		memcpy(ip + 8, src != NULL ? (const uint8_t *)src : orig + 24,
+		    16);
 		memcpy(ip + 24, orig + 8, 16);
 		ic[0] = 2;	/* packet too big */
 		v32 = htonl(mtu);
@@ -125,11 +140,25 @@ pmtu_frag_needed_ip(struct worker *w, int af, const uint8_t *orig,
 	return DROP_FRAG_NEEDED;
 }
 
+bool
+pmtu_too_big(const struct pkt *p, uint32_t mtu)
+{
+	uint32_t	 len, nseg;
+
+	len = p->p_l3len;
+	if (p->p_vnet != NULL && p->p_vnet->vh_gso_type != VNET_GSO_NONE) {
+		/* The kernel cuts it into gso_size segments: those must fit. */
+		if (gso_plan(p, &nseg, &len) != DROP_NONE)
+			return false;
+	}
+	return len > mtu && !pmtu_may_fragment(p);
+}
+
 int
 pmtu_check(struct worker *w, const struct pkt *p, const struct conn *c)
 {
 	uint64_t	 nh;
-	uint32_t	 mtu, len, nseg;
+	uint32_t	 mtu;
 
 	if (c->c_method == XMIT_TUN)
 		return DROP_NONE;
@@ -137,13 +166,47 @@ pmtu_check(struct worker *w, const struct pkt *p, const struct conn *c)
 	if (!(nh & NH_VALID) || NH_IFACE(nh) >= w->w_d->d_nifs)
 		return DROP_NONE;
 	mtu = w->w_d->d_ifs[NH_IFACE(nh)].if_mtu;
-	len = p->p_l3len;
-	if (p->p_vnet != NULL && p->p_vnet->vh_gso_type != VNET_GSO_NONE) {
-		/* The kernel cuts it into gso_size segments: those must fit. */
-		if (gso_plan(p, &nseg, &len) != DROP_NONE)
-			return DROP_NONE;
-	}
-	if (len <= mtu || pmtu_may_fragment(p))
+	if (!pmtu_too_big(p, mtu))
 		return DROP_NONE;
 	return pmtu_frag_needed(w, p, c->c_ciface, c->c_cmac, mtu);
+}
+
+const union inaddr *
+pmtu_out_source(const struct conn *c, uint64_t nh)
+{
+	const union inaddr	*src;
+	static const union inaddr zero;
+
+	/* fullnat: the reply is for the LIP, one of ours, as icmp_send(). */
+	if (c->c_method == XMIT_FULLNAT)
+		return NULL;
+	/*
+	 * nat: the kernel forwards the reply and answers from the address
+	 * it would use toward the real server (the route's preferred
+	 * source), which neigh.c keeps with the next hop.  The VIP only
+	 * when there is none yet.
+	 */
+	if (nh & NH_VALID) {
+		src = &c->c_rs->rss_src[(nh & NH_SRC_BIT) ? 1 : 0];
+		if (memcmp(src, &zero, sizeof(zero)) != 0)
+			return src;
+	}
+	return &c->c_tuple[CONN_IN].t_dst;
+}
+
+int
+pmtu_check_out(struct worker *w, const struct pkt *p, const struct conn *c,
+    unsigned iface)
+{
+	uint64_t	 nh;
+	uint32_t	 mtu;
+
+	if (c->c_ciface >= w->w_d->d_nifs)
+		return DROP_NONE;
+	mtu = w->w_d->d_ifs[c->c_ciface].if_mtu;
+	if (!pmtu_too_big(p, mtu))
+		return DROP_NONE;
+	nh = __atomic_load_n(&c->c_rs->rss_nh, __ATOMIC_ACQUIRE);
+	return frag_needed(w, p->p_tuple.t_af, p->p_l2 + p->p_l3off,
+	    p->p_l3len, pmtu_out_source(c, nh), iface, p->p_l2 + 6, mtu);
 }

@@ -15,6 +15,7 @@
 struct conn;
 struct pkt;
 struct worker;
+union inaddr;
 
 /*
  * Before a method that does not change a packet's size (dr, nat,
@@ -42,5 +43,28 @@ int	 pmtu_frag_needed(struct worker *w, const struct pkt *p,
  */
 int	 pmtu_frag_needed_ip(struct worker *w, int af, const uint8_t *orig,
 	    uint32_t olen, unsigned iface, const uint8_t mac[6], uint32_t mtu);
+
+/*
+ * Would <p> be too big for <mtu> (a GSO super-packet: its segments) and
+ * may it not be fragmented?  Pure.
+ */
+bool	 pmtu_too_big(const struct pkt *p, uint32_t mtu);
+/*
+ * Before a nat or fullnat method sends real server's reply <p> (as
+ * received) to <c>'s client: DROP_NONE when it fits the client side's
+ * MTU or may be fragmented (worker_tx() cuts it), else an ICMP error
+ * with that MTU back to the real server, out of interface slot <iface>
+ * the reply came in on, to its source MAC, and what
+ * pmtu_frag_needed() returns.  The error's source is
+ * pmtu_out_source().
+ */
+int	 pmtu_check_out(struct worker *w, const struct pkt *p,
+	    const struct conn *c, unsigned iface);
+/*
+ * Where such an error comes from, given <c>'s real server's next hop
+ * <nh> (rss_nh): fullnat NULL (the reply's destination, the LIP); nat
+ * our address toward the real server (rss_src), or the VIP when none.
+ */
+const union inaddr *pmtu_out_source(const struct conn *c, uint64_t nh);
 
 #endif

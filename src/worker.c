@@ -354,9 +354,14 @@ out_unlock:
 	return r;
 }
 
-/* Real server -> client, through us (nat). */
+/*
+ * Real server -> client, through us (nat, fullnat).  A reply too big for
+ * the client side that may not be fragmented gets fragmentation needed
+ * back (pmtu_check_out()); one without DF is cut by worker_tx().
+ */
 static int
-worker_out(struct worker *w, struct pkt *p, uint32_t now, unsigned *ret_iface)
+worker_out(struct worker *w, struct pkt *p, unsigned slot, uint32_t now,
+    unsigned *ret_iface)
 {
 	struct conn_table	*ct = w->w_d->d_conns;
 	const struct xmit_ops	*xo;
@@ -368,6 +373,12 @@ worker_out(struct worker *w, struct pkt *p, uint32_t now, unsigned *ret_iface)
 	conn_lock(ct, shard);
 	c = conn_find(ct, shard, &p->p_tuple, CONN_OUT);
 	if (c == NULL || (xo = xmit_get(c->c_method))->out == NULL)
+		goto out_unlock;
+	/*
+	 * As the kernel's ip_forward() before IPVS sees the reply: nothing
+	 * rewritten, the connection's state untouched.
+	 */
+	if ((r = pmtu_check_out(w, p, c, slot)) != DROP_NONE)
 		goto out_unlock;
 	c->c_flags |= CONN_F_OUTSEEN;
 	if (c->c_state != CONN_STATE_UDP)
@@ -520,7 +531,7 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 	    p.p_tuple.t_af, p.p_tuple.t_dport)) != NULL)
 		r = worker_in(w, svc, &p, slot, now, &egress);
 	else
-		r = worker_out(w, &p, now, &egress);
+		r = worker_out(w, &p, slot, now, &egress);
 	if (r == XMIT_SENT)
 		return DROP_NONE;
 	if (r != DROP_NONE)

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -799,18 +800,46 @@ ep_parse_any(const char *s, struct ep *ret)
 	return ep_parse(s, true, ret);
 }
 
+/*
+ * Does <reply> hold a fullnat connection, a "conn" line with an eighth
+ * word, its LIP:lport?  Then every row gets DPVS's "local" column.
+ */
+static bool
+conns_have_local(const char *reply)
+{
+	const char	*line, *end;
+	unsigned	 words;
+	bool		 in;
+
+	for (line = reply; line != NULL && *line != '\0'; line = end) {
+		if ((end = strchr(line, '\n')) != NULL)
+			end++;
+		if (strncmp(line, "conn ", 5) != 0)
+			continue;
+		for (words = 0, in = false; *line != '\0' && *line != '\n';
+		    line++) {
+			if (*line != ' ' && *line != '\t' && !in)
+				words++;
+			in = *line != ' ' && *line != '\t';
+		}
+		if (words >= 8)
+			return true;
+	}
+	return false;
+}
+
 /* print_conn() for one "conn" or "template" line. */
 static int
 conn_line(struct rbuf *out, char *line, unsigned fmt,
-    const struct adm_names *nm)
+    const struct adm_names *nm, bool local)
 {
-	char			*w[8], *sp, *save;
-	char			 names[3][NAME_MAX_LEN], expire[24];
-	struct ep		 ep[3];
+	char			*w[9], *sp, *save;
+	char			 names[4][NAME_MAX_LEN], expire[24];
+	struct ep		 ep[4];
 	unsigned long long	 exp;
 	int			 n = 0, proto, i;
 
-	for (sp = strtok_r(line, " \t", &save); sp != NULL && n < 8;
+	for (sp = strtok_r(line, " \t", &save); sp != NULL && n < 9;
 	    sp = strtok_r(NULL, " \t", &save))
 		w[n++] = sp;
 	if (n == 0)
@@ -828,9 +857,23 @@ conn_line(struct rbuf *out, char *line, unsigned fmt,
 	}
 	snprintf(expire, sizeof(expire), "%02u:%02u",
 	    (unsigned)(exp / 60), (unsigned)(exp % 60));
-	rbuf_printf(out, "%-3s %-6s %-11s %-18s %-18s %s\n",
+	if (!local) {
+		rbuf_printf(out, "%-3s %-6s %-11s %-18s %-18s %s\n",
+		    proto == IPPROTO_TCP ? "TCP" : "UDP", expire, w[5],
+		    names[0], names[1], names[2]);
+		return 0;
+	}
+	/* A fullnat connection's LIP:lport; "-" for the others. */
+	if (n >= 8 && strcmp(w[0], "conn") == 0) {
+		if (ep_parse_any(w[7], &ep[3]) != 0)
+			return -EINVAL;
+		addrport_name(&ep[3], proto, fmt, nm, names[3],
+		    sizeof(names[3]));
+	} else
+		snprintf(names[3], sizeof(names[3]), "-");
+	rbuf_printf(out, "%-3s %-6s %-11s %-18s %-18s %-18s %s\n",
 	    proto == IPPROTO_TCP ? "TCP" : "UDP", expire, w[5], names[0],
-	    names[1], names[2]);
+	    names[1], names[3], names[2]);
 	return 0;
 }
 
@@ -840,24 +883,28 @@ adm_print_conns(const char *reply, unsigned fmt,
     size_t errlen)
 {
 	char	*copy, *line, *next;
+	bool	 local;
 	int	 r = 0;
 
 	if (errlen > 0)
 		errbuf[0] = '\0';
 	if ((copy = strdup(reply != NULL ? reply : "")) == NULL)
 		return perr(errbuf, errlen, "out of memory");
+	local = conns_have_local(copy);
 	rbuf_printf(out, "IPVS connection entries\n");
+	rbuf_printf(out, "pro expire %-11s %-18s %-18s ", "state", "source",
+	    "virtual");
+	if (local)
+		rbuf_printf(out, "%-18s ", "local");
 	if (fmt & ADM_FMT_PERSISTENTCONN)
-		rbuf_printf(out, "pro expire %-11s %-18s %-18s %-18s %-16s "
-		    "%s\n", "state", "source", "virtual", "destination",
+		rbuf_printf(out, "%-18s %-16s %s\n", "destination",
 		    "pe name", "pe_data");
 	else
-		rbuf_printf(out, "pro expire %-11s %-18s %-18s %s\n",
-		    "state", "source", "virtual", "destination");
+		rbuf_printf(out, "%s\n", "destination");
 	for (line = copy; line != NULL; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		if (conn_line(out, line, fmt, names) != 0) {
+		if (conn_line(out, line, fmt, names, local) != 0) {
 			r = perr(errbuf, errlen, "unexpected reply line from "
 			    "uvsd: '%.60s'", line);
 			break;

@@ -430,8 +430,9 @@ conn_line(const struct conn *c, void *arg)
 {
 	struct conn_walk	*cw = arg;
 	const struct tuple	*t = &c->c_tuple[CONN_IN];
-	struct ep		 cip, vip, rip;
+	struct ep		 cip, vip, rip, lip;
 	char			 cs[EP_STRLEN], vs[EP_STRLEN], rs[EP_STRLEN];
+	char			 ls[EP_STRLEN + 1];
 	const char		*state;
 	uint32_t		 exp;
 
@@ -454,11 +455,18 @@ conn_line(const struct conn *c, void *arg)
 	} else
 		state = tcp_state_name(t->t_proto == IPPROTO_UDP ?
 		    CONN_STATE_UDP : c->c_state);
-	rbuf_printf(cw->cw_out, "%s %s %s %s %s %s %u\n",
+	/* fullnat: the LIP:lport it uses, an eighth word. */
+	ls[0] = '\0';
+	if (c->c_method == XMIT_FULLNAT && !(c->c_flags & CONN_F_TEMPLATE)) {
+		tuple_ep(&c->c_tuple[CONN_OUT], false, &lip);
+		ls[0] = ' ';
+		ep_fmt(&lip, ls + 1, sizeof(ls) - 1);
+	}
+	rbuf_printf(cw->cw_out, "%s %s %s %s %s %s %u%s\n",
 	    (c->c_flags & CONN_F_TEMPLATE) ? "template" : "conn",
 	    proto_name(t->t_proto), ep_fmt(&cip, cs, sizeof(cs)),
 	    ep_fmt(&vip, vs, sizeof(vs)), ep_fmt(&rip, rs, sizeof(rs)),
-	    state, exp);
+	    state, exp, ls);
 	return cw->cw_out->rb_err != 0 ? -ENOMEM : 0;
 }
 

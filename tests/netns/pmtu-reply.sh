@@ -12,7 +12,8 @@
 # 4 MiB downloads stall in a black hole.  Checks: both downloads intact
 # (sha256), rs1's route cache holds mtu 1400 toward the client (nat)
 # and the LIP (fullnat), rs1 got the errors from d1's address (nat) and
-# the LIP (fullnat), uvsd counted frag-needed.
+# the LIP (fullnat), uvsd counted frag-needed, and uvsadm -L -c -n
+# shows the fullnat connection's LIP:lport in the local column.
 #
 #                 sw: br0 (10.0.1.0/24, 1400)            br1 (10.0.2.0/24)
 #   c: c0 .2 (1400) -- br0 -- d0 .1 (1400)  d (uvsd)  d1 .1 -- br1 -- e0 .11 rs1
@@ -86,6 +87,15 @@ NFT
 	cached nat "$C_IP"
 	get "$VIP_FN" fullnat
 	cached fullnat "$LIP"
+	# -L -c -n shows the LIP:lport of fullnat connections (local).
+	adm -L -c -n >"$TMPD/conns.out" 2>&1
+	if awk -v v="$VIP_FN:80" -v l="$LIP:" '$5 == v && index($6, l) == 1 &&
+	    $7 == "'"${RS_IP[1]}"':80" { f = 1 } END { exit !f }' \
+	    "$TMPD/conns.out"; then
+		pass "uvsadm -L -c -n shows the fullnat connection's LIP:lport"
+	else
+		fail "uvsadm -L -c -n lacks the LIP:lport: $(tr '\n' '|' <"$TMPD/conns.out" | head -c 400)"
+	fi
 	ip netns exec "$r" nft list chain ip pmtu in >"$TMPD/nft.out"
 	for src in "$D1_IP" "$LIP"; do
 		n=$(awk -v s="$src" '$0 ~ "saddr " s " " { for (i = 1; i < NF; i++)

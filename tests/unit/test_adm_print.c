@@ -499,6 +499,29 @@ test_adm_print_conns(void **state)
 	    "a-very-long-host-name.example.com:http 203.0.113.10:http  "
 	    "another-long-real-server-name.example.com:http\n");
 	rbuf_reset(&out);
+	/* fullnat: DPVS's local column for every row, "-" but fullnat's. */
+	assert_int_equal(adm_print_conns(
+	    "conn tcp 10.0.1.2:40000 203.0.113.30:80 10.0.2.11:80 "
+	    "ESTABLISHED 895 10.0.3.1:1025\n"
+	    "conn tcp 10.0.1.2:40001 203.0.113.10:80 10.0.2.11:80 "
+	    "FIN_WAIT 5\n"
+	    "template tcp 10.0.1.2:0 203.0.113.30:80 10.0.2.11:80 NONE 300\n"
+	    "conn udp [2001:db8::100]:53 [2001:db8::1]:53 [2001:db8::2]:53 "
+	    "UDP 59 [2001:db8::3]:2000\n",
+	    ADM_FMT_NUMERIC, NULL, &out, err, sizeof(err)), 0);
+	assert_string_equal(out.rb_buf,
+	    "IPVS connection entries\n"
+	    "pro expire state       source             virtual            local              destination\n"
+	    "TCP 14:55  ESTABLISHED 10.0.1.2:40000     203.0.113.30:80    10.0.3.1:1025      10.0.2.11:80\n"
+	    "TCP 00:05  FIN_WAIT    10.0.1.2:40001     203.0.113.10:80    -                  10.0.2.11:80\n"
+	    "TCP 05:00  NONE        10.0.1.2:0         203.0.113.30:80    -                  10.0.2.11:80\n"
+	    "UDP 00:59  UDP         [2001:db8::100]:53 [2001:db8::1]:53   [2001:db8::3]:2000 [2001:db8::2]:53\n");
+	rbuf_reset(&out);
+	/* A local address that does not parse. */
+	assert_int_equal(adm_print_conns("conn tcp 10.0.1.2:40000 "
+	    "203.0.113.30:80 10.0.2.11:80 ESTABLISHED 895 x\n", 0, NULL,
+	    &out, err, sizeof(err)), -EPROTO);
+	rbuf_reset(&out);
 	assert_int_equal(adm_print_conns("", 0, NULL, &out, err, sizeof(err)),
 	    0);
 	assert_string_equal(out.rb_buf, "IPVS connection entries\n"

@@ -23,7 +23,7 @@ uvs_init adm-roundtrip 120 nginx wrk ss
 need_uvsd	# uvsadm talks to uvsd; no UVS_LB=nft variant
 
 EDITS=${EDITS:-100}
-WRK_SECONDS=${WRK_SECONDS:-30}	# outlasts 100 edits even with sanitized uvsadm
+WRK_SECONDS=${WRK_SECONDS:-120}	# upper bound: wrk_stop ends it
 RESTORE=$SRCDIR/contrib/uvsadm-restore
 
 # Tcp OutRsts summed over the real servers.
@@ -140,6 +140,7 @@ for p in "${WRKS[@]}"; do
 	kill -0 "$p" 2>/dev/null ||
 	    fail "a wrk ended before the edits did: raise WRK_SECONDS"
 done
+wrk_stop "${WRKS[@]}"
 wrk_check "$TMPD"/wrk-ka-dr.out "$TMPD"/wrk-short-dr.out "$TMPD"/wrk-short-nat.out
 resets=$(( $(rs_resets) - resets0 ))
 [ "$resets" -eq 0 ] && pass "real servers sent no reset" ||

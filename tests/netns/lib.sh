@@ -391,6 +391,22 @@ proc_gone()
 	! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = Z ]
 }
 
+# wrk_stop PID...: end background wrk runs now and wait for them (20 s,
+# bounded).  wrk stops on SIGINT and still prints its report, so a test
+# can give wrk a generous -d and end it when the work it must overlap is
+# done: a slow, busy machine cannot make wrk end first.
+wrk_stop()
+{
+	local p
+
+	for p in "$@"; do
+		kill -INT "$p" 2>/dev/null || true
+	done
+	for p in "$@"; do
+		wait_until 200 0.1 proc_gone "$p" || fail "wrk $p still running"
+	done
+}
+
 uvsd_alive()
 {
 	[ -n "$UVSD_PID" ] && kill -0 "$UVSD_PID" 2>/dev/null

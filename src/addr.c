@@ -134,6 +134,8 @@ proto_parse(const char *s)
 		return IPPROTO_TCP;
 	if (strcmp(s, "udp") == 0)
 		return IPPROTO_UDP;
+	if (strcmp(s, "sctp") == 0)
+		return IPPROTO_SCTP;
 	return -EPROTONOSUPPORT;
 }
 
@@ -145,6 +147,8 @@ proto_name(int proto)
 		return "tcp";
 	case IPPROTO_UDP:
 		return "udp";
+	case IPPROTO_SCTP:
+		return "sctp";
 	default:
 		return "?";
 	}

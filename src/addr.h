@@ -51,9 +51,12 @@ bool	 addr_eq(const struct addr *a, const struct addr *b);
 bool	 ep_eq(const struct ep *a, const struct ep *b);
 /* An IPv4 address (network order) as a struct addr. */
 void	 addr_set_v4(struct addr *a, uint32_t v4);
-/* "tcp" -> IPPROTO_TCP, "udp" -> IPPROTO_UDP, else -EPROTONOSUPPORT. */
+/*
+ * "tcp" -> IPPROTO_TCP, "udp" -> IPPROTO_UDP, "sctp" -> IPPROTO_SCTP,
+ * else -EPROTONOSUPPORT.
+ */
 int	 proto_parse(const char *s);
-/* IPPROTO_TCP -> "tcp", IPPROTO_UDP -> "udp", else "?". */
+/* IPPROTO_TCP -> "tcp", IPPROTO_UDP -> "udp", IPPROTO_SCTP -> "sctp", else "?". */
 const char *proto_name(int proto);
 
 #endif

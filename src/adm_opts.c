@@ -41,7 +41,7 @@ enum opt_id {
 	O_ADD_SVC = 1, O_EDIT_SVC, O_DEL_SVC, O_CLEAR, O_ADD_RS, O_EDIT_RS,
 	O_DEL_RS, O_LIST, O_ZERO, O_SET, O_SAVE, O_RESTORE, O_HELP, O_VERSION,
 	/* options */
-	O_TCP, O_UDP, O_SCHED, O_PERSIST, O_NETMASK, O_SCHED_FLAGS, O_OPS,
+	O_TCP, O_UDP, O_SCTP, O_SCHED, O_PERSIST, O_NETMASK, O_SCHED_FLAGS, O_OPS,
 	O_REAL, O_GATE, O_MASQ, O_WEIGHT, O_UTHRESH, O_LTHRESH, O_NUMERIC,
 	O_CONN, O_TIMEOUT, O_STATS, O_RATE, O_THRESHOLDS, O_PERSISTCONN,
 	O_TUN_INFO, O_EXACT, O_SORT, O_NOSORT, O_IPV6, O_SOCKET, O_HEALTH,
@@ -49,7 +49,7 @@ enum opt_id {
 	O_IPIP, O_TUN_TYPE, O_TUN_PORT, O_TUN_NOCSUM, O_TUN_CSUM,
 	O_TUN_REMCSUM,
 	/* ipvsadm's that cannot work in uvsd: refused with the reason */
-	O_FWMARK, O_SCTP, O_PE,
+	O_FWMARK, O_PE,
 	/* ipvsadm's, not implemented yet */
 	O_LATER,
 };
@@ -79,6 +79,7 @@ static const struct opt opts[] = {
 	{ "save",		'S', ARG_NONE, O_SAVE },
 	{ "tcp-service",	't', ARG_REQ, O_TCP },
 	{ "udp-service",	'u', ARG_REQ, O_UDP },
+	{ "sctp-service",	0, ARG_REQ, O_SCTP },
 	{ "scheduler",		's', ARG_REQ, O_SCHED },
 	{ "persistent",		'p', ARG_OPT, O_PERSIST },
 	{ "netmask",		'M', ARG_REQ, O_NETMASK },
@@ -108,9 +109,8 @@ static const struct opt opts[] = {
 	{ "fullnat",		0, ARG_NONE, O_FULLNAT },
 	{ "laddr",		0, ARG_REQ, O_LADDR },
 	{ "proxy-protocol",	0, ARG_REQ, O_PROXY },
-	/* ipvsadm 1.31's others: fwmark, SCTP, tunnels, sync daemon */
+	/* ipvsadm 1.31's others: fwmark, tunnels, sync daemon */
 	{ "fwmark-service",	'f', ARG_REQ, O_FWMARK },
-	{ "sctp-service",	0, ARG_REQ, O_SCTP },
 	{ "ipip",		'i', ARG_NONE, O_IPIP },
 	{ "pe",			0, ARG_REQ, O_PE },
 	{ "start-daemon",	0, ARG_REQ, O_LATER },
@@ -422,9 +422,11 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 	switch (o->o_id) {
 	case O_TCP:
 	case O_UDP:
+	case O_SCTP:
 		if ((r = set_option(p, OPTC_SERVICE)) < 0)
 			return r;
-		ao->ao_proto = o->o_id == O_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+		ao->ao_proto = o->o_id == O_TCP ? IPPROTO_TCP :
+		    o->o_id == O_UDP ? IPPROTO_UDP : IPPROTO_SCTP;
 		p->p_svc = arg;
 		return 0;
 	case O_SCHED:
@@ -570,9 +572,6 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 		    "netfilter could mark them; give the service's addresses "
 		    "and ports as lists in uvsd.conf instead (see uvsd.conf(5), "
 		    "SERVICE GROUPS)", spell);
-	case O_SCTP:
-		return fail(p, -ENOTSUP, "%s: uvsd forwards TCP and UDP only",
-		    spell);
 	case O_PE:
 		return fail(p, -ENOTSUP, "%s: persistence engines (sip) are "
 		    "not supported", spell);

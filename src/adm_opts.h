@@ -66,7 +66,8 @@ struct adm_opts {
 	int		 ao_cmd;	/* ADM_* */
 	unsigned	 ao_fmt;	/* ADM_FMT_* */
 	int		 ao_list;	/* ADM_LIST_* */
-	int		 ao_proto;	/* IPPROTO_TCP/UDP; 0: no -t/-u */
+	int		 ao_proto;	/* IPPROTO_TCP/UDP/SCTP; 0: no -t/-u/
+					   --sctp-service */
 	struct ep	 ao_svc;	/* VIP:port */
 	char		 ao_sched[SCHED_NAME_MAX]; /* "" unless -s or implied */
 	uint32_t	 ao_flags;	/* SVC_F_*: -p, -o, -b */
@@ -91,7 +92,7 @@ struct adm_opts {
  * check the combination the way ipvsadm does.  Names go through <res>
  * (may be NULL).  Returns 0, -EINVAL with a message in <errbuf>, or
  * -ENOTSUP for an ipvsadm option uvsadm does not implement (fwmark,
- * SCTP services, persistence engines, the sync daemon).  On
+ * persistence engines, the sync daemon).  On
  * -h/-v parsing stops there.
  */
 int	 adm_opts_parse(int argc, char *const *argv,

@@ -553,6 +553,22 @@ tun_info(const struct lrs *d, char *buf, size_t len)
 	return buf;
 }
 
+/* How ipvsadm -S spells a service's protocol. */
+static const char *
+proto_switch(int proto)
+{
+	return proto == IPPROTO_TCP ? "-t" : proto == IPPROTO_UDP ? "-u" :
+	    "--sctp-service";
+}
+
+/* And how its listings do. */
+static const char *
+proto_upper(int proto)
+{
+	return proto == IPPROTO_TCP ? "TCP" : proto == IPPROTO_UDP ? "UDP" :
+	    "SCTP";
+}
+
 /* fwd_switch(): the -S spelling; Local saves as -g. */
 static const char *
 fwd_switch(const char *m)
@@ -618,15 +634,15 @@ service_line(struct rbuf *out, const struct lsvc *s, const char *vname,
 	int	 k;
 
 	if (fmt & ADM_FMT_RULE) {
-		rbuf_printf(out, "-A %s %s -s %s",
-		    s->s_proto == IPPROTO_TCP ? "-t" : "-u", vname,
+		rbuf_printf(out, "-A %s %s -s %s", proto_switch(s->s_proto),
+		    vname,
 		    s->s_sched);
 		svc_params(out, s, true);
 		rbuf_printf(out, "\n");
 		return;
 	}
 	snprintf(svc_name, sizeof(svc_name), "%-4s %s",
-	    s->s_proto == IPPROTO_TCP ? "TCP" : "UDP", vname);
+	    proto_upper(s->s_proto), vname);
 	if (s->s_ep.ep_addr.a_af != AF_INET6)
 		svc_name[33] = '\0';
 	if (fmt & (ADM_FMT_STATS | ADM_FMT_RATE)) {
@@ -656,7 +672,7 @@ server_line(struct rbuf *out, const struct lsvc *s, const struct lrs *d,
 	if (fmt & ADM_FMT_RULE) {
 		/* ipvsadm saves no thresholds; uvsadm does when set. */
 		rbuf_printf(out, "-a %s %s -r %s %s -w %ld",
-		    s->s_proto == IPPROTO_TCP ? "-t" : "-u", vname, dname,
+		    proto_switch(s->s_proto), vname, dname,
 		    fwd_switch(d->d_method), d->d_weight);
 		/* print_tunnel_rule() */
 		if (strcmp(d->d_method, "tun") == 0) {
@@ -859,7 +875,7 @@ conn_line(struct rbuf *out, char *line, unsigned fmt,
 	    (unsigned)(exp / 60), (unsigned)(exp % 60));
 	if (!local) {
 		rbuf_printf(out, "%-3s %-6s %-11s %-18s %-18s %s\n",
-		    proto == IPPROTO_TCP ? "TCP" : "UDP", expire, w[5],
+		    proto_upper(proto), expire, w[5],
 		    names[0], names[1], names[2]);
 		return 0;
 	}
@@ -872,7 +888,7 @@ conn_line(struct rbuf *out, char *line, unsigned fmt,
 	} else
 		snprintf(names[3], sizeof(names[3]), "-");
 	rbuf_printf(out, "%-3s %-6s %-11s %-18s %-18s %-18s %s\n",
-	    proto == IPPROTO_TCP ? "TCP" : "UDP", expire, w[5], names[0],
+	    proto_upper(proto), expire, w[5], names[0],
 	    names[1], names[3], names[2]);
 	return 0;
 }

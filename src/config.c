@@ -571,9 +571,11 @@ cfg_service_members(struct cfg_load *ld, const config_setting_t *s,
 				cs->cs_sc.sc_proto = IPPROTO_TCP;
 			else if (strcasecmp(v, "udp") == 0)
 				cs->cs_sc.sc_proto = IPPROTO_UDP;
+			else if (strcasecmp(v, "sctp") == 0)
+				cs->cs_sc.sc_proto = IPPROTO_SCTP;
 			else {
-				cfg_err(ld, m, "unknown protocol '%.64s' (tcp "
-				    "or udp)", v);
+				cfg_err(ld, m, "unknown protocol '%.64s' (tcp, "
+				    "udp or sctp)", v);
 				cs->cs_bad = true;
 			}
 			break;
@@ -728,7 +730,7 @@ cfg_service_one(struct cfg_load *ld, const config_setting_t *s,
 	if (cs.cs_gran != NULL && cs.cs_sc.sc_ep.ep_addr.a_af != 0)
 		cfg_granularity(ld, cs.cs_gran, &cs);
 	if (cs.cs_ops) {
-		if (cs.cs_sc.sc_proto == IPPROTO_TCP) {
+		if (cs.cs_sc.sc_proto != IPPROTO_UDP) {
 			cfg_err(ld, cs.cs_ops_set, "'ops' (one-packet "
 			    "scheduling) is for udp services only");
 			cs.cs_bad = true;

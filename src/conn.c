@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "conn.h"
+#include "conn_sctp.h"
 #include "conn_tcp.h"
 #include "pkt.h"
 #include "util.h"
@@ -303,6 +304,9 @@ conn_set_timeouts(struct conn_table *ct, const struct conn_timeouts *to)
 		__atomic_store_n(&ct->ct_to.ct_tcp[i], to->ct_tcp[i],
 		    __ATOMIC_RELAXED);
 	__atomic_store_n(&ct->ct_to.ct_udp, to->ct_udp, __ATOMIC_RELAXED);
+	for (i = 0; i < CONN_SCTP_STATES; i++)
+		__atomic_store_n(&ct->ct_to.ct_sctp[i], to->ct_sctp[i],
+		    __ATOMIC_RELAXED);
 }
 
 void
@@ -314,6 +318,9 @@ conn_get_timeouts(const struct conn_table *ct, struct conn_timeouts *ret)
 		ret->ct_tcp[i] = __atomic_load_n(&ct->ct_to.ct_tcp[i],
 		    __ATOMIC_RELAXED);
 	ret->ct_udp = __atomic_load_n(&ct->ct_to.ct_udp, __ATOMIC_RELAXED);
+	for (i = 0; i < CONN_SCTP_STATES; i++)
+		ret->ct_sctp[i] = __atomic_load_n(&ct->ct_to.ct_sctp[i],
+		    __ATOMIC_RELAXED);
 }
 
 uint32_t
@@ -321,6 +328,9 @@ conn_timeout_of(const struct conn_table *ct, int state)
 {
 	if (state == CONN_STATE_UDP)
 		return __atomic_load_n(&ct->ct_to.ct_udp, __ATOMIC_RELAXED);
+	if (sctp_state_is(state))
+		return __atomic_load_n(&ct->ct_to.ct_sctp[state - SCTPS_NONE],
+		    __ATOMIC_RELAXED);
 	if (state < 0 || state >= TCPS__MAX)
 		state = TCPS_NONE;
 	return __atomic_load_n(&ct->ct_to.ct_tcp[state], __ATOMIC_RELAXED);

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "conn_sctp.h"
 #include "conn_tcp.h"
 #include "pkt.h"
 
@@ -76,7 +77,8 @@ struct conn {
 	struct tuple	 c_tuple[2];
 	uint32_t	 c_expires;	/* seconds, conn_now() clock */
 	uint32_t	 c_created;	/* seconds, conn_now() clock */
-	uint16_t	 c_state;	/* enum tcp_state, CONN_STATE_UDP */
+	uint16_t	 c_state;	/* enum tcp_state, CONN_STATE_UDP,
+					   enum sctp_state */
 	uint8_t		 c_flags;	/* CONN_F_* */
 	uint8_t		 c_method;	/* XMIT_* */
 	uint8_t		 c_ciface;	/* interface slot the client's frames came in */

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "conn_sctp.h"
 #include "conn_tcp.h"
 #include "pkt.h"
 
@@ -97,6 +98,7 @@ tcp_timeouts_default(struct conn_timeouts *ret)
 	for (i = 0; i < TCPS__MAX; i++)
 		ret->ct_tcp[i] = tcp_timeouts[i];
 	ret->ct_udp = UDP_TIMEOUT;
+	sctp_timeouts_default(ret->ct_sctp);
 }
 
 /* IPVS's tcp_state_idx(): a SYN+RST is a reset, a FIN+ACK a fin. */

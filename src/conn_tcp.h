@@ -37,13 +37,20 @@ enum conn_dir {
 	DIR__MAX
 };
 
+/* How many SCTP states there are (conn_sctp.h's SCTPS__MAX). */
+#define CONN_SCTP_STATES 14
+
 /* Timeouts in seconds, indexed by state; udp for UDP. */
 struct conn_timeouts {
 	uint32_t	 ct_tcp[TCPS__MAX];
 	uint32_t	 ct_udp;
+	uint32_t	 ct_sctp[CONN_SCTP_STATES]; /* by state - SCTPS_NONE */
 };
 
-/* IPVS's defaults: ESTABLISHED 900, FIN_WAIT 120, UDP 300, ... */
+/*
+ * IPVS's defaults: ESTABLISHED 900, FIN_WAIT 120, UDP 300, ... and
+ * SCTP's (conn_sctp.h).
+ */
 void	 tcp_timeouts_default(struct conn_timeouts *ret);
 /* Next state from <state> for a segment with TCPF_* <flags> in <dir>. */
 int	 tcp_state_next(int state, int dir, uint8_t flags);

@@ -134,7 +134,7 @@ parse_proto(const char *s, struct uvs_err *err)
 	int	 p;
 
 	if ((p = proto_parse(s)) < 0)
-		uvs_err_set(err, "unknown protocol '%s' (tcp or udp)",
+		uvs_err_set(err, "unknown protocol '%s' (tcp, udp or sctp)",
 		    quote(s, q, sizeof(q)));
 	return p;
 }

@@ -452,7 +452,9 @@ conn_line(const struct conn *c, void *arg)
 		/* What IPVS shows for a template of either protocol. */
 		state = t->t_proto == IPPROTO_UDP ? "UDP" : "NONE";
 		cip.ep_port = 0;
-	} else
+	} else if (t->t_proto == IPPROTO_SCTP)
+		state = sctp_state_name(c->c_state);
+	else
 		state = tcp_state_name(t->t_proto == IPPROTO_UDP ?
 		    CONN_STATE_UDP : c->c_state);
 	/* fullnat: the LIP:lport it uses, an eighth word. */

@@ -138,7 +138,8 @@ icmp_parse(const struct pkt *p, struct icmp_err *ret)
 		proto = in[9];
 		alen = 4;
 	}
-	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
+	    proto != IPPROTO_SCTP)
 		return DROP_PROTO;
 	if (avail - hl < L4_QUOTE_MIN)
 		return DROP_ICMP_SHORT;
@@ -198,10 +199,15 @@ icmp_rewrite(struct pkt *p, const struct icmp_err *ie, bool to_rs,
 	d += (uint16_t)~ld16(qp) + port;
 	st16(qp, port);
 
-	/* The quoted TCP/UDP checksum, when quoted, as nf_nat keeps it. */
+	/*
+	 * The quoted TCP/UDP checksum, when quoted, as nf_nat keeps it; a
+	 * quoted SCTP CRC32c covers what is not quoted, and the receiver
+	 * matches the error by ports and verification tag, not by it.
+	 */
 	coff = udp ? 6 : 16;
 	qc = l4 + coff;
-	if (ie->ie_in4len >= coff + 2 && !(udp && !v6 && ld16(qc) == 0)) {
+	if (ie->ie_tuple.t_proto != IPPROTO_SCTP &&
+	    ie->ie_in4len >= coff + 2 && !(udp && !v6 && ld16(qc) == 0)) {
 		c0 = ld16(qc);
 		c1 = csum_fold((uint16_t)~c0 + dq);
 		if (udp && c1 == 0)
@@ -384,7 +390,8 @@ icmp_parse_tun(const struct pkt *p, struct icmp_tun *ret)
 	/* The client's packet, as it came to the VIP. */
 	if ((r = quote_ip(q, avail, iv, &hl, &proto)) != DROP_NONE)
 		return r;
-	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
+	    proto != IPPROTO_SCTP)
 		return DROP_ICMP_INNER;
 	if (avail - hl < L4_QUOTE_MIN)
 		return DROP_ICMP_SHORT;

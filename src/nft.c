@@ -24,12 +24,13 @@
  *			ip daddr . meta l4proto . th dport @svc4 counter drop
  *			ip saddr . meta l4proto . th sport @rs4
  *			    fib daddr type != local counter drop
- *			ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp }
- *			    ip daddr @vip4 counter drop
- *			ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp }
- *			    ip saddr @rip4 fib daddr type != local counter drop
- *			ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp }
- *			    ip daddr @lip4 counter drop
+ *			ip frag-off & 0x1fff != 0 meta l4proto
+ *			    { tcp, udp, sctp } ip daddr @vip4 counter drop
+ *			ip frag-off & 0x1fff != 0 meta l4proto
+ *			    { tcp, udp, sctp } ip saddr @rip4
+ *			    fib daddr type != local counter drop
+ *			ip frag-off & 0x1fff != 0 meta l4proto
+ *			    { tcp, udp, sctp } ip daddr @lip4 counter drop
  *			ip daddr @lip4 meta l4proto { tcp, udp }
  *			    th dport LO-HI counter drop
  *			icmp type { destination-unreachable, source-quench,
@@ -115,8 +116,9 @@
 #define NFT_QDST6	"@th,256,128 . @th,112,8 . @th,400,16"
 #define NFT_ICMP6_ERR	"icmpv6 type { destination-unreachable, " \
 			"packet-too-big, time-exceeded, parameter-problem } "
-/* A TCP or UDP fragment other than the first: it has no ports. */
-#define NFT_LATER_FRAG	"ip frag-off & 0x1fff != 0 meta l4proto { tcp, udp } "
+/* A TCP, UDP or SCTP fragment other than the first: it has no ports. */
+#define NFT_LATER_FRAG	"ip frag-off & 0x1fff != 0 " \
+			"meta l4proto { tcp, udp, sctp } "
 
 struct nft {
 	struct nft_ctx	*nf_ctx;

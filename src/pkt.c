@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 
 #include "bytes.h"
+#include "conn_sctp.h"
+#include "crc32c.h"
 #include "pkt.h"
 #include "stats.h"
 #include "util.h"
@@ -26,6 +28,9 @@
 #define IP6_HLEN	40
 #define TCP_HLEN	20
 #define UDP_HLEN	8
+#define SCTP_HLEN	12	/* common header: ports, vtag, checksum */
+#define SCTP_CHLEN	4	/* chunk header: type, flags, length */
+#define SCTP_CSUM_OFF	8
 #define IP4_MF		0x2000
 #define IP4_OFFMASK	0x1fff
 #define IP6_NH_HOPOPTS	0
@@ -142,12 +147,46 @@ vh_gso_udp_l4(const struct vnet_hdr *vh)
 	    (vh->vh_gso_type & ~VNET_GSO_ECN) == VNET_GSO_UDP_L4;
 }
 
+/*
+ * The SCTP packet at <l4> (<l4len> bytes): a common header and at least
+ * the first chunk's header, whose length stays inside.  The chunk that
+ * drives the state is the first, unless an ABORT is bundled right after
+ * a COOKIE ECHO or COOKIE ACK (IPVS's set_sctp_state()).
+ */
+static int
+parse_sctp(struct pkt *p, const uint8_t *l4, uint32_t l4len)
+{
+	uint32_t	 clen, next;
+	uint8_t		 type;
+
+	if (l4len < SCTP_HLEN + SCTP_CHLEN)
+		return DROP_SCTP_SHORT;
+	type = l4[SCTP_HLEN];
+	clen = ntohs(ld16(l4 + SCTP_HLEN + 2));
+	if (clen < SCTP_CHLEN || clen > l4len - SCTP_HLEN)
+		return DROP_BAD_SCTP_CHUNK;
+	if (type == SCTP_CID_COOKIE_ECHO || type == SCTP_CID_COOKIE_ACK) {
+		next = SCTP_HLEN + ((clen + 3) & ~3U);
+		if (next + SCTP_CHLEN <= l4len &&
+		    l4[next] == SCTP_CID_ABORT)
+			type = SCTP_CID_ABORT;
+	}
+	p->p_sctp_chunk = type;
+	/*
+	 * Partial (NEEDS_CSUM, csum_offset 8): a CRC32c the sender left to
+	 * a NETIF_F_SCTP_CRC device, which pkt_sctp_csum() computes.
+	 */
+	p->p_l4csum_off = p->p_l4off + SCTP_CSUM_OFF;
+	return DROP_NONE;
+}
+
 /* TCP or UDP header at <l4> of a datagram with <l4len> bytes after L3. */
 static int
 parse_l4(struct pkt *p, const uint8_t *l4, uint32_t l4len,
     const struct vnet_hdr *vh)
 {
 	uint32_t	 doff, ulen;
+	int		 r;
 
 	switch (p->p_tuple.t_proto) {
 	case IPPROTO_TCP:
@@ -167,6 +206,10 @@ parse_l4(struct pkt *p, const uint8_t *l4, uint32_t l4len,
 		if (!vh_gso_udp_l4(vh) && (ulen < UDP_HLEN || ulen > l4len))
 			return DROP_BAD_UDP_LEN;
 		p->p_l4csum_off = p->p_l4off + 6;
+		break;
+	case IPPROTO_SCTP:
+		if ((r = parse_sctp(p, l4, l4len)) != DROP_NONE)
+			return r;
 		break;
 	default:
 		return DROP_PROTO;
@@ -310,6 +353,7 @@ pkt_parse(struct pkt *p, uint8_t *frame, uint32_t len, struct vnet_hdr *vh)
 	p->p_l4csum_off = 0;
 	p->p_csum_partial = vh != NULL && (vh->vh_flags & VNET_F_NEEDS_CSUM);
 	p->p_tcpflags = 0;
+	p->p_sctp_chunk = 0;
 	p->p_ethertype = 0;
 	memset(&p->p_tuple, 0, sizeof(p->p_tuple));
 	if (unlikely(len < ETH_HLEN))
@@ -340,7 +384,11 @@ pkt_rewrite4(struct pkt *p, bool dst, uint32_t addr, uint16_t port)
 	st32(a, addr);
 	st16(pt, port);
 	replace4_at(ip + 10, oaddr, addr);
-	if (p->p_csum_partial) {
+	if (p->p_tuple.t_proto == IPPROTO_SCTP) {
+		/* No pseudo-header: the CRC covers the SCTP packet only. */
+		if (port != oport || p->p_csum_partial)
+			pkt_sctp_csum(p);
+	} else if (p->p_csum_partial) {
 		/* The device sums the ports; only the pseudo-header is ours. */
 		partial_replace4_at(ck, oaddr, addr);
 	} else if (!udp || ld16(ck) != 0) {
@@ -388,7 +436,10 @@ rewrite6(struct pkt *p, bool dst, const union inaddr *addr, uint16_t port)
 	st16(pt, port);
 	d = delta16(oaddr, addr->b);
 	/* No header checksum in IPv6: only the pseudo-header moves. */
-	if (p->p_csum_partial) {
+	if (p->p_tuple.t_proto == IPPROTO_SCTP) {
+		if (port != oport || p->p_csum_partial)
+			pkt_sctp_csum(p);
+	} else if (p->p_csum_partial) {
 		st16(ck, fold16(ld16(ck) + fold16(d)));
 	} else {
 		st16(ck, csum_fold((uint16_t)~ld16(ck) + fold16(d)));
@@ -413,6 +464,41 @@ pkt_rewrite(struct pkt *p, bool dst, const union inaddr *addr, uint16_t port)
 		pkt_rewrite4(p, dst, addr->w[0], port);
 	else
 		rewrite6(p, dst, addr, port);
+}
+
+/* The CRC32c of the SCTP packet in <p>, its checksum field taken as 0. */
+static uint32_t
+sctp_crc(const struct pkt *p)
+{
+	const uint8_t	*l4 = p->p_l2 + p->p_l4off;
+	uint32_t	 len = p->p_l3len - (p->p_l4off - p->p_l3off);
+	static const uint8_t zero[4];
+	uint32_t	 c;
+
+	c = crc32c_update(~0U, l4, SCTP_CSUM_OFF);
+	c = crc32c_update(c, zero, sizeof(zero));
+	c = crc32c_update(c, l4 + SCTP_HLEN, len - SCTP_HLEN);
+	return ~c;
+}
+
+/* <v> as SCTP stores its checksum: least significant byte first. */
+static void
+st32le(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
+}
+
+void
+pkt_sctp_csum(struct pkt *p)
+{
+	st32le(p->p_l2 + p->p_l4off + SCTP_CSUM_OFF, sctp_crc(p));
+	if (p->p_csum_partial) {
+		p->p_vnet->vh_flags &= (uint8_t)~VNET_F_NEEDS_CSUM;
+		p->p_csum_partial = false;
+	}
 }
 
 bool
@@ -456,6 +542,12 @@ pkt_l4csum_ok(const struct pkt *p)
 	if (p->p_csum_partial)
 		return true;
 	len = p->p_l3len - (p->p_l4off - p->p_l3off);
+	if (p->p_tuple.t_proto == IPPROTO_SCTP) {
+		uint8_t	 want[4];
+
+		st32le(want, sctp_crc(p));
+		return memcmp(want, l4 + SCTP_CSUM_OFF, 4) == 0;
+	}
 	if (p->p_tuple.t_proto == IPPROTO_UDP) {
 		if (p->p_tuple.t_af == AF_INET &&
 		    ld16(p->p_l2 + p->p_l4csum_off) == 0)

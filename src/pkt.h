@@ -41,7 +41,7 @@ struct tuple {
 	union inaddr	 t_dst;
 	uint16_t	 t_sport;	/* network order */
 	uint16_t	 t_dport;	/* network order */
-	uint8_t		 t_proto;	/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t		 t_proto;	/* IPPROTO_TCP, _UDP or _SCTP */
 	uint8_t		 t_af;		/* AF_INET or AF_INET6 */
 	uint8_t		 t_pad[2];	/* zero: tuples compare with memcmp */
 };
@@ -61,6 +61,8 @@ struct pkt {
 	uint16_t	 p_l4csum_off;	/* L4 checksum field, from p_l2 */
 	bool		 p_csum_partial; /* L4 checksum left to the device */
 	uint8_t		 p_tcpflags;	/* TCPF_* of a TCP segment, else 0 */
+	uint8_t		 p_sctp_chunk;	/* SCTP: the type of the chunk that
+					   drives the state (conn_sctp.h) */
 	uint16_t	 p_ethertype;	/* network order */
 	struct tuple	 p_tuple;	/* src/dst of the frame as received */
 	uint16_t	 p_headroom;	/* free bytes in front of the vnet
@@ -68,14 +70,21 @@ struct pkt {
 };
 
 /*
- * Parse <len> bytes at <frame> (Ethernet, IPv4 or IPv6, then TCP or UDP).
+ * Parse <len> bytes at <frame> (Ethernet, IPv4 or IPv6, then TCP, UDP or
+ * SCTP).
  * <vh> is the frame's virtio header or NULL.  Returns 0 and fills <p>, or
  * a DROP_* reason (stats.h); <p> is then partly filled.  ARP and other
  * non-IP frames give DROP_NOT_IP (p_ethertype set).  IPv6 hop-by-hop,
  * destination options and routing headers (with no segments left) are
  * skipped; a fragment header gives DROP_FRAG6: the fanout's DEFRAG
  * reassembles IPv4 only, so IPv6 fragments are counted and dropped.
- * UDP over IPv6 with a zero checksum gives DROP_UDP6_CSUM0.  Another
+ * UDP over IPv6 with a zero checksum gives DROP_UDP6_CSUM0.  SCTP needs
+ * its common header and a whole first chunk header (DROP_SCTP_SHORT) whose
+ * length fits the packet (DROP_BAD_SCTP_CHUNK); p_sctp_chunk is that
+ * chunk's type, or ABORT when an ABORT follows a first COOKIE ECHO or
+ * COOKIE ACK, as IPVS's set_sctp_state() reads it.  An SCTP checksum
+ * left to the device (NEEDS_CSUM at offset 8) is a CRC32c nobody filled
+ * in: p_csum_partial is then set, and pkt_sctp_csum() completes it.  Another
  * protocol gives DROP_PROTO with the IP part filled (p_l3len, p_l4off,
  * the tuple's addresses and protocol), which icmp.c decodes ICMP from.
  */
@@ -96,7 +105,8 @@ void	 csum_partial_replace4(uint16_t *field, uint32_t from, uint32_t to);
  * Rewrite the source (<dst> false) or destination (<dst> true) address and
  * port of the IPv4 packet in <p> to <addr> / <port> (network order),
  * updating the IP header checksum and the TCP/UDP checksum as <p> requires
- * (complete, partial, or UDP without checksum).  Updates p_tuple.
+ * (complete, partial, or UDP without checksum), or the whole SCTP CRC32c
+ * (pkt_sctp_csum()).  Updates p_tuple.
  */
 void	 pkt_rewrite4(struct pkt *p, bool dst, uint32_t addr, uint16_t port);
 /* Decrement the IPv4 TTL with a checksum update. false: TTL was <= 1. */
@@ -108,6 +118,13 @@ bool	 pkt_ttl_dec4(struct pkt *p);
  */
 void	 pkt_rewrite(struct pkt *p, bool dst, const union inaddr *addr,
 	    uint16_t port);
+/*
+ * Write the CRC32c of the SCTP packet in <p> into its checksum field and
+ * clear a NEEDS_CSUM the vnet header had: the checksum is complete then.
+ * pkt_rewrite() calls it for SCTP, since a CRC has no incremental update
+ * by 16-bit words; workers call it for a partial one before forwarding.
+ */
+void	 pkt_sctp_csum(struct pkt *p);
 /* Lower the IPv4 TTL or the IPv6 hop limit.  false: it was <= 1. */
 bool	 pkt_ttl_dec(struct pkt *p);
 /*

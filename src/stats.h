@@ -63,6 +63,9 @@ enum drop_reason {
 	DROP_NEIGH_IGNORED,	/* ARP or NDP that asks uvsd nothing */
 	DROP_ICMP_RATELIMIT,	/* DF packet too big for the path whose ICMP
 				   error the worker's rate limit withheld */
+	DROP_SCTP_SHORT,	/* SCTP without a whole common and chunk header */
+	DROP_BAD_SCTP_CHUNK,	/* SCTP first chunk length < 4 or beyond it */
+	DROP_SCTP_NOT_INIT,	/* SCTP without INIT and without a connection */
 	DROP__MAX
 };
 

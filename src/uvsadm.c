@@ -72,7 +72,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "virtual-service:\n"
 	    "  --tcp-service|-t  service-address   service-address is host[:port]\n"
-	    "  --udp-service|-u  service-address   service-address is host[:port]\n\n");
+	    "  --udp-service|-u  service-address   service-address is host[:port]\n"
+	    "  --sctp-service    service-address   service-address is host[:port]\n\n");
 	fprintf(f,
 	    "Options:\n"
 	    "  --scheduler    -s scheduler         one of " SCHED_NAMES ",\n"
@@ -114,8 +115,8 @@ usage(FILE *f)
 	    SCHED_DEFAULT, CTL_DEFAULT_SOCKET);
 	fprintf(f,
 	    "Not supported yet (refused with exit status 2):\n"
-	    "  --fwmark-service -f fwmark, --ipv6 -6, --sctp-service service-address,\n"
-	    "  --pe engine, --start-daemon state, --stop-daemon state,\n"
+	    "  --fwmark-service -f fwmark, --ipv6 -6, --pe engine,\n"
+	    "  --start-daemon state, --stop-daemon state,\n"
 	    "  --daemon, --mcast-interface interface, --syncid sid,\n"
 	    "  --mcast-group address, --mcast-port port, --mcast-ttl ttl,\n"
 	    "  --sync-maxlen length\n");
@@ -156,7 +157,7 @@ resolve_port(const char *name, int proto, uint16_t *ret, void *arg)
 	struct servent	*se;
 
 	(void)arg;
-	if ((se = getservbyname(name, proto == IPPROTO_UDP ? "udp" : "tcp")) ==
+	if ((se = getservbyname(name, proto_name(proto))) ==
 	    NULL)
 		return -ENOENT;
 	*ret = ntohs((uint16_t)se->s_port);
@@ -196,7 +197,7 @@ name_port(uint16_t port, int proto, char *buf, size_t len, void *arg)
 	struct servent	*se;
 
 	(void)arg;
-	se = getservbyport(htons(port), proto == IPPROTO_UDP ? "udp" : "tcp");
+	se = getservbyport(htons(port), proto_name(proto));
 	if (se == NULL)
 		return NULL;
 	snprintf(buf, len, "%s", se->s_name);

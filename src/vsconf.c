@@ -99,8 +99,9 @@ vsconf_svc_check(const struct svc_conf *sc, struct uvs_err *err)
 	unsigned i;
 
 	svc_fmt(sc->sc_proto, &sc->sc_ep, s, sizeof(s));
-	if (sc->sc_proto != IPPROTO_TCP && sc->sc_proto != IPPROTO_UDP) {
-		uvs_err_set(err, "%s: protocol must be tcp or udp", s);
+	if (sc->sc_proto != IPPROTO_TCP && sc->sc_proto != IPPROTO_UDP &&
+	    sc->sc_proto != IPPROTO_SCTP) {
+		uvs_err_set(err, "%s: protocol must be tcp, udp or sctp", s);
 		return -EINVAL;
 	}
 	if (sc->sc_ep.ep_addr.a_af != AF_INET &&
@@ -187,6 +188,15 @@ vsconf_rs_check(const struct svc_conf *sc, const struct rs_conf *rc,
 	    rc->rc_method != XMIT_FULLNAT && rc->rc_method != XMIT_TUN) {
 		uvs_err_set(err, "%s: real server '%s': forwarding method "
 		    "must be dr, nat, fullnat or tun", s, e);
+		return -EINVAL;
+	}
+	/*
+	 * fullnat's local ports, sequence offsets and PROXY headers are
+	 * TCP's and UDP's; IPVS itself has no fullnat at all.
+	 */
+	if (rc->rc_method == XMIT_FULLNAT && sc->sc_proto == IPPROTO_SCTP) {
+		uvs_err_set(err, "%s: real server '%s': fullnat does not "
+		    "forward SCTP; use dr, nat or tun", s, e);
 		return -EINVAL;
 	}
 	if (rc->rc_method == XMIT_TUN && rs_tun_check(&rc->rc_tun, &why) != 0) {

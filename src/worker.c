@@ -84,7 +84,7 @@ static void
 conn_set_state(struct conn *c, int state)
 {
 	bool	 was = c->c_flags & CONN_F_ACTIVE;
-	bool	 now = state == TCPS_ESTABLISHED;
+	bool	 now = state == TCPS_ESTABLISHED || state == SCTPS_ESTABLISHED;
 
 	c->c_state = (uint16_t)state;
 	if (was == now)
@@ -116,10 +116,17 @@ worker_conn_release(struct conn *c, void *arg)
 	persist_unref(c->c_ctl);
 }
 
-/* A SYN for a connection that is closing starts a new one (IPVS conn_reuse_mode). */
+/*
+ * A SYN for a connection that is closing starts a new one, as does an
+ * INIT for a CLOSED association (IPVS conn_reuse_mode,
+ * is_new_conn_expected()).
+ */
 static bool
 conn_reusable(const struct conn *c, const struct pkt *p)
 {
+	if (p->p_tuple.t_proto == IPPROTO_SCTP)
+		return p->p_sctp_chunk == SCTP_CID_INIT &&
+		    c->c_state == SCTPS_CLOSED;
 	if (p->p_tuple.t_proto != IPPROTO_TCP ||
 	    (p->p_tcpflags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_SYN)
 		return false;
@@ -148,6 +155,29 @@ reply_tuple(const struct pkt *p, const struct rs *rs, struct tuple *ret)
 	ret->t_af = p->p_tuple.t_af;
 }
 
+/* The state a new flow of <p>'s protocol starts in. */
+static int
+conn_state_first(const struct pkt *p)
+{
+	switch (p->p_tuple.t_proto) {
+	case IPPROTO_TCP:
+		return TCPS_NONE;
+	case IPPROTO_SCTP:
+		return SCTPS_NONE;
+	default:
+		return CONN_STATE_UDP;
+	}
+}
+
+/* The state after <p> went through <c> in <dir> (enum conn_dir). */
+static int
+conn_state_after(const struct conn *c, const struct pkt *p, int dir)
+{
+	if (p->p_tuple.t_proto == IPPROTO_SCTP)
+		return sctp_state_next(c->c_state, dir, p->p_sctp_chunk);
+	return tcp_state_next(c->c_state, dir, p->p_tcpflags);
+}
+
 /* What every new flow to <rs> sets, table entry or not. */
 static void
 conn_fill(struct conn *c, const struct svc *svc, const struct rs *rs,
@@ -158,8 +188,7 @@ conn_fill(struct conn *c, const struct svc *svc, const struct rs *rs,
 	c->c_svc = svc->svc_st;
 	c->c_ciface = (uint8_t)slot;
 	memcpy(c->c_cmac, p->p_l2 + 6, 6);
-	c->c_state = p->p_tuple.t_proto == IPPROTO_TCP ? TCPS_NONE :
-	    CONN_STATE_UDP;
+	c->c_state = (uint16_t)conn_state_first(p);
 }
 
 static void
@@ -193,8 +222,7 @@ worker_conn_new(struct worker *w, const struct svc *svc, struct rs *rs,
 		reply_tuple(p, rs, &out);
 	c = conn_insert(ct, shard, &p->p_tuple,
 	    rs->rs_method == XMIT_NAT || la != NULL ? &out : NULL, now,
-	    conn_timeout_of(ct, p->p_tuple.t_proto == IPPROTO_TCP ?
-	    TCPS_NONE : CONN_STATE_UDP));
+	    conn_timeout_of(ct, conn_state_first(p)));
 	if (c == NULL) {
 		if (la != NULL)
 			laddr_port_put(la, out.t_proto, shard, out.t_dport);
@@ -314,6 +342,12 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
 		r = DROP_NOT_SYN;
 		goto out_unlock;
 	}
+	/* IPVS's sctp_conn_schedule(): only an INIT makes an association. */
+	if (p->p_tuple.t_proto == IPPROTO_SCTP &&
+	    p->p_sctp_chunk != SCTP_CID_INIT) {
+		r = DROP_SCTP_NOT_INIT;
+		goto out_unlock;
+	}
 	if (svc->svc_flags & SVC_F_ONEPACKET) {
 		conn_unlock(ct, shard);
 		return worker_onepacket(w, svc, p, slot, now, ret_iface);
@@ -342,9 +376,8 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
 	}
 found:
 	if (c->c_state != CONN_STATE_UDP)
-		conn_set_state(c, tcp_state_next(c->c_state,
-		    c->c_flags & CONN_F_OUTSEEN ? DIR_INPUT : DIR_INPUT_ONLY,
-		    p->p_tcpflags));
+		conn_set_state(c, conn_state_after(c, p,
+		    c->c_flags & CONN_F_OUTSEEN ? DIR_INPUT : DIR_INPUT_ONLY));
 	conn_touch(ct, c, now);
 	if ((r = worker_xmit_in(w, p, c, ret_iface)) == DROP_NONE ||
 	    r == XMIT_SENT)
@@ -382,8 +415,7 @@ worker_out(struct worker *w, struct pkt *p, unsigned slot, uint32_t now,
 		goto out_unlock;
 	c->c_flags |= CONN_F_OUTSEEN;
 	if (c->c_state != CONN_STATE_UDP)
-		conn_set_state(c, tcp_state_next(c->c_state, DIR_OUTPUT,
-		    p->p_tcpflags));
+		conn_set_state(c, conn_state_after(c, p, DIR_OUTPUT));
 	conn_touch(ct, c, now);
 	if ((r = xo->out(w, p, c, ret_iface)) == DROP_NONE || r == XMIT_SENT)
 		count_out(w->w_stats, c, p->p_l3len);
@@ -523,6 +555,13 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 	    p.p_tuple.t_proto == IPPROTO_ICMPV6 && p.p_l4off != 0 &&
 	    p.p_l4off < p.p_len && p.p_l2[p.p_l4off] == ND_NEIGHBOR_SOLICIT)))
 		return arpnd_frame(w, t, slot, frame, h->tp_snaplen);
+	/*
+	 * An SCTP CRC32c left to a NETIF_F_SCTP_CRC device: the vnet header
+	 * cannot tell the device after us it is no Internet checksum.
+	 */
+	if (r == DROP_NONE && p.p_csum_partial &&
+	    p.p_tuple.t_proto == IPPROTO_SCTP)
+		pkt_sctp_csum(&p);
 	if (r == DROP_PROTO && icmp_is(&p))
 		r = worker_icmp(w, &p, &egress);
 	else if (r != DROP_NONE)

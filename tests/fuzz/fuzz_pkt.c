@@ -8,7 +8,8 @@
  * frame gets a heap buffer of its exact length, so ASan sees any read past
  * its end.  Beyond "never crash", it checks that rewriting keeps valid
  * checksums valid and that parsed offsets stay inside the frame, for
- * IPv4 and IPv6 (extension headers included).
+ * IPv4 and IPv6 (extension headers included), and that an SCTP packet
+ * leaves every rewrite with a right CRC32c, whatever it had.
  */
 #include "config.h"
 
@@ -67,7 +68,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (r != DROP_NONE)
 		goto out;
-	hlen = p.p_tuple.t_proto == IPPROTO_TCP ? 20 : 8;
+	hlen = p.p_tuple.t_proto == IPPROTO_TCP ? 20 :
+	    p.p_tuple.t_proto == IPPROTO_SCTP ? 16 : 8;
 	if (p.p_l4off + hlen > len || p.p_l3off + p.p_l3len > len ||
 	    p.p_l4csum_off + 2u > len || p.p_l4off < p.p_l3off ||
 	    p.p_l4off - p.p_l3off > p.p_l3len)
@@ -96,6 +98,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	/* An incremental update never spoils a checksum that was right. */
 	if (l4ok && !pkt_l4csum_ok(&p))
+		__builtin_trap();
+	/* A new port, or a partial CRC, is a CRC computed afresh. */
+	if (p.p_tuple.t_proto == IPPROTO_SCTP && !pkt_l4csum_ok(&p))
 		__builtin_trap();
 	if (ipok && !pkt_ip4csum_ok(&p))
 		__builtin_trap();

@@ -195,7 +195,9 @@ static const struct {
 	{ "tcp",	IPPROTO_TCP },
 	{ "udp",	IPPROTO_UDP },
 	{ "TCP",	-EPROTONOSUPPORT },
-	{ "sctp",	-EPROTONOSUPPORT },
+	{ "sctp",	IPPROTO_SCTP },
+	{ "SCTP",	-EPROTONOSUPPORT },
+	{ "icmp",	-EPROTONOSUPPORT },
 	{ "tcp ",	-EPROTONOSUPPORT },
 	{ "6",		-EPROTONOSUPPORT },
 	{ "",		-EPROTONOSUPPORT },
@@ -210,6 +212,7 @@ test_proto_parse_cases(void **state)
 		assert_int_equal(proto_parse(proto_cases[i].in),
 		    proto_cases[i].ret);
 	assert_string_equal(proto_name(IPPROTO_TCP), "tcp");
+	assert_string_equal(proto_name(IPPROTO_SCTP), "sctp");
 	assert_string_equal(proto_name(IPPROTO_UDP), "udp");
 	assert_string_equal(proto_name(IPPROTO_ICMP), "?");
 }

@@ -126,6 +126,16 @@ static const char fullnat[] = INFO
     "inpkts 0 outpkts 0 inbytes 0 outbytes 0 cps 0 inpps 0 outpps 0 "
     "inbps 0 outbps 0\n";
 
+/* SCTP services after TCP's, as ipvsadm sorts by protocol number. */
+static const char sctp[] = INFO
+    "service sctp [2001:db8::1]:38412 scheduler wlc flags 0x0\n"
+    "service sctp 192.0.2.10:38412 scheduler rr flags 0x0\n"
+    "server sctp 192.0.2.10:38412 10.0.0.12:38412 method dr weight 1 "
+    "active 0 inactive 2\n"
+    "server sctp 192.0.2.10:38412 10.0.0.11:38412 method nat weight 1 "
+    "active 1 inactive 0\n"
+    "service tcp 192.0.2.10:80 scheduler wlc flags 0x0\n";
+
 /* Tunnel servers of each kind, and one of another method. */
 #define TUNSRV(rip, rest) "server tcp 192.0.2.40:80 " rip " method " rest \
     " active 0 inactive 2 uthreshold 0 lthreshold 0 persistconns 0 " \
@@ -244,6 +254,19 @@ static const struct {
 	    TITLE
 	    "TCP  192.0.2.10:80 wlc\n"
 	    "  -> 10.0.0.11:80                 Route   1      0          0         \n" },
+	{ "sctp", sctp, ADM_FMT_NUMERIC, false, NULL,
+	    VLINE TITLE
+	    "TCP  192.0.2.10:80 wlc\n"
+	    "SCTP 192.0.2.10:38412 rr\n"
+	    "  -> 10.0.0.11:38412              Masq    1      1          0         \n"
+	    "  -> 10.0.0.12:38412              Route   1      0          2         \n"
+	    "SCTP [2001:db8::1]:38412 wlc\n" },
+	{ "sctp save", sctp, ADM_FMT_NUMERIC | ADM_FMT_RULE, false, NULL,
+	    "-A -t 192.0.2.10:80 -s wlc\n"
+	    "-A --sctp-service 192.0.2.10:38412 -s rr\n"
+	    "-a --sctp-service 192.0.2.10:38412 -r 10.0.0.11:38412 -m -w 1\n"
+	    "-a --sctp-service 192.0.2.10:38412 -r 10.0.0.12:38412 -g -w 1\n"
+	    "-A --sctp-service [2001:db8::1]:38412 -s wlc\n" },
 	{ "sort quirk", quirk, 0, false, NULL,
 	    VLINE TITLE
 	    "TCP  200.0.0.1:80 wlc\n"
@@ -378,7 +401,7 @@ static const struct {
 	    "reply from uvsd without its info line" },
 	{ INFO "service tcp 192.0.2.10\n",
 	    "unexpected reply line from uvsd: 'service'" },
-	{ INFO "service sctp 192.0.2.10:80\n",
+	{ INFO "service icmp 192.0.2.10:80\n",
 	    "unexpected reply line from uvsd: 'service'" },
 	{ INFO "service tcp\n", "unexpected reply line from uvsd: 'service'" },
 	{ INFO "service tcp 192.0.2.10:80 conns x\n",
@@ -461,6 +484,10 @@ static const char conns[] =
     "conn tcp 10.0.1.2:40000 203.0.113.10:80 10.0.2.11:80 ESTABLISHED 895\n"
     "conn udp 10.0.1.2:5353 203.0.113.10:53 10.0.2.12:53 UDP 59\n"
     "template tcp 10.0.1.2:0 203.0.113.10:80 10.0.2.11:80 NONE 10803\n"
+    "conn sctp 10.0.1.2:40001 203.0.113.10:38412 10.0.2.11:38412 "
+    "ESTABLISHED 899\n"
+    "conn sctp 10.0.1.3:40002 203.0.113.10:38412 10.0.2.12:38412 "
+    "C-ECHOED 61\n"
     "conn tcp [2001:db8::100]:40000 [2001:db8::1]:443 [2001:db8::2]:443 "
     "SYN_RECV 0\n"
     "future line\n";
@@ -481,6 +508,8 @@ test_adm_print_conns(void **state)
 	    "TCP 14:55  ESTABLISHED 10.0.1.2:40000     203.0.113.10:80    10.0.2.11:80\n"
 	    "UDP 00:59  UDP         10.0.1.2:5353      203.0.113.10:53    10.0.2.12:53\n"
 	    "TCP 180:03 NONE        10.0.1.2:0         203.0.113.10:80    10.0.2.11:80\n"
+	    "SCTP 14:59  ESTABLISHED 10.0.1.2:40001     203.0.113.10:38412 10.0.2.11:38412\n"
+	    "SCTP 01:01  C-ECHOED    10.0.1.3:40002     203.0.113.10:38412 10.0.2.12:38412\n"
 	    "TCP 00:00  SYN_RECV    [2001:db8::100]:40000 [2001:db8::1]:443  [2001:db8::2]:443\n");
 	rbuf_reset(&out);
 	assert_int_equal(adm_print_conns("conn tcp 10.0.1.2:40000 "

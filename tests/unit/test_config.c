@@ -209,9 +209,17 @@ static const struct {
 	    "\"192.0.2.10\";\nport = 0; } );\n", 3, "'port': 0 out of range" },
 	{ "port too big", SVC1 "real_servers = ( { address = \"10.0.0.1\";\n"
 	    "port = 65536; } ); } );\n", 3, "65536 out of range 1..65535" },
-	{ "unknown protocol", "services = ( { protocol = \"sctp\"; "
+	{ "unknown protocol", "services = ( { protocol = \"icmp\"; "
 	    "address = \"192.0.2.10\"; port = 80; } );\n", 1,
-	    "unknown protocol 'sctp'" },
+	    "unknown protocol 'icmp' (tcp, udp or sctp)" },
+	{ "sctp fullnat", "services = ( { protocol = \"sctp\";\n"
+	    "address = \"192.0.2.10\"; port = 38412;\n"
+	    "real_servers = ( { address = \"10.0.0.1\"; method = "
+	    "\"fullnat\"; } ); } );\n", 3,
+	    "fullnat does not forward SCTP; use dr, nat or tun" },
+	{ "sctp ops", "services = ( { protocol = \"sctp\";\n"
+	    "address = \"192.0.2.10\"; port = 38412; ops = true; } );\n", 2,
+	    "'ops' (one-packet scheduling) is for udp services only" },
 	{ "unknown scheduler", SVC1 "\n\nscheduler = \"wrrr\"; } );\n", 4,
 	    "unknown scheduler 'wrrr'" },
 	{ "mh table not prime", "mh_table_size = 4095;\n", 1,

@@ -7,36 +7,25 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sched/sched.h"
 #include "table.h"
 
+/* 0 for an idle server (sched_least() takes it at once), else active + 1. */
+static uint32_t
+nq_cost(const struct rs *rs)
+{
+	int32_t	 a = __atomic_load_n(&rs->rs_st->rss_active, __ATOMIC_RELAXED);
+
+	return a <= 0 ? 0 : (uint32_t)a + 1;
+}
+
 static struct rs *
 nq_schedule(const struct svc *svc, const struct tuple *t)
 {
-	struct rs	*rs, *least = NULL;
-	uint64_t	 oh, loh = 0;
-	int32_t		 a;
-	unsigned	 i;
-
-	for (i = 0; i < svc->svc_nrs; i++) {
-		rs = &svc->svc_rs[i];
-		if (!rs_available(rs))
-			continue;
-		a = __atomic_load_n(&rs->rs_st->rss_active, __ATOMIC_RELAXED);
-		/* Idle: no queue at all, take it. */
-		if (a <= 0)
-			return rs;
-		oh = (uint64_t)a + 1;
-		if (least == NULL ||
-		    loh * (uint64_t)rs->rs_weight >
-		    oh * (uint64_t)least->rs_weight) {
-			least = rs;
-			loh = oh;
-		}
-	}
-	return least;
+	return sched_least(svc, nq_cost, true);
 }
 
 const struct sched_ops sched_nq = {

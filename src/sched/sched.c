@@ -66,6 +66,36 @@ sched_overhead(const struct rs *rs)
 	return oh > UINT32_MAX ? UINT32_MAX : (uint32_t)oh;
 }
 
+/*
+ * Compared without a division as IPVS does: rs beats least when
+ *	cost(least) * weight(rs) > cost(rs) * weight(least).
+ * Costs are < 2^32 and weights < 2^31, so the products fit 64 bits.
+ */
+struct rs *
+sched_least(const struct svc *svc, uint32_t (*cost)(const struct rs *),
+    bool weighted)
+{
+	struct rs	*rs, *least = NULL;
+	uint64_t	 c, lc = 0, w, lw = 1;
+	unsigned	 i;
+
+	for (i = 0; i < svc->svc_nrs; i++) {
+		rs = &svc->svc_rs[i];
+		if (!rs_available(rs))
+			continue;
+		c = cost(rs);
+		w = weighted ? (uint64_t)rs->rs_weight : 1;
+		if (least == NULL || lc * w > c * lw) {
+			least = rs;
+			lc = c;
+			lw = w;
+			if (c == 0)
+				break;
+		}
+	}
+	return least;
+}
+
 /* addr_fold of ip_vs_sh.c and its neighbours, in host order. */
 uint32_t
 sched_addr_fold(const union inaddr *a, uint8_t af)

@@ -55,6 +55,14 @@ const struct sched_ops *sched_find(const char *name);
 /* IPVS's connection overhead: active * 256 + inactive. */
 uint32_t sched_overhead(const struct rs *rs);
 /*
+ * The available rs of <svc> with the least cost(rs) per unit of weight
+ * (<weighted>; else the least cost), or NULL: the loop of IPVS's lc, wlc,
+ * sed and nq.  A cost of 0 wins at once (nothing can beat it: nq's idle
+ * server); other ties go to the first configured.
+ */
+struct rs *sched_least(const struct svc *svc,
+	    uint32_t (*cost)(const struct rs *), bool weighted);
+/*
  * IPVS's address key: the address in host order, IPv6 folded by XOR of
  * its four words.  Any thread.
  */

@@ -8,45 +8,25 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sched/sched.h"
 #include "table.h"
 
 /* IPVS's ip_vs_sed_dest_overhead(): active + 1. */
-static uint64_t
-sed_overhead(const struct rs *rs)
+static uint32_t
+sed_cost(const struct rs *rs)
 {
 	int32_t	 a = __atomic_load_n(&rs->rs_st->rss_active, __ATOMIC_RELAXED);
 
-	return (uint64_t)(a > 0 ? a : 0) + 1;
+	return (uint32_t)(a > 0 ? a : 0) + 1;
 }
 
-/*
- * min (active + 1) / weight over available rs, without a division:
- * rs beats least when (least's) * weight(rs) > (rs's) * weight(least).
- * Ties go to the first configured.
- */
 static struct rs *
 sed_schedule(const struct svc *svc, const struct tuple *t)
 {
-	struct rs	*rs, *least = NULL;
-	uint64_t	 oh, loh = 0;
-	unsigned	 i;
-
-	for (i = 0; i < svc->svc_nrs; i++) {
-		rs = &svc->svc_rs[i];
-		if (!rs_available(rs))
-			continue;
-		oh = sed_overhead(rs);
-		if (least == NULL ||
-		    loh * (uint64_t)rs->rs_weight >
-		    oh * (uint64_t)least->rs_weight) {
-			least = rs;
-			loh = oh;
-		}
-	}
-	return least;
+	return sched_least(svc, sed_cost, true);
 }
 
 const struct sched_ops sched_sed = {

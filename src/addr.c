@@ -119,6 +119,25 @@ ep_eq(const struct ep *a, const struct ep *b)
 	return addr_eq(&a->ep_addr, &b->ep_addr) && a->ep_port == b->ep_port;
 }
 
+socklen_t
+addr_sockaddr(const struct addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (a->a_af == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->a.v6;
+		sin6->sin6_port = port;
+		return sizeof(*sin6);
+	}
+	sin->sin_family = AF_INET;
+	sin->sin_addr = a->a.v4;
+	sin->sin_port = port;
+	return sizeof(*sin);
+}
+
 void
 addr_set_v4(struct addr *a, uint32_t v4)
 {

@@ -9,6 +9,7 @@
 #ifndef UVS_ADDR_H
 #define UVS_ADDR_H
 
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,12 +52,18 @@ bool	 addr_eq(const struct addr *a, const struct addr *b);
 bool	 ep_eq(const struct ep *a, const struct ep *b);
 /* An IPv4 address (network order) as a struct addr. */
 void	 addr_set_v4(struct addr *a, uint32_t v4);
+/* <a> and <port> (network order) as a sockaddr into <ss>; its length. */
+socklen_t addr_sockaddr(const struct addr *a, uint16_t port,
+	    struct sockaddr_storage *ss);
 /*
  * "tcp" -> IPPROTO_TCP, "udp" -> IPPROTO_UDP, "sctp" -> IPPROTO_SCTP,
  * else -EPROTONOSUPPORT.
  */
 int	 proto_parse(const char *s);
-/* IPPROTO_TCP -> "tcp", IPPROTO_UDP -> "udp", IPPROTO_SCTP -> "sctp", else "?". */
+/*
+ * IPPROTO_TCP -> "tcp", IPPROTO_UDP -> "udp", IPPROTO_SCTP -> "sctp",
+ * else "?".
+ */
 const char *proto_name(int proto);
 
 #endif

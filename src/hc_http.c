@@ -396,27 +396,6 @@ http_host(const struct hc_attempt *a, bool tls, char *buf, size_t len)
 		addr_fmt(&a->ha_target.ep_addr, buf, len);
 }
 
-/* The target as a sockaddr; the bind address with port 0. */
-static socklen_t
-http_sockaddr(const struct addr *ad, uint16_t port,
-    struct sockaddr_storage *ss)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (ad->a_af == AF_INET6) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = ad->a.v6;
-		sin6->sin6_port = port;
-		return sizeof(*sin6);
-	}
-	sin->sin_family = AF_INET;
-	sin->sin_addr = ad->a.v4;
-	sin->sin_port = port;
-	return sizeof(*sin);
-}
-
 static int
 http_start_tls(struct hc_attempt *a, bool tls)
 {
@@ -455,11 +434,11 @@ http_start_tls(struct hc_attempt *a, bool tls)
 	if (hk->hk_fd == -1)
 		goto out_errno;
 	if (p->hp_bind.a_af != 0) {
-		sl = http_sockaddr(&p->hp_bind, 0, &ss);
+		sl = addr_sockaddr(&p->hp_bind, 0, &ss);
 		if (bind(hk->hk_fd, (struct sockaddr *)&ss, sl) == -1)
 			goto out_errno;
 	}
-	sl = http_sockaddr(&a->ha_target.ep_addr, a->ha_target.ep_port, &ss);
+	sl = addr_sockaddr(&a->ha_target.ep_addr, a->ha_target.ep_port, &ss);
 	if (connect(hk->hk_fd, (struct sockaddr *)&ss, sl) == -1 &&
 	    errno != EINPROGRESS)
 		goto out_errno;

@@ -26,26 +26,6 @@ struct tcp_check {
 	struct hc_attempt *tc_a;
 };
 
-/* <ep> as a sockaddr into <ss>; its length. */
-static socklen_t
-tcp_sockaddr(const struct ep *ep, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (ep->ep_addr.a_af == AF_INET6) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = ep->ep_addr.a.v6;
-		sin6->sin6_port = ep->ep_port;
-		return sizeof(*sin6);
-	}
-	sin->sin_family = AF_INET;
-	sin->sin_addr = ep->ep_addr.a.v4;
-	sin->sin_port = ep->ep_port;
-	return sizeof(*sin);
-}
-
 static void
 tcp_close(struct ev_loop *loop, struct tcp_check *tc)
 {
@@ -93,13 +73,11 @@ tcp_start(struct hc_attempt *a)
 	if (fd == -1)
 		return -errno;
 	if (p->hp_bind.a_af != 0) {
-		struct ep	 b = { .ep_addr = p->hp_bind };
-
-		sl = tcp_sockaddr(&b, &ss);
+		sl = addr_sockaddr(&p->hp_bind, 0, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, sl) == -1)
 			goto out_close;
 	}
-	sl = tcp_sockaddr(&a->ha_target, &ss);
+	sl = addr_sockaddr(&a->ha_target.ep_addr, a->ha_target.ep_port, &ss);
 	/* Even at once (loopback): the writable socket reports it. */
 	if (connect(fd, (struct sockaddr *)&ss, sl) == -1 &&
 	    errno != EINPROGRESS)

@@ -93,26 +93,6 @@ udp_grace_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	udp_done(w->data, HC_OK, "no port unreachable");
 }
 
-static socklen_t
-udp_sockaddr(const struct addr *ad, uint16_t port,
-    struct sockaddr_storage *ss)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (ad->a_af == AF_INET6) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = ad->a.v6;
-		sin6->sin6_port = port;
-		return sizeof(*sin6);
-	}
-	sin->sin_family = AF_INET;
-	sin->sin_addr = ad->a.v4;
-	sin->sin_port = port;
-	return sizeof(*sin);
-}
-
 static int
 udp_start(struct hc_attempt *a)
 {
@@ -135,11 +115,11 @@ udp_start(struct hc_attempt *a)
 		return r;
 	}
 	if (p->hp_bind.a_af != 0) {
-		sl = udp_sockaddr(&p->hp_bind, 0, &ss);
+		sl = addr_sockaddr(&p->hp_bind, 0, &ss);
 		if (bind(uk->uk_fd, (struct sockaddr *)&ss, sl) == -1)
 			goto out_errno;
 	}
-	sl = udp_sockaddr(&a->ha_target.ep_addr, a->ha_target.ep_port, &ss);
+	sl = addr_sockaddr(&a->ha_target.ep_addr, a->ha_target.ep_port, &ss);
 	if (connect(uk->uk_fd, (struct sockaddr *)&ss, sl) == -1)
 		goto out_errno;
 	plen = p->hp_payload_len;

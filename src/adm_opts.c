@@ -25,6 +25,7 @@
 #include "adm_opts.h"
 #include "proxyproto.h"
 #include "sched/sched.h"
+#include "sip.h"
 #include "table.h"
 #include "util.h"
 #include "xmit/xmit.h"
@@ -45,11 +46,11 @@ enum opt_id {
 	O_REAL, O_GATE, O_MASQ, O_WEIGHT, O_UTHRESH, O_LTHRESH, O_NUMERIC,
 	O_CONN, O_TIMEOUT, O_STATS, O_RATE, O_THRESHOLDS, O_PERSISTCONN,
 	O_TUN_INFO, O_EXACT, O_SORT, O_NOSORT, O_IPV6, O_SOCKET, O_HEALTH,
-	O_FULLNAT, O_LADDR, O_PROXY,
+	O_FULLNAT, O_LADDR, O_PROXY, O_PE,
 	O_IPIP, O_TUN_TYPE, O_TUN_PORT, O_TUN_NOCSUM, O_TUN_CSUM,
 	O_TUN_REMCSUM,
 	/* ipvsadm's that cannot work in uvsd: refused with the reason */
-	O_FWMARK, O_PE,
+	O_FWMARK,
 	/* ipvsadm's, not implemented yet */
 	O_LATER,
 };
@@ -452,6 +453,12 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 	case O_OPS:
 		ao->ao_flags |= SVC_F_ONEPACKET;
 		return set_option(p, OPTC_ONEPACKET);
+	case O_PE:
+		if (strcmp(arg, "sip") != 0)
+			return fail(p, -EINVAL, "%s: unknown persistence "
+			    "engine '%s' (sip is the only one)", spell, arg);
+		ao->ao_pe = PE_SIP;
+		return set_option(p, OPTC_PERSISTENCE_ENGINE);
 	case O_REAL:
 		if ((r = set_option(p, OPTC_SERVER)) < 0)
 			return r;
@@ -572,9 +579,6 @@ apply(struct parse *p, const struct opt *o, const char *spell,
 		    "netfilter could mark them; give the service's addresses "
 		    "and ports as lists in uvsd.conf instead (see uvsd.conf(5), "
 		    "SERVICE GROUPS)", spell);
-	case O_PE:
-		return fail(p, -ENOTSUP, "%s: persistence engines (sip) are "
-		    "not supported", spell);
 	default:
 		return fail(p, -ENOTSUP, "%s: not supported yet", spell);
 	}
@@ -851,6 +855,11 @@ finish(struct parse *p)
 		    ao->ao_proto != IPPROTO_UDP)
 			return fail(p, -EINVAL, "One-Packet Scheduling is only "
 			    "for UDP virtual services");
+		/* IPVS reads a Call-ID only from persistent UDP services. */
+		if (ao->ao_pe == PE_SIP && (ao->ao_proto != IPPROTO_UDP ||
+		    !(ao->ao_flags & SVC_F_PERSISTENT)))
+			return fail(p, -EINVAL, "--pe sip needs a persistent "
+			    "UDP service (-u ... -p)");
 		if (ao->ao_sched[0] == '\0')
 			memcpy(ao->ao_sched, SCHED_DEFAULT,
 			    sizeof(SCHED_DEFAULT));

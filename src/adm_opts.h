@@ -79,6 +79,7 @@ struct adm_opts {
 	struct rs_tun	 ao_tun;	/* -i's --tun-type, --tun-port, --tun-*csum */
 	char		 ao_laddr[400];	/* --laddr A[,A...]|none; "": not given */
 	uint8_t		 ao_proxy;	/* --proxy-protocol: 1 + PROXY_*; 0: not */
+	uint8_t		 ao_pe;		/* --pe: PE_* (sip.h) */
 	int32_t		 ao_weight;
 	uint32_t	 ao_uthresh;	/* -x */
 	uint32_t	 ao_lthresh;	/* -y */

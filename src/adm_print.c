@@ -56,6 +56,7 @@ struct lsvc {
 	uint32_t	 s_netmask;	/* v4: network order; v6: prefix */
 	char		 s_laddr[400];	/* fullnat: "A,B", "" none */
 	char		 s_proxy[8];	/* fullnat: "v1", "v2", "" none */
+	char		 s_pe[8];	/* engine: "sip"; "": none */
 	unsigned long long s_k[K__MAX];
 	size_t		 s_first;	/* its servers in the server array */
 	size_t		 s_nrs;
@@ -263,6 +264,9 @@ parse_line(struct listing *l, char *line, char *errbuf, size_t errlen)
 			snprintf(s->s_laddr, sizeof(s->s_laddr), "%s", x);
 		if ((x = kv(w, 3, n, "proxy")) != NULL)
 			snprintf(s->s_proxy, sizeof(s->s_proxy), "%s", x);
+		if ((x = kv(w, 3, n, "pe")) != NULL &&
+		    strcmp(x, "none") != 0)
+			snprintf(s->s_pe, sizeof(s->s_pe), "%s", x);
 		for (k = 0; k < K__MAX; k++)
 			if (kv_num(w, 3, n, knames[k], &s->s_k[k]) != 0)
 				goto bad;
@@ -609,7 +613,13 @@ svc_params(struct rbuf *out, const struct lsvc *s, bool rule)
 		if (s->s_ep.ep_addr.a_af == AF_INET6 && s->s_netmask != 128)
 			rbuf_printf(out, rule ? " -M %u" : " mask %u",
 			    s->s_netmask);
+		/* ipvsadm lists it among the persistence settings... */
+		if (!rule && s->s_pe[0] != '\0')
+			rbuf_printf(out, " pe %s", s->s_pe);
 	}
+	/* ...and saves it after them, whether persistent or not. */
+	if (rule && s->s_pe[0] != '\0')
+		rbuf_printf(out, " --pe %s", s->s_pe);
 	if (s->s_flags & IP_VS_SVC_F_ONEPACKET)
 		rbuf_printf(out, rule ? " -o" : " ops");
 	if (rule && sched_flagged(s)) {
@@ -849,13 +859,13 @@ static int
 conn_line(struct rbuf *out, char *line, unsigned fmt,
     const struct adm_names *nm, bool local)
 {
-	char			*w[9], *sp, *save;
+	char			*w[10], *sp, *save;
 	char			 names[4][NAME_MAX_LEN], expire[24];
 	struct ep		 ep[4];
 	unsigned long long	 exp;
 	int			 n = 0, proto, i;
 
-	for (sp = strtok_r(line, " \t", &save); sp != NULL && n < 9;
+	for (sp = strtok_r(line, " \t", &save); sp != NULL && n < 10;
 	    sp = strtok_r(NULL, " \t", &save))
 		w[n++] = sp;
 	if (n == 0)
@@ -873,6 +883,17 @@ conn_line(struct rbuf *out, char *line, unsigned fmt,
 	}
 	snprintf(expire, sizeof(expire), "%02u:%02u",
 	    (unsigned)(exp / 60), (unsigned)(exp % 60));
+	/*
+	 * A persistence engine's template: ipvsadm shows its name and data
+	 * with --persistent-conn, in its own columns.
+	 */
+	if (n == 10 && strcmp(w[0], "template") == 0 &&
+	    strcmp(w[7], "pe") == 0 && (fmt & ADM_FMT_PERSISTENTCONN)) {
+		rbuf_printf(out, "%-3s %-6s %-11s %-18s %-18s %-16s %-18s "
+		    "%s\n", proto == IPPROTO_TCP ? "TCP" : "UDP", expire,
+		    w[5], names[0], names[1], names[2], w[8], w[9]);
+		return 0;
+	}
 	if (!local) {
 		rbuf_printf(out, "%-3s %-6s %-11s %-18s %-18s %s\n",
 		    proto_upper(proto), expire, w[5],

@@ -21,6 +21,7 @@
 #include "adm_opts.h"
 #include "proxyproto.h"
 #include "sched/sched.h"
+#include "sip.h"
 #include "table.h"
 #include "util.h"
 #include "xmit/xmit.h"
@@ -89,19 +90,21 @@ svc_request(const struct adm_opts *o, const char *proto, const char *vip,
 		    " proxy %s", proxy_words[o->ao_proxy - 1]);
 	if (edit)
 		return snprintf(buf, len, "edit-service %s %s scheduler %s "
-		    "persistent %u netmask %s flags %s ops %s%s", proto, vip,
-		    o->ao_sched, (o->ao_flags & SVC_F_PERSISTENT) ?
+		    "persistent %u netmask %s flags %s ops %s pe %s%s", proto,
+		    vip, o->ao_sched, (o->ao_flags & SVC_F_PERSISTENT) ?
 		    o->ao_timeout : 0, mask, flags,
-		    (o->ao_flags & SVC_F_ONEPACKET) ? "on" : "off", fn);
+		    (o->ao_flags & SVC_F_ONEPACKET) ? "on" : "off",
+		    o->ao_pe == PE_SIP ? "sip" : "none", fn);
 	if (o->ao_flags & SVC_F_PERSISTENT)
 		snprintf(pers, sizeof(pers), " persistent %u", o->ao_timeout);
 	return snprintf(buf, len, "add-service %s %s scheduler %s%s%s%s"
-	    "%s%s%s%s", proto, vip, o->ao_sched, pers,
+	    "%s%s%s%s%s", proto, vip, o->ao_sched, pers,
 	    o->ao_has_netmask ? " netmask " : "",
 	    o->ao_has_netmask ? mask : "",
 	    strcmp(flags, "none") != 0 ? " flags " : "",
 	    strcmp(flags, "none") != 0 ? flags : "",
-	    (o->ao_flags & SVC_F_ONEPACKET) ? " ops" : "", fn);
+	    (o->ao_flags & SVC_F_ONEPACKET) ? " ops" : "",
+	    o->ao_pe == PE_SIP ? " pe sip" : "", fn);
 }
 
 int

@@ -50,7 +50,7 @@ struct cfg_svc {
 	uint8_t		 cs_method;	/* default for its real servers */
 	struct rs_tun	 cs_tun;	/* and its tunnel, for tun */
 	const config_setting_t *cs_proto, *cs_addr, *cs_port, *cs_gran;
-	const config_setting_t *cs_ops_set, *cs_rs;
+	const config_setting_t *cs_ops_set, *cs_rs, *cs_pe_set;
 	/* health checks */
 	struct hc_params cs_hp;		/* the service's check; HC_NONE: none */
 	struct health_svc cs_hs;	/* sorry server, quorum, scripts */

@@ -39,6 +39,7 @@
 #include "hc.h"
 #include "health.h"
 #include "sched/sched.h"
+#include "sip.h"
 #include "stats.h"
 #include "table.h"
 #include "util.h"
@@ -394,7 +395,7 @@ cfg_timeouts(struct cfg_load *ld, const config_setting_t *s)
 enum {
 	S_PROTO, S_ADDR, S_PORT, S_SCHED, S_METHOD, S_PTIMEOUT, S_PGRAN,
 	S_FLAGS, S_OPS, S_RS, S_CHECK, S_SORRY, S_QUORUM, S_HYST, S_QUP,
-	S_QDOWN, S_LADDRS, S_PROXY, S__MAX
+	S_QDOWN, S_LADDRS, S_PROXY, S_PE, S__MAX
 };
 
 static const struct cfg_key svc_keys[] = {
@@ -407,6 +408,7 @@ static const struct cfg_key svc_keys[] = {
 	{ "lvs_method",			S_METHOD },	/* keepalived */
 	{ "persistence_timeout",	S_PTIMEOUT },
 	{ "persistence_granularity",	S_PGRAN },
+	{ "persistence_engine",		S_PE },
 	{ "flags",			S_FLAGS },
 	{ "ops",			S_OPS },
 	{ "real_servers",		S_RS },
@@ -626,6 +628,18 @@ cfg_service_members(struct cfg_load *ld, const config_setting_t *s,
 			    &cs->cs_sc.sc_nladdr) != 0)
 				cs->cs_bad = true;
 			break;
+		case S_PE:
+			cs->cs_pe_set = m;
+			if (cfg_str(ld, m, &v) != 0)
+				cs->cs_bad = true;
+			else if (strcmp(v, "sip") == 0)
+				cs->cs_sc.sc_pe = PE_SIP;
+			else if (strcmp(v, "none") != 0) {
+				cfg_err(ld, m, "unknown persistence engine "
+				    "'%.64s' (sip or none)", v);
+				cs->cs_bad = true;
+			}
+			break;
 		case S_PROXY:
 			if (cfg_int(ld, m, 0, 2, &t) != 0)
 				cs->cs_bad = true;
@@ -737,6 +751,12 @@ cfg_service_one(struct cfg_load *ld, const config_setting_t *s,
 		} else {
 			cs.cs_sc.sc_flags |= SVC_F_ONEPACKET;
 		}
+	}
+	if (cs.cs_sc.sc_pe == PE_SIP && !cs.cs_bad &&
+	    (cs.cs_sc.sc_proto != IPPROTO_UDP || cs.cs_sc.sc_timeout == 0)) {
+		cfg_err(ld, cs.cs_pe_set, "persistence engine sip needs a "
+		    "udp service with persistence_timeout");
+		cs.cs_bad = true;
 	}
 	if (!cs.cs_bad) {
 		r = vsconf_add_svc(ld->ld_cfg->cf_vc, &cs.cs_sc, &err);

@@ -53,6 +53,10 @@ struct conn_shard {
 	uint32_t	 sh_mask;	/* buckets per direction - 1 */
 	struct conn_link **sh_buckets[2]; /* [CONN_IN], [CONN_OUT] */
 	struct conn	*sh_free;	/* chained through c_wnext */
+	struct conn_pe	*sh_pefree;	/* returned pe slots */
+	struct conn_pe	*sh_pe;		/* its part of ct_pepool */
+	uint32_t	 sh_pemax;	/* slots in that part */
+	uint32_t	 sh_peused;	/* taken from its front so far */
 	struct conn	*sh_wheel[WHEEL_SLOTS];
 } __attribute__((aligned(CACHELINE)));
 
@@ -63,6 +67,7 @@ struct conn_table {
 	uint64_t	 ct_seed;	/* bucket hash */
 	uint64_t	 ct_shard_seed;	/* shard hash */
 	struct conn	*ct_pool;
+	struct conn_pe	*ct_pepool;	/* untouched until used */
 	struct conn_timeouts ct_to;	/* read by workers, relaxed atomics */
 };
 
@@ -205,7 +210,7 @@ conn_table_new(uint32_t max, unsigned nshards,
 	struct conn_table *ct;
 	struct conn_shard *sh;
 	struct conn	*c;
-	uint32_t	 share, nb, i, j;
+	uint32_t	 share, pe_share, nb, i, j;
 	unsigned	 s;
 
 	if (nshards == 0 || nshards > SHARDS_MAX ||
@@ -231,6 +236,16 @@ conn_table_new(uint32_t max, unsigned nshards,
 
 	share = max / nshards + (max % nshards != 0);
 	nb = pow2_at_least((uint64_t)share * 2);
+	/*
+	 * pe slots are handed out from the front of each shard's part and
+	 * the pool is never walked, so its pages stay unmapped until a
+	 * service with a persistence engine needs them.
+	 */
+	pe_share = share / CONN_PE_SHARE + 1;
+	ct->ct_pepool = calloc((size_t)pe_share * nshards,
+	    sizeof(*ct->ct_pepool));
+	if (ct->ct_pepool == NULL)
+		goto out_free_pool;
 	c = ct->ct_pool;
 	for (s = 0; s < nshards; s++) {
 		sh = &ct->ct_shards[s];
@@ -238,6 +253,8 @@ conn_table_new(uint32_t max, unsigned nshards,
 		sh->sh_mask = nb - 1;
 		/* The first shards take the remainder: max in all. */
 		sh->sh_max = max / nshards + (s < max % nshards);
+		sh->sh_pe = ct->ct_pepool + (size_t)s * pe_share;
+		sh->sh_pemax = pe_share;
 		for (j = 0; j < 2; j++) {
 			sh->sh_buckets[j] = calloc(nb,
 			    sizeof(*sh->sh_buckets[j]));
@@ -256,6 +273,8 @@ conn_table_new(uint32_t max, unsigned nshards,
 out_free_all:
 	conn_table_free(ct, NULL, NULL);
 	return NULL;
+out_free_pool:
+	free(ct->ct_pool);
 out_free_shards:
 	free(ct->ct_shards);
 out_free_table:
@@ -290,6 +309,7 @@ conn_table_free(struct conn_table *ct,
 		free(sh->sh_buckets[CONN_OUT]);
 		pthread_spin_destroy(&sh->sh_lock);
 	}
+	free(ct->ct_pepool);
 	free(ct->ct_pool);
 	free(ct->ct_shards);
 	free(ct);
@@ -397,6 +417,66 @@ conn_find(struct conn_table *ct, unsigned shard, const struct tuple *t,
 			return c;
 	}
 	return NULL;
+}
+
+struct conn *
+conn_find_if(struct conn_table *ct, unsigned shard, const struct tuple *t,
+    int dir, bool (*match)(const struct conn *c, const void *arg),
+    const void *arg)
+{
+	struct conn_shard *sh = &ct->ct_shards[shard];
+	struct conn_link *l;
+	struct conn	*c;
+
+	l = sh->sh_buckets[dir][tuple_bucket(ct, sh, t)];
+	for (; l != NULL; l = l->cl_next) {
+		c = link_conn(l, dir);
+		if (memcmp(&c->c_tuple[dir], t, sizeof(*t)) == 0 &&
+		    match(c, arg))
+			return c;
+	}
+	return NULL;
+}
+
+int
+conn_set_pe(struct conn_table *ct, unsigned shard, struct conn *c,
+    const void *data, size_t len)
+{
+	struct conn_shard *sh = &ct->ct_shards[shard];
+	struct conn_pe	*pe;
+
+	if (len == 0 || len > CONN_PE_MAX || c->c_pe != NULL)
+		return -EINVAL;
+	if ((pe = sh->sh_pefree) != NULL)
+		sh->sh_pefree = pe->pe_next;
+	else if (sh->sh_peused < sh->sh_pemax)
+		pe = &sh->sh_pe[sh->sh_peused++];
+	else
+		return -ENOSPC;
+	pe->pe_next = NULL;
+	pe->pe_len = (uint16_t)len;
+	memcpy(pe->pe_data, data, len);
+	c->c_pe = pe;
+	return 0;
+}
+
+uint32_t
+conn_hash_bytes(const struct conn_table *ct, const void *data, size_t len)
+{
+	const uint8_t	*b = data;
+	uint64_t	 w[4], h = ct->ct_seed ^ len;
+	size_t		 n;
+
+	/* Four words at a time through the bucket hash. */
+	while (len > 0) {
+		memset(w, 0, sizeof(w));
+		n = len < sizeof(w) ? len : sizeof(w);
+		memcpy(w, b, n);
+		h = hash_words(w, 4, h);
+		b += n;
+		len -= n;
+	}
+	return (uint32_t)(h ^ h >> 32);
 }
 
 static void
@@ -526,6 +606,11 @@ conn_put(struct conn_table *ct, struct conn_shard *sh, struct conn *c,
 		unhash_link(ct, sh, c, CONN_OUT);
 	if (release != NULL)
 		release(c, arg);
+	if (c->c_pe != NULL) {
+		c->c_pe->pe_next = sh->sh_pefree;
+		sh->sh_pefree = c->c_pe;
+		c->c_pe = NULL;
+	}
 	c->c_wnext = sh->sh_free;
 	sh->sh_free = c;
 	__atomic_store_n(&sh->sh_count, sh->sh_count - 1, __ATOMIC_RELAXED);

@@ -27,6 +27,7 @@
 #define UVS_CONN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conn_sctp.h"
@@ -70,6 +71,20 @@ struct conn_link {
 	struct conn_link *cl_next;	/* bucket chain */
 };
 
+/*
+ * What a persistence engine adds to a template's key (IPVS's pe_data):
+ * the SIP Call-ID.  Slots come from a pool the table allocates with its
+ * entries, CONN_PE_SHARE of them, and go back with their entry.
+ */
+#define CONN_PE_MAX	255	/* IPVS's IP_VS_PEDATA_MAXLEN */
+#define CONN_PE_SHARE	8	/* one slot per this many entries */
+
+struct conn_pe {
+	struct conn_pe	*pe_next;	/* free list */
+	uint16_t	 pe_len;	/* 1..CONN_PE_MAX */
+	uint8_t		 pe_data[CONN_PE_MAX];
+};
+
 struct conn {
 	struct conn_link c_link[2];	/* [CONN_IN], [CONN_OUT] */
 	struct conn	*c_wnext;	/* expiry wheel slot / free list */
@@ -96,6 +111,7 @@ struct conn {
 	uint16_t	 c_lshard;	/* fullnat: the shard c_laddr's port is of */
 	uint8_t		 c_pplen;	/* fullnat: PROXY header bytes */
 	uint8_t		 c_ppflags;	/* fullnat: CONN_PP_* */
+	struct conn_pe	*c_pe;		/* template: engine data, or NULL */
 };
 
 struct conn_table;
@@ -137,6 +153,26 @@ void	 conn_unlock(struct conn_table *ct, unsigned shard);
  */
 struct conn *conn_find(struct conn_table *ct, unsigned shard,
 	    const struct tuple *t, int dir);
+/*
+ * With <shard> locked: the first connection whose <dir> tuple equals <t>
+ * and for which <match>(c, <arg>) is true, or NULL.
+ */
+struct conn *conn_find_if(struct conn_table *ct, unsigned shard,
+	    const struct tuple *t, int dir,
+	    bool (*match)(const struct conn *c, const void *arg),
+	    const void *arg);
+/*
+ * With <c>'s shard <shard> locked: give <c> a slot holding a copy of the
+ * <len> bytes at <data> (1..CONN_PE_MAX).  The slot goes back to the
+ * shard's pool with <c>.  -ENOSPC when the shard has none left, -EINVAL
+ * for a bad length; <c> is then unchanged.
+ */
+int	 conn_set_pe(struct conn_table *ct, unsigned shard, struct conn *c,
+	    const void *data, size_t len);
+/* Seeded hash of <len> bytes (template keys), the table's own seed. */
+uint32_t conn_hash_bytes(const struct conn_table *ct, const void *data,
+	    size_t len);
+
 /*
  * With <shard> locked (the shard of <in> as CONN_IN, which must equal
  * that of <out> as CONN_OUT when <out> is not NULL): take an entry, copy

@@ -58,7 +58,7 @@ static int	 cmd_help(struct cmd_ctx *, int, char **);
 
 #define SVC_PARAMS	"[scheduler NAME] [persistent SECONDS] [netmask MASK] " \
 			"[flags LIST|none] [ops [on|off]] [laddr A[,A...]|none] " \
-			"[proxy none|v1|v2]"
+			"[proxy none|v1|v2] [pe none|sip]"
 #define RS_PARAMS	"[method dr|nat|fullnat|tun] [weight N] " \
 			"[uthreshold N] [lthreshold N] " \
 			"[tun-type ipip|gue|gre] [tun-port N] " \
@@ -69,9 +69,9 @@ const struct ctl_cmd ctl_cmds[CMD__MAX] = {
 	[CMD_HELLO] = { "hello", 1, 1, 0, cmd_hello,
 	    "hello PROTOCOL-VERSION" },
 	[CMD_STATUS] = { "status", 0, 0, 0, cmd_status, "status" },
-	[CMD_ADD_SERVICE] = { "add-service", 2, 16, CMD_F_EDIT,
+	[CMD_ADD_SERVICE] = { "add-service", 2, 18, CMD_F_EDIT,
 	    cmd_add_service, "add-service PROTO VIP:PORT " SVC_PARAMS },
-	[CMD_EDIT_SERVICE] = { "edit-service", 2, 16, CMD_F_EDIT,
+	[CMD_EDIT_SERVICE] = { "edit-service", 2, 18, CMD_F_EDIT,
 	    cmd_edit_service, "edit-service PROTO VIP:PORT " SVC_PARAMS },
 	[CMD_DEL_SERVICE] = { "del-service", 2, 2, CMD_F_EDIT,
 	    cmd_del_service, "del-service PROTO VIP:PORT" },

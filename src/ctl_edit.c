@@ -30,6 +30,7 @@
 #include "proxyproto.h"
 #include "rbuf.h"
 #include "sched/sched.h"
+#include "sip.h"
 #include "stats.h"
 #include "table.h"
 #include "util.h"
@@ -37,11 +38,12 @@
 
 static const char *const svc_keys[] = {
 	"scheduler", "persistent", "netmask", "flags", "ops", "laddr", "proxy",
+	"pe",
 };
 
 enum {
 	SK_SCHED = 0, SK_PERSIST, SK_NETMASK, SK_FLAGS, SK_OPS, SK_LADDR,
-	SK_PROXY
+	SK_PROXY, SK_PE
 };
 
 /* "A,B,..." or "none": fullnat's local addresses of a service. */
@@ -123,6 +125,17 @@ svc_params(struct svc_conf *sc, const char **vals, struct uvs_err *err)
 		    "services only");
 		return -EINVAL;
 	}
+	if (vals[SK_PE] != NULL) {
+		if (strcmp(vals[SK_PE], "none") == 0)
+			n.sc_pe = PE_NONE;
+		else if (strcmp(vals[SK_PE], "sip") == 0)
+			n.sc_pe = PE_SIP;
+		else {
+			uvs_err_set(err, "persistence engine must be none or "
+			    "sip");
+			return -EINVAL;
+		}
+	}
 	if (vals[SK_LADDR] != NULL &&
 	    (r = parse_laddrs(vals[SK_LADDR], &n, err)) < 0)
 		return r;
@@ -171,6 +184,7 @@ svc_request(struct cmd_ctx *x, int argc, char **argv, bool add)
 		if (old->sc_netmask != 0)
 			sc.sc_netmask = old->sc_netmask;
 		sc.sc_proxy = old->sc_proxy;
+		sc.sc_pe = old->sc_pe;
 		sc.sc_nladdr = old->sc_nladdr;
 		memcpy(sc.sc_laddr, old->sc_laddr, sizeof(sc.sc_laddr));
 	}

@@ -28,6 +28,7 @@
 #include "health.h"
 #include "rbuf.h"
 #include "sched/sched.h"
+#include "sip.h"
 #include "stats.h"
 #include "table.h"
 #include "util.h"
@@ -178,6 +179,8 @@ list_svc(struct uvsd *d, const struct svc_conf *sc, const struct svc *svc,
 	    "%u netmask %s", proto, vip, (int)sizeof(sc->sc_sched),
 	    sc->sc_sched, sc->sc_flags, (sc->sc_flags & SVC_F_PERSISTENT) ?
 	    sc->sc_timeout : 0, mask);
+	if (sc->sc_pe == PE_SIP)
+		rbuf_printf(out, " pe sip");
 	put_fullnat(sc, out);
 	put_counters(out, &c, &rt);
 	for (i = 0; i < sc->sc_nrs; i++) {
@@ -464,11 +467,19 @@ conn_line(const struct conn *c, void *arg)
 		ls[0] = ' ';
 		ep_fmt(&lip, ls + 1, sizeof(ls) - 1);
 	}
-	rbuf_printf(cw->cw_out, "%s %s %s %s %s %s %u%s\n",
-	    (c->c_flags & CONN_F_TEMPLATE) ? "template" : "conn",
-	    proto_name(t->t_proto), ep_fmt(&cip, cs, sizeof(cs)),
-	    ep_fmt(&vip, vs, sizeof(vs)), ep_fmt(&rip, rs, sizeof(rs)),
-	    state, exp, ls);
+	/* A persistence engine's template: " pe sip CALL-ID" (no blanks). */
+	if (c->c_pe != NULL)
+		rbuf_printf(cw->cw_out, "%s %s %s %s %s %s %u pe sip %.*s\n",
+		    "template", proto_name(t->t_proto),
+		    ep_fmt(&cip, cs, sizeof(cs)), ep_fmt(&vip, vs, sizeof(vs)),
+		    ep_fmt(&rip, rs, sizeof(rs)), state, exp,
+		    (int)c->c_pe->pe_len, (const char *)c->c_pe->pe_data);
+	else
+		rbuf_printf(cw->cw_out, "%s %s %s %s %s %s %u%s\n",
+		    (c->c_flags & CONN_F_TEMPLATE) ? "template" : "conn",
+		    proto_name(t->t_proto), ep_fmt(&cip, cs, sizeof(cs)),
+		    ep_fmt(&vip, vs, sizeof(vs)), ep_fmt(&rip, rs, sizeof(rs)),
+		    state, exp, ls);
 	return cw->cw_out->rb_err != 0 ? -ENOMEM : 0;
 }
 

@@ -19,6 +19,14 @@
  * it controls keep a valid c_ctl; IPVS invalidates it and makes a new
  * one, which clients see the same way.
  *
+ * A persistence engine (--pe sip) adds its data to the key, as IPVS's
+ * pe_data: the template's tuple carries 24 bits of a seeded hash of it
+ * (in the client port, zero otherwise, and the second pad byte) so that
+ * calls spread over buckets and shards, and its slot (c_pe) holds the
+ * bytes, which a lookup compares, so that two Call-IDs never share a
+ * template by a collision of their hashes.  As IPVS's ct_match(), the
+ * client's network stays in the key.
+ *
  * Workers call persist_schedule() holding no shard lock; the reaper and
  * workers call persist_release() and persist_unref().
  */
@@ -34,6 +42,23 @@
 #include "sched/sched.h"
 #include "stats.h"
 #include "table.h"
+
+struct pe_key {
+	const void	*pk_data;	/* NULL: no engine data */
+	size_t		 pk_len;
+};
+
+/* conn_find_if()'s test: the same engine data, or none on both sides. */
+static bool
+pe_match(const struct conn *c, const void *arg)
+{
+	const struct pe_key *k = arg;
+
+	if (k->pk_data == NULL)
+		return c->c_pe == NULL;
+	return c->c_pe != NULL && c->c_pe->pe_len == k->pk_len &&
+	    memcmp(c->c_pe->pe_data, k->pk_data, k->pk_len) == 0;
+}
 
 void
 persist_key(const struct svc *svc, const struct tuple *t, struct tuple *ret)
@@ -106,16 +131,32 @@ persist_schedule(struct conn_table *ct, const struct svc *svc,
     const struct tuple *t, uint32_t now, bool control, struct rs **ret_rs,
     struct conn **ret_tpl)
 {
+	return persist_schedule_pe(ct, svc, t, NULL, 0, now, control, ret_rs,
+	    ret_tpl);
+}
+
+int
+persist_schedule_pe(struct conn_table *ct, const struct svc *svc,
+    const struct tuple *t, const void *pe, size_t pelen, uint32_t now,
+    bool control, struct rs **ret_rs, struct conn **ret_tpl)
+{
+	struct pe_key	 pk = { .pk_data = pe, .pk_len = pelen };
 	struct tuple	 key;
 	struct conn	*tpl;
 	struct rs	*rs = NULL;
+	uint32_t	 h;
 	unsigned	 shard;
 	int		 r = DROP_NONE;
 
 	persist_key(svc, t, &key);
+	if (pe != NULL) {
+		h = conn_hash_bytes(ct, pe, pelen);
+		key.t_sport = (uint16_t)h;
+		key.t_pad[1] = (uint8_t)(h >> 16);
+	}
 	shard = conn_shard(ct, &key, CONN_IN);
 	conn_lock(ct, shard);
-	tpl = conn_find(ct, shard, &key, CONN_IN);
+	tpl = conn_find_if(ct, shard, &key, CONN_IN, pe_match, &pk);
 	if (tpl != NULL && (rs = svc_rs_of(svc, tpl->c_rs)) == NULL) {
 		/* Its real server left the service: choose again. */
 		if ((rs = svc->svc_sched->schedule(svc, t)) == NULL) {
@@ -131,6 +172,11 @@ persist_schedule(struct conn_table *ct, const struct svc *svc,
 		}
 		tpl = conn_insert(ct, shard, &key, NULL, now, svc->svc_timeout);
 		if (tpl == NULL) {
+			r = DROP_CONN_FULL;
+			goto out_unlock;
+		}
+		if (pe != NULL && conn_set_pe(ct, shard, tpl, pe, pelen) != 0) {
+			conn_remove(ct, shard, tpl, NULL, NULL);
 			r = DROP_CONN_FULL;
 			goto out_unlock;
 		}

@@ -10,6 +10,7 @@
 #define UVS_PERSIST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct conn;
@@ -35,6 +36,14 @@ void	 persist_key(const struct svc *svc, const struct tuple *t,
 int	 persist_schedule(struct conn_table *ct, const struct svc *svc,
 	    const struct tuple *t, uint32_t now, bool control,
 	    struct rs **ret_rs, struct conn **ret_tpl);
+/*
+ * persist_schedule() with a persistence engine's data: the <pelen> bytes
+ * at <pe> (1..CONN_PE_MAX; NULL: none) are part of the template's key,
+ * compared whole.  DROP_CONN_FULL also when no pe slot is left.
+ */
+int	 persist_schedule_pe(struct conn_table *ct, const struct svc *svc,
+	    const struct tuple *t, const void *pe, size_t pelen, uint32_t now,
+	    bool control, struct rs **ret_rs, struct conn **ret_tpl);
 /* Drop a controlled connection's count on template <tpl> (may be NULL). */
 void	 persist_unref(struct conn *tpl);
 /*

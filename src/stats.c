@@ -68,6 +68,7 @@ static const char *const drop_names[DROP__MAX] = {
 	[DROP_FRAG_NEEDED]	= "frag-needed",
 	[DROP_NO_HEADROOM]	= "no-headroom",
 	[DROP_GSO_BAD]		= "gso-bad",
+	[DROP_SIP_NO_CALLID]	= "sip-no-callid",
 };
 
 const char *

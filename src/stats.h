@@ -66,6 +66,8 @@ enum drop_reason {
 	DROP_SCTP_SHORT,	/* SCTP without a whole common and chunk header */
 	DROP_BAD_SCTP_CHUNK,	/* SCTP first chunk length < 4 or beyond it */
 	DROP_SCTP_NOT_INIT,	/* SCTP without INIT and without a connection */
+	DROP_SIP_NO_CALLID,	/* datagram to a pe sip service without a
+				   usable Call-ID (IPVS drops it too) */
 	DROP__MAX
 };
 

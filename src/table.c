@@ -668,6 +668,7 @@ commit_build(struct table_ctl *tc, struct commit *cm,
 		svc->svc_flags = vsconf_flags(sc);
 		svc->svc_timeout = sc->sc_timeout;
 		svc->svc_netmask = vsconf_netmask(sc);
+		svc->svc_pe = sc->sc_pe;
 		svc->svc_sched = sched_find(vsconf_sched_name(sc));
 		if ((r = commit_bind_svc(tc, cm, sc, &svc->svc_st)) != 0)
 			goto out_slots;

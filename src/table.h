@@ -175,6 +175,7 @@ struct svc {
 	uint32_t	 svc_flags;	/* SVC_F_* */
 	uint32_t	 svc_timeout;	/* persistence seconds; 0: none */
 	uint32_t	 svc_netmask;	/* as sc_netmask, never 0 (default set) */
+	uint8_t		 svc_pe;	/* PE_* (sip.h), persistence engine */
 	unsigned	 svc_nrs;
 	struct rs	*svc_rs;	/* [svc_nrs] */
 	uint8_t		 svc_proxy;	/* fullnat TCP: PROXY_NONE, _V1, _V2 */
@@ -208,6 +209,7 @@ struct svc_conf {
 	uint32_t	 sc_flags;	/* SVC_F_* */
 	uint32_t	 sc_timeout;	/* -p: persistence seconds; 0: none */
 	uint32_t	 sc_netmask;	/* -M: v4 mask (network order) or v6 prefix */
+	uint8_t		 sc_pe;		/* --pe: PE_* (sip.h), udp with -p */
 	unsigned	 sc_nrs;
 	struct rs_conf	*sc_rs;		/* [sc_nrs] */
 	uint8_t		 sc_proxy;	/* fullnat TCP: PROXY_* (proxyproto.h) */

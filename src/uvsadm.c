@@ -80,6 +80,7 @@ usage(FILE *f)
 	    "                                      the default scheduler is %s.\n"
 	    "  --persistent   -p [timeout]         persistent service\n"
 	    "  --netmask      -M netmask           persistent granularity mask\n"
+	    "  --pe            engine              alternate persistence engine: sip (udp)\n"
 	    "  --sched-flags  -b flags             scheduler flags (comma-separated)\n"
 	    "  --ops          -o                   one-packet scheduling (udp)\n"
 	    "  --real-server  -r server-address    server-address is host (and port)\n"
@@ -115,7 +116,7 @@ usage(FILE *f)
 	    SCHED_DEFAULT, CTL_DEFAULT_SOCKET);
 	fprintf(f,
 	    "Not supported yet (refused with exit status 2):\n"
-	    "  --fwmark-service -f fwmark, --ipv6 -6, --pe engine,\n"
+	    "  --fwmark-service -f fwmark, --ipv6 -6,\n"
 	    "  --start-daemon state, --stop-daemon state,\n"
 	    "  --daemon, --mcast-interface interface, --syncid sid,\n"
 	    "  --mcast-group address, --mcast-port port, --mcast-ttl ttl,\n"

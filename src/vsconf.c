@@ -21,6 +21,7 @@
 #include "addr.h"
 #include "epoch.h"
 #include "proxyproto.h"
+#include "sip.h"
 #include "sched/sched.h"
 #include "stats.h"
 #include "table.h"
@@ -132,6 +133,18 @@ vsconf_svc_check(const struct svc_conf *sc, struct uvs_err *err)
 	if ((sc->sc_flags & SVC_F_ONEPACKET) && sc->sc_proto != IPPROTO_UDP) {
 		uvs_err_set(err, "%s: one-packet scheduling is for udp "
 		    "services only", s);
+		return -EINVAL;
+	}
+	if (sc->sc_pe > PE_SIP) {
+		uvs_err_set(err, "%s: unknown persistence engine %u", s,
+		    (unsigned)sc->sc_pe);
+		return -EINVAL;
+	}
+	/* IPVS reads a Call-ID only from UDP, only for persistence. */
+	if (sc->sc_pe == PE_SIP && (sc->sc_proto != IPPROTO_UDP ||
+	    !(vsconf_flags(sc) & SVC_F_PERSISTENT))) {
+		uvs_err_set(err, "%s: persistence engine sip needs a "
+		    "persistent udp service", s);
 		return -EINVAL;
 	}
 	if (sc->sc_proxy > PROXY_V2) {
@@ -422,6 +435,7 @@ vsconf_edit_svc(struct vs_conf *vc, const struct svc_conf *svc,
 	n.sc_flags = svc->sc_flags;
 	n.sc_timeout = svc->sc_timeout;
 	n.sc_netmask = svc->sc_netmask;
+	n.sc_pe = svc->sc_pe;
 	n.sc_proxy = svc->sc_proxy;
 	n.sc_nladdr = svc->sc_nladdr;
 	memcpy(n.sc_laddr, svc->sc_laddr, sizeof(n.sc_laddr));

@@ -37,6 +37,7 @@
 #include "pmtu.h"
 #include "pkt.h"
 #include "sched/sched.h"
+#include "sip.h"
 #include "stats.h"
 #include "table.h"
 #include "util.h"
@@ -282,13 +283,14 @@ worker_xmit_in(struct worker *w, struct pkt *p, const struct conn *c,
  */
 static int
 worker_onepacket(struct worker *w, const struct svc *svc, struct pkt *p,
-    unsigned slot, uint32_t now, unsigned *ret_iface)
+    struct rs *rs, unsigned slot, uint32_t now, unsigned *ret_iface)
 {
 	struct conn	 c;
-	struct rs	*rs;
 	int		 r;
 
-	if (svc->svc_flags & SVC_F_PERSISTENT) {
+	if (rs != NULL)
+		;	/* chosen by the persistence engine's template */
+	else if (svc->svc_flags & SVC_F_PERSISTENT) {
 		r = persist_schedule(w->w_d->d_conns, svc, &p->p_tuple, now,
 		    false, &rs, NULL);
 		if (r != DROP_NONE)
@@ -306,6 +308,67 @@ worker_onepacket(struct worker *w, const struct svc *svc, struct pkt *p,
 	return r;
 }
 
+/* conn_find_if()'s test: a connection to that real server. */
+static bool
+conn_of_rs(const struct conn *c, const void *arg)
+{
+	return c->c_rs == arg;
+}
+
+/*
+ * A datagram to a persistent udp service with pe sip.  As IPVS, whose
+ * connections of such a service are hashed by their Call-ID, every
+ * datagram goes where its call's template says, even when its client
+ * address and port already sent another call elsewhere (a SIP proxy
+ * sends all its calls from one port); so there is one connection per
+ * client tuple and real server, which replies find by their own tuple.
+ * A datagram without a Call-ID is dropped, as IPVS's
+ * ip_vs_conn_fill_param_persist() failing makes it drop.
+ */
+static int
+worker_in_sip(struct worker *w, const struct svc *svc, struct pkt *p,
+    unsigned slot, uint32_t now, unsigned *ret_iface)
+{
+	struct conn_table	*ct = w->w_d->d_conns;
+	struct conn		*c, *tpl = NULL;
+	const uint8_t		*id;
+	struct rs		*rs;
+	size_t			 idlen, off, end;
+	unsigned		 shard;
+	bool			 ops = svc->svc_flags & SVC_F_ONEPACKET;
+	int			 r;
+
+	off = (size_t)p->p_l4off + 8;
+	end = (size_t)p->p_l3off + p->p_l3len;
+	if (end > p->p_len || off > end ||
+	    sip_callid(p->p_l2 + off, end - off, &id, &idlen) != 0)
+		return DROP_SIP_NO_CALLID;
+	r = persist_schedule_pe(ct, svc, &p->p_tuple, id, idlen, now, !ops,
+	    &rs, &tpl);
+	if (r != DROP_NONE)
+		return r;
+	if (ops)
+		return worker_onepacket(w, svc, p, rs, slot, now, ret_iface);
+	shard = conn_shard(ct, &p->p_tuple, CONN_IN);
+	conn_lock(ct, shard);
+	c = conn_find_if(ct, shard, &p->p_tuple, CONN_IN, conn_of_rs,
+	    rs->rs_st);
+	if (c != NULL)
+		persist_unref(tpl);
+	else if ((r = worker_conn_new(w, svc, rs, tpl, p, shard, slot, now,
+	    &c)) != DROP_NONE) {
+		persist_unref(tpl);
+		goto out_unlock;
+	}
+	conn_touch(ct, c, now);
+	if ((r = worker_xmit_in(w, p, c, ret_iface)) == DROP_NONE ||
+	    r == XMIT_SENT)
+		count_in(w->w_stats, c, p->p_l3len);
+out_unlock:
+	conn_unlock(ct, shard);
+	return r;
+}
+
 /*
  * Client -> virtual service.  Returns DROP_NONE with the egress slot, or
  * a reason.
@@ -319,6 +382,9 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
 	struct rs		*rs;
 	unsigned		 shard;
 	int			 r;
+
+	if (svc->svc_pe == PE_SIP)
+		return worker_in_sip(w, svc, p, slot, now, ret_iface);
 
 	shard = conn_shard(ct, &p->p_tuple, CONN_IN);
 	conn_lock(ct, shard);
@@ -350,7 +416,7 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
 	}
 	if (svc->svc_flags & SVC_F_ONEPACKET) {
 		conn_unlock(ct, shard);
-		return worker_onepacket(w, svc, p, slot, now, ret_iface);
+		return worker_onepacket(w, svc, p, NULL, slot, now, ret_iface);
 	}
 	if (svc->svc_flags & SVC_F_PERSISTENT) {
 		/* The template's shard: never two shard locks at once. */

@@ -104,7 +104,7 @@ static const struct {
 	    "add-service sctp [2001:db8::1]:38412 scheduler rr", 0 },
 	{ "-E --sctp-service 192.0.2.1:38412 -s mh",
 	    "edit-service sctp 192.0.2.1:38412 scheduler mh persistent 0 "
-	    "netmask 255.255.255.255 flags none ops off", 0 },
+	    "netmask 255.255.255.255 flags none ops off pe none", 0 },
 	{ "-D --sctp-service 192.0.2.1:38412",
 	    "del-service sctp 192.0.2.1:38412", 0 },
 	{ "-d --sctp-service 192.0.2.1:38412 -r 10.0.0.1",
@@ -126,13 +126,14 @@ static const struct {
 	{ "-A -t [2001:db8::1]:443",
 	    "add-service tcp [2001:db8::1]:443 scheduler wlc", 0 },
 	{ "-E -u 192.0.2.1:53",	"edit-service udp 192.0.2.1:53 scheduler wlc "
-	    "persistent 0 netmask 255.255.255.255 flags none ops off", 0 },
+	    "persistent 0 netmask 255.255.255.255 flags none ops off pe none",
+	    0 },
 	{ "-E -u 192.0.2.1:53 -s rr -p 60 -M 255.255.0.0 -o -b flag-2",
 	    "edit-service udp 192.0.2.1:53 scheduler rr persistent 60 "
-	    "netmask 255.255.0.0 flags flag-2 ops on", 0 },
+	    "netmask 255.255.0.0 flags flag-2 ops on pe none", 0 },
 	{ "-E -t [2001:db8::1]:80 -p",
 	    "edit-service tcp [2001:db8::1]:80 scheduler wlc persistent 300 "
-	    "netmask 128 flags none ops off", 0 },
+	    "netmask 128 flags none ops off pe none", 0 },
 	{ "-A -t 192.0.2.1:80 -p",
 	    "add-service tcp 192.0.2.1:80 scheduler wlc persistent 300", 0 },
 	{ "-A -t 192.0.2.1:80 --laddr 10.0.3.1,10.0.3.2 --proxy-protocol v2",
@@ -142,10 +143,10 @@ static const struct {
 	    "add-service tcp 192.0.2.1:80 scheduler wlc", 0 },
 	{ "-E -t 192.0.2.1:80 -s rr --proxy-protocol none",
 	    "edit-service tcp 192.0.2.1:80 scheduler rr persistent 0 netmask "
-	    "255.255.255.255 flags none ops off proxy none", 0 },
+	    "255.255.255.255 flags none ops off pe none proxy none", 0 },
 	{ "-E -t 192.0.2.1:80 --laddr none",
 	    "edit-service tcp 192.0.2.1:80 scheduler wlc persistent 0 netmask "
-	    "255.255.255.255 flags none ops off laddr none", 0 },
+	    "255.255.255.255 flags none ops off pe none laddr none", 0 },
 	{ "-a -t 192.0.2.1:80 -r 10.0.0.1:8080 --fullnat -w 2",
 	    "add-server tcp 192.0.2.1:80 10.0.0.1:8080 method fullnat "
 	    "weight 2", 0 },
@@ -613,8 +614,21 @@ static const struct {
 	    "Zero port specified for non-persistent service" },
 	{ "-A --sctp-service 192.0.2.1:80 -o",	-EINVAL,
 	    "One-Packet Scheduling is only for UDP virtual services" },
-	{ "-A -t 192.0.2.1:5060 --pe sip",	-ENOTSUP,
-	    "--pe: persistence engines (sip) are not supported" },
+	{ "-A -u 192.0.2.1:5060 -p 60 --pe sip", 1,
+	    "add-service udp 192.0.2.1:5060 scheduler wlc persistent 60 "
+	    "pe sip" },
+	{ "-E -u 192.0.2.1:5060 -s rr -p 60 --pe sip", 1,
+	    "edit-service udp 192.0.2.1:5060 scheduler rr persistent 60 "
+	    "netmask 255.255.255.255 flags none ops off pe sip" },
+	{ "-E -u 192.0.2.1:5060 -s rr -p 60", 1,
+	    "edit-service udp 192.0.2.1:5060 scheduler rr persistent 60 "
+	    "netmask 255.255.255.255 flags none ops off pe none" },
+	{ "-A -t 192.0.2.1:5060 -p --pe sip",	-EINVAL,
+	    "--pe sip needs a persistent UDP service (-u ... -p)" },
+	{ "-A -u 192.0.2.1:5060 --pe sip",	-EINVAL,
+	    "--pe sip needs a persistent UDP service (-u ... -p)" },
+	{ "-A -u 192.0.2.1:5060 -p --pe rtp",	-EINVAL,
+	    "--pe: unknown persistence engine 'rtp' (sip is the only one)" },
 	{ "garbage",				-EINVAL,
 	    "unexpected argument garbage" },
 };

@@ -87,6 +87,15 @@ static const char flags[] = INFO
     "inactive 0\n"
     "future line a newer uvsd may send\n";
 
+/* The sip persistence engine, as ipvsadm lists and saves it. */
+static const char sip[] = INFO
+    "service udp 192.0.2.10:5060 scheduler rr flags 0x1 persistent 60 "
+    "netmask 255.255.255.0 pe sip\n"
+    "service udp 192.0.2.11:5060 scheduler rr flags 0x5 persistent 60 "
+    "netmask 255.255.255.255 pe sip\n"
+    "service udp 192.0.2.12:5060 scheduler rr flags 0x1 persistent 60 "
+    "netmask 255.255.255.255 pe none\n";
+
 /* Persistence, masks, ops and scheduler flags; thresholds on a server. */
 static const char params[] = INFO
     "service tcp [2001:db8::1]:443 scheduler sh flags 0x19 persistent 600 "
@@ -364,6 +373,15 @@ static const struct {
 	    STITLE
 	    "TCP  192.0.2.10:80                       1        2        3        4        5\n"
 	    "  -> 10.0.0.11:80                        1        2        3        4        5\n" },
+	{ "pe sip", sip, ADM_FMT_NUMERIC, false, NULL,
+	    VLINE TITLE
+	    "UDP  192.0.2.10:5060 rr persistent 60 mask 255.255.255.0 pe sip\n"
+	    "UDP  192.0.2.11:5060 rr persistent 60 pe sip ops\n"
+	    "UDP  192.0.2.12:5060 rr persistent 60\n" },
+	{ "pe sip, save", sip, ADM_FMT_NUMERIC | ADM_FMT_RULE, false, NULL,
+	    "-A -u 192.0.2.10:5060 -s rr -p 60 -M 255.255.255.0 --pe sip\n"
+	    "-A -u 192.0.2.11:5060 -s rr -p 60 --pe sip -o\n"
+	    "-A -u 192.0.2.12:5060 -s rr -p 60\n" },
 	{ "flags", flags, ADM_FMT_NOSORT, false, NULL,
 	    VLINE TITLE
 	    "UDP  192.0.2.10:53 wrr (flag-1,flag-2,flag-3) ops\n"
@@ -545,6 +563,23 @@ test_adm_print_conns(void **state)
 	    "TCP 00:05  FIN_WAIT    10.0.1.2:40001     203.0.113.10:80    -                  10.0.2.11:80\n"
 	    "TCP 05:00  NONE        10.0.1.2:0         203.0.113.30:80    -                  10.0.2.11:80\n"
 	    "UDP 00:59  UDP         [2001:db8::100]:53 [2001:db8::1]:53   [2001:db8::3]:2000 [2001:db8::2]:53\n");
+	rbuf_reset(&out);
+	/* A sip template: its engine's columns with --persistent-conn only. */
+	assert_int_equal(adm_print_conns("template udp 10.0.1.0:0 "
+	    "203.0.113.10:5060 10.0.2.11:5060 UDP 60 pe sip a84b4c@pc33\n",
+	    ADM_FMT_NUMERIC | ADM_FMT_PERSISTENTCONN, NULL, &out, err,
+	    sizeof(err)), 0);
+	assert_string_equal(out.rb_buf,
+	    "IPVS connection entries\n"
+	    "pro expire state       source             virtual            destination        pe name          pe_data\n"
+	    "UDP 01:00  UDP         10.0.1.0:0         203.0.113.10:5060  10.0.2.11:5060   sip                a84b4c@pc33\n");
+	rbuf_reset(&out);
+	assert_int_equal(adm_print_conns("template udp 10.0.1.0:0 "
+	    "203.0.113.10:5060 10.0.2.11:5060 UDP 60 pe sip a84b4c@pc33\n",
+	    ADM_FMT_NUMERIC, NULL, &out, err, sizeof(err)), 0);
+	assert_string_equal(strchr(strchr(out.rb_buf, '\n') + 1, '\n'),
+	    "\nUDP 01:00  UDP         10.0.1.0:0         203.0.113.10:5060  "
+	    "10.0.2.11:5060\n");
 	rbuf_reset(&out);
 	/* A local address that does not parse. */
 	assert_int_equal(adm_print_conns("conn tcp 10.0.1.2:40000 "

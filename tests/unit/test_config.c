@@ -63,6 +63,10 @@ static const struct {
 	    "persistence_granularity = 64; persistence_timeout = 60;\n"
 	    "real_servers = ( { address = \"[2001:db8::11]\"; } ); } );\n",
 	    1, 1 },
+	{ "sip persistence engine", "services = ( { protocol = \"udp\"; "
+	    "address = \"192.0.2.10\"; port = 5060;\n"
+	    "persistence_timeout = 60; persistence_engine = \"sip\";\n"
+	    "real_servers = ( { address = \"10.0.0.1\"; } ); } );\n", 1, 1 },
 	{ "thresholds and flags", SVC1 "scheduler = \"rr\"; flags = "
 	    "[ \"sh-port\", \"sh-fallback\", \"flag-3\" ];\n"
 	    "real_servers = ( { address = \"10.0.0.1\"; uthreshold = 100; "
@@ -268,6 +272,16 @@ static const struct {
 	    "persistence_granularity = 129; } );\n", 2, "out of range 1..128" },
 	{ "persistence out of range", SVC1 "persistence_timeout = 2678401; "
 	    "} );\n", 2, "out of range 0..2678400" },
+	{ "sip on tcp", SVC1 "persistence_timeout = 60;\n"
+	    "persistence_engine = \"sip\"; } );\n", 3,
+	    "persistence engine sip needs a udp service with "
+	    "persistence_timeout" },
+	{ "sip without persistence", "services = ( { protocol = \"udp\"; "
+	    "address = \"192.0.2.10\"; port = 5060;\n"
+	    "persistence_engine = \"sip\"; } );\n", 2,
+	    "persistence engine sip needs a udp service" },
+	{ "unknown engine", SVC1 "\npersistence_engine = \"rtp\"; } );\n", 3,
+	    "unknown persistence engine 'rtp' (sip or none)" },
 	{ "ops on tcp", SVC1 "\nops = true; } );\n", 3,
 	    "'ops' (one-packet scheduling) is for udp services only" },
 	{ "service without protocol", "services = (\n{ address = "

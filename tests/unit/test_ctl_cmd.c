@@ -67,7 +67,7 @@ run(const char *line)
 
 #define SVC_PARAMS	"[scheduler NAME] [persistent SECONDS] [netmask MASK] " \
 			"[flags LIST|none] [ops [on|off]] [laddr A[,A...]|none] " \
-			"[proxy none|v1|v2]"
+			"[proxy none|v1|v2] [pe none|sip]"
 #define ADD_SVC_USAGE	"add-service PROTO VIP:PORT " SVC_PARAMS
 #define ADD_RS_USAGE	"add-server PROTO VIP:PORT RIP[:PORT] " \
 			"[method dr|nat|fullnat|tun] [weight N] " \
@@ -383,6 +383,18 @@ static const struct {
 	{ "add-service udp 192.0.2.20:53 scheduler rr ops", "OK\n" },
 	{ "add-service udp 192.0.2.21:53 ops off persistent 0", "OK\n" },
 	{ "add-service tcp [2001:db8::20]:80 persistent 60 netmask 64", "OK\n" },
+	{ "add-service udp 192.0.2.22:5060 persistent 60 pe sip", "OK\n" },
+	{ "add-service tcp 192.0.2.22:5060 persistent 60 pe sip",
+	    "ERR EINVAL tcp 192.0.2.22:5060: persistence engine sip needs a "
+	    "persistent udp service\n" },
+	{ "add-service udp 192.0.2.23:5060 pe sip",
+	    "ERR EINVAL udp 192.0.2.23:5060: persistence engine sip needs a "
+	    "persistent udp service\n" },
+	{ "add-service udp 192.0.2.23:5060 persistent 60 pe rtp",
+	    "ERR EINVAL persistence engine must be none or sip\n" },
+	{ "edit-service udp 192.0.2.22:5060 persistent 0",
+	    "ERR EINVAL udp 192.0.2.22:5060: persistence engine sip needs a "
+	    "persistent udp service\n" },
 	{ "add-service tcp 192.0.2.21:80 ops",
 	    "ERR EINVAL one-packet scheduling (ops) is for udp services "
 	    "only\n" },
@@ -468,6 +480,9 @@ test_ctl_cmd_list_params(void **state)
 	    "flags 0x0 persistent 0 "));
 	assert_non_null(strstr(s, "\nservice tcp [2001:db8::20]:80 scheduler "
 	    "wlc flags 0x1 persistent 60 netmask 64 conns 0 "));
+	assert_non_null(strstr(s, "\nservice udp 192.0.2.22:5060 scheduler "
+	    "wlc flags 0x1 persistent 60 netmask 255.255.255.255 pe sip "
+	    "conns 0 "));
 	assert_non_null(strstr(s, "\nserver tcp 192.0.2.20:80 10.0.0.1:80 "
 	    "method dr weight 4 active 0 inactive 0 uthreshold 100 "
 	    "lthreshold 50 persistconns 0 conns 0 "));

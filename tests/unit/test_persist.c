@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,6 +456,131 @@ test_persist_refused_when_full(void **state)
 	pfx_teardown(&f);
 }
 
+/* A persistence engine's pick for <client> with Call-ID <id>; -1: none. */
+static int
+pick_pe(struct pfx *f, const char *client, const char *id, uint32_t now)
+{
+	struct tuple	 t = flow(f, client);
+	struct rs	*rs;
+
+	if (persist_schedule_pe(f->p_ct, f->p_svc, &t, id, strlen(id), now,
+	    false, &rs, NULL) != DROP_NONE)
+		return -1;
+	return (int)(rs - f->p_svc->svc_rs);
+}
+
+/*
+ * pe sip: one template per client network and Call-ID, whatever the
+ * client port; another Call-ID is scheduled anew; a template without
+ * engine data is another one again.
+ */
+static void
+test_persist_pe_per_callid(void **state)
+{
+	static const int32_t	 w[] = { 1, 1, 1 };
+	struct pfx		 f;
+	int			 a, b, c;
+
+	(void)state;
+	pfx_setup(&f);
+	pfx_commit(&f, VIP4, 300, mask4("255.255.255.0"), w, 3);
+	a = pick_pe(&f, "198.51.100.1:5060", "call-a@h", T0);
+	assert_int_not_equal(a, -1);
+	assert_int_equal(pick_pe(&f, "198.51.100.1:40000", "call-a@h", T0), a);
+	assert_int_equal(pick_pe(&f, "198.51.100.9:5060", "call-a@h", T0), a);
+	b = pick_pe(&f, "198.51.100.1:5060", "call-b@h", T0);
+	assert_int_not_equal(b, a);	/* rr: the next one */
+	assert_int_equal(pick_pe(&f, "198.51.100.1:5060", "call-a@h", T0), a);
+	assert_int_equal(templates(&f), 2);
+	c = pick(&f, "198.51.100.1:5060", T0);
+	assert_int_not_equal(c, a);
+	assert_int_not_equal(c, b);
+	assert_int_equal(templates(&f), 3);
+	/* Another network is another template, as IPVS's ct_match(). */
+	pick_pe(&f, "203.0.113.1:5060", "call-a@h", T0);
+	assert_int_equal(templates(&f), 4);
+	pfx_teardown(&f);
+}
+
+/*
+ * Two Call-IDs whose keys are the same tuple (a hash collision, made
+ * here by hand) still get two templates: the bytes are compared.
+ */
+static void
+test_persist_pe_apart_when_hash_collides(void **state)
+{
+	static const int32_t	 w[] = { 1, 1 };
+	struct pfx		 f;
+	struct tuple		 t, key;
+	struct conn		*fake;
+	uint32_t		 h;
+	unsigned		 shard;
+	int			 a;
+
+	(void)state;
+	pfx_setup(&f);
+	pfx_commit(&f, VIP4, 300, 0, w, 2);
+	t = flow(&f, "198.51.100.1:5060");
+	persist_key(f.p_svc, &t, &key);
+	h = conn_hash_bytes(f.p_ct, "call-b", 6);
+	key.t_sport = (uint16_t)h;
+	key.t_pad[1] = (uint8_t)(h >> 16);
+	/* A template of "call-a" filed under the key of "call-b". */
+	shard = conn_shard(f.p_ct, &key, CONN_IN);
+	conn_lock(f.p_ct, shard);
+	fake = conn_insert(f.p_ct, shard, &key, NULL, T0, 300);
+	assert_non_null(fake);
+	assert_int_equal(conn_set_pe(f.p_ct, shard, fake, "call-a", 6), 0);
+	assert_int_equal(conn_set_pe(f.p_ct, shard, fake, "call-a", 6),
+	    -EINVAL);
+	fake->c_flags = CONN_F_TEMPLATE;
+	fake->c_rs = f.p_svc->svc_rs[1].rs_st;
+	fake->c_svc = f.p_svc->svc_st;
+	rs_state_hold(fake->c_rs);
+	svc_state_hold(fake->c_svc);
+	__atomic_add_fetch(&fake->c_rs->rss_persist, 1, __ATOMIC_RELAXED);
+	conn_unlock(f.p_ct, shard);
+	/* rr starts at 0: "call-b" gets a template of its own on 0. */
+	a = pick_pe(&f, "198.51.100.1:5060", "call-b", T0);
+	assert_int_equal(a, 0);
+	assert_int_equal(templates(&f), 2);
+	assert_int_equal(pick_pe(&f, "198.51.100.1:5060", "call-b", T0), 0);
+	assert_int_equal(templates(&f), 2);
+	pfx_teardown(&f);
+}
+
+/*
+ * The pe slots are a fixed share of the table: when they are used up a
+ * new call is refused (conn-table-full), and expired templates give
+ * theirs back.
+ */
+static void
+test_persist_pe_refused_when_slots_used(void **state)
+{
+	static const int32_t	 w[] = { 1 };
+	struct pfx		 f;
+	char			 id[32];
+	unsigned		 i, ok = 0;
+
+	(void)state;
+	pfx_setup(&f);
+	pfx_commit(&f, VIP4, 10, 0, w, 1);
+	/* 1024 entries in 8 shards: 8 * (128 / 8 + 1) = 136 slots. */
+	for (i = 0; i < 400; i++) {
+		snprintf(id, sizeof(id), "call-%u", i);
+		if (pick_pe(&f, "198.51.100.1:5060", id, T0) == 0)
+			ok++;
+	}
+	assert_true(ok > 0 && ok <= 136);
+	assert_int_equal(templates(&f), ok);
+	assert_int_equal(conn_expire(f.p_ct, T0 + 11, 1000,
+	    worker_conn_release, NULL), ok);
+	assert_int_equal(templates(&f), 0);
+	assert_int_equal(pick_pe(&f, "198.51.100.1:5060", "call-0", T0 + 11),
+	    0);
+	pfx_teardown(&f);
+}
+
 int
 main(void)
 {
@@ -467,6 +593,9 @@ main(void)
 		cmocka_unit_test(test_persist_kept_when_controlling),
 		cmocka_unit_test(test_persist_server_when_quiesced_or_removed),
 		cmocka_unit_test(test_persist_refused_when_full),
+		cmocka_unit_test(test_persist_pe_per_callid),
+		cmocka_unit_test(test_persist_pe_apart_when_hash_collides),
+		cmocka_unit_test(test_persist_pe_refused_when_slots_used),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential autoconf automake pkg-config libconfig-dev libev-dev
 libsystemd-dev libjemalloc-dev libcmocka-dev libmnl-dev libnftables-dev
 nftables iproute2 ethtool nginx-light libnginx-mod-stream haproxy socat
-iperf3 wrk curl clang
+iperf3 wrk curl clang libusrsctp-dev
 libclang-rt-14-dev python3 procps mandoc systemd libssl-dev openssl
 dpkg-dev debhelper lintian rpm fakeroot"
 

@@ -167,6 +167,16 @@ static const struct {
 	{ "list tcp",		"ERR EINVAL usage: list [PROTO VIP:PORT]\n" },
 	{ "list udp [2001:db8::1]:53",
 	    "ERR ESRCH no such service 'udp [2001:db8::1]:53'\n" },
+	/* SCTP, gone again before the listings below. */
+	{ "add-service sctp 192.0.2.10:38412 scheduler rr",	"OK\n" },
+	{ "add-service sctp 192.0.2.10:38412 ops on",
+	    "ERR EINVAL one-packet scheduling (ops) is for udp services "
+	    "only\n" },
+	{ "add-server sctp 192.0.2.10:38412 10.0.0.1 method fullnat",
+	    "ERR EINVAL sctp 192.0.2.10:38412: real server '10.0.0.1:38412': "
+	    "fullnat does not forward SCTP; use dr, nat or tun\n" },
+	{ "add-server sctp 192.0.2.10:38412 10.0.0.1 method nat",	"OK\n" },
+	{ "del-service sctp 192.0.2.10:38412",			"OK\n" },
 };
 
 static void

@@ -106,7 +106,7 @@ mkpkt(uint8_t *ip, int af, int proto, const char *src, uint16_t sport,
     const char *dst, uint16_t dport, bool udp0)
 {
 	uint32_t	 hl = af == AF_INET ? 20 : 40, l4 = proto == IPPROTO_TCP ?
-			    20 : 8, i, sum;
+			    20 : proto == IPPROTO_SCTP ? 12 : 8, i, sum;
 	size_t		 alen = af == AF_INET ? 4 : 16;
 	uint8_t		*th = ip + hl, *s, *d;
 	uint16_t	 c;
@@ -139,11 +139,14 @@ mkpkt(uint8_t *ip, int af, int proto, const char *src, uint16_t sport,
 		put16(th + 6, (uint16_t)mk_seq);
 		th[12] = 5 << 4;
 		th[13] = TCPF_ACK;
+	} else if (proto == IPPROTO_SCTP) {
+		/* Its CRC32c is relayed as it is: a fixed value will do. */
+		memcpy(th + 4, "\x01\x02\x03\x04\xde\xad\xbe\xef", 8);
 	} else
 		put16(th + 4, (uint16_t)(l4 + PAYLEN));
 	for (i = 0; i < PAYLEN; i++)
 		th[l4 + i] = (uint8_t)(i * 13 + 1);
-	if (udp0)
+	if (udp0 || proto == IPPROTO_SCTP)
 		return hl + l4 + PAYLEN;
 	sum = ref_sum_addrs(s, d, alen) + (uint32_t)proto + l4 + PAYLEN;
 	c = ref_csum(sum, th, l4 + PAYLEN);
@@ -285,6 +288,16 @@ static const struct {
 	    TO_CLIENT, 3, 0, 48, false, false, false },
 	{ "6 dr udp packet too big",	AF_INET6, XMIT_DR, IPPROTO_UDP,
 	    TO_RS, 2, 0, 0, false, false, false },
+	{ "4 nat sctp port unreachable", AF_INET, XMIT_NAT, IPPROTO_SCTP,
+	    TO_CLIENT, 3, 3, 0, false, false, false },
+	{ "4 nat sctp frag needed",	AF_INET, XMIT_NAT, IPPROTO_SCTP,
+	    TO_RS, 3, 4, 0, false, false, false },
+	{ "4 dr sctp frag needed",	AF_INET, XMIT_DR, IPPROTO_SCTP,
+	    TO_RS, 3, 4, 0, false, false, false },
+	{ "6 nat sctp packet too big",	AF_INET6, XMIT_NAT, IPPROTO_SCTP,
+	    TO_RS, 2, 0, 0, false, false, false },
+	{ "6 nat sctp port unreachable", AF_INET6, XMIT_NAT, IPPROTO_SCTP,
+	    TO_CLIENT, 1, 4, 0, false, false, false },
 	{ "4 fullnat tcp frag needed",	AF_INET, XMIT_FULLNAT, IPPROTO_TCP,
 	    TO_RS, 3, 4, 0, false, false, false },
 	{ "4 fullnat udp port unreachable", AF_INET, XMIT_FULLNAT, IPPROTO_UDP,

@@ -39,6 +39,9 @@
  *			icmp type { ... } @th,192,32 . @th,136,8 .
  *			    @th,240,16 @icmprs4 fib daddr type != local
  *			    counter drop
+ *			ip daddr @ipsec4 meta l4proto { esp, ah } counter drop
+ *			ip saddr @ipsecrs4 meta l4proto { esp, ah }
+ *			    fib daddr type != local counter drop
  *			ip6 daddr . meta l4proto . th dport @svc6 counter drop
  *			ip6 saddr . meta l4proto . th sport @rs6
  *			    fib daddr type != local counter drop
@@ -55,6 +58,9 @@
  *			icmpv6 type { ... } @th,256,128 . @th,112,8 .
  *			    @th,400,16 @icmprs6 fib daddr type != local
  *			    counter drop
+ *			ip6 daddr @ipsec6 meta l4proto esp counter drop
+ *			ip6 saddr @ipsecrs6 meta l4proto esp
+ *			    fib daddr type != local counter drop
  *		}
  *	}
  *
@@ -82,7 +88,11 @@
  * does.  ICMPv6 errors are matched as ICMP ones, on a quoted fixed header
  * (40 bytes, no extension headers) and its ports.  The table lives in
  * uvsd's network namespace, so daemons in different namespaces never
- * clash.  Control thread.
+ * clash.  AH and ESP (no ports) are uvsd's only to the VIPs of udp
+ * services on port 500 (ipsec4: they follow IKE's connections, worker.c)
+ * and from those services' nat real servers (ipsecrs4); IPv6 AH is an
+ * extension header uvsd does not parse, so only ESP there.  Control
+ * thread.
  */
 #include "config.h"
 
@@ -229,7 +239,11 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 	    "\tset rip6 { type ipv6_addr; }\n"
 	    "\tset lip6 { type ipv6_addr; }\n"
 	    "\tset icmpsvc6 { typeof " NFT_QSRC6 "; }\n"
-	    "\tset icmprs6 { typeof " NFT_QDST6 "; }\n");
+	    "\tset icmprs6 { typeof " NFT_QDST6 "; }\n"
+	    "\tset ipsec4 { type ipv4_addr; }\n"
+	    "\tset ipsecrs4 { type ipv4_addr; }\n"
+	    "\tset ipsec6 { type ipv6_addr; }\n"
+	    "\tset ipsecrs6 { type ipv6_addr; }\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "\tchain in%u {\n"
 		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
@@ -258,6 +272,13 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 		    "th dport %u-%u counter drop\n"
 		    "\t\t" NFT_ICMP6_ERR NFT_QSRC6 " @icmpsvc6 counter drop\n"
 		    "\t\t" NFT_ICMP6_ERR NFT_QDST6 " @icmprs6 "
+		    "fib daddr type != local counter drop\n"
+		    "\t\tip daddr @ipsec4 meta l4proto { esp, ah } "
+		    "counter drop\n"
+		    "\t\tip saddr @ipsecrs4 meta l4proto { esp, ah } "
+		    "fib daddr type != local counter drop\n"
+		    "\t\tip6 daddr @ipsec6 meta l4proto esp counter drop\n"
+		    "\t\tip6 saddr @ipsecrs6 meta l4proto esp "
 		    "fib daddr type != local counter drop\n"
 		    "\t}\n", i, ifs[i].if_name, (unsigned)lport_lo,
 		    (unsigned)lport_hi, (unsigned)lport_lo, (unsigned)lport_hi);
@@ -494,15 +515,52 @@ sync6(const struct svc *svc, struct elem6 *svcs, size_t *nsvc,
 	}
 }
 
+/*
+ * The AH/ESP addresses of udp service <svc> on port 500: its VIP, and its
+ * nat real servers (v4 host order, v6 elem6 with address only).
+ */
+static void
+sync_ike(const struct svc *svc, uint64_t *vips, size_t *nvip,
+    uint64_t *rips, size_t *nrip, struct elem6 *vips6, size_t *nvip6,
+    struct elem6 *rips6, size_t *nrip6)
+{
+	const struct addr	*a = &svc->svc_ep.ep_addr;
+	struct elem6		*e;
+	unsigned		 j;
+
+	if (a->a_af == AF_INET)
+		vips[(*nvip)++] = ntohl(a->a.v4.s_addr);
+	else {
+		e = &vips6[(*nvip6)++];
+		memset(e, 0, sizeof(*e));
+		memcpy(&e->e_addr, &a->a.v6, sizeof(e->e_addr));
+	}
+	for (j = 0; j < svc->svc_nrs; j++) {
+		a = &svc->svc_rs[j].rs_ep.ep_addr;
+		if (svc->svc_rs[j].rs_method != XMIT_NAT)
+			continue;
+		if (a->a_af == AF_INET)
+			rips[(*nrip)++] = ntohl(a->a.v4.s_addr);
+		else if (a->a_af == AF_INET6) {
+			e = &rips6[(*nrip6)++];
+			memset(e, 0, sizeof(*e));
+			memcpy(&e->e_addr, &a->a.v6, sizeof(e->e_addr));
+		}
+	}
+}
+
 int
 nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 {
 	const struct svc	*svc;
 	const struct rs		*rs;
 	uint64_t		*svcs = NULL, *rss = NULL, *lips = NULL;
+	uint64_t		*ike = NULL, *ikers = NULL;
 	struct elem6		*svcs6 = NULL, *rss6 = NULL, *lips6 = NULL;
+	struct elem6		*ike6 = NULL, *ikers6 = NULL;
 	size_t			 nsvc = 0, nrs = 0, nlip = 0, len = 0, i, j;
 	size_t			 nsvc6 = 0, nrs6 = 0, nlip6 = 0;
+	size_t			 nike = 0, nikers = 0, nike6 = 0, nikers6 = 0;
 	uint16_t		 port;
 	char			*cmds = NULL;
 	FILE			*fp;
@@ -519,14 +577,24 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 		rss6 = calloc(nrs + 1, sizeof(*rss6));
 		lips6 = calloc(t->t_nsvc * LADDR_PER_SVC_MAX + 1,
 		    sizeof(*lips6));
+		ike = calloc(t->t_nsvc + 1, sizeof(*ike));
+		ikers = calloc(nrs + 1, sizeof(*ikers));
+		ike6 = calloc(t->t_nsvc + 1, sizeof(*ike6));
+		ikers6 = calloc(nrs + 1, sizeof(*ikers6));
 		if (svcs == NULL || rss == NULL || lips == NULL ||
-		    svcs6 == NULL || rss6 == NULL || lips6 == NULL) {
+		    svcs6 == NULL || rss6 == NULL || lips6 == NULL ||
+		    ike == NULL || ikers == NULL || ike6 == NULL ||
+		    ikers6 == NULL) {
 			r = -ENOMEM;
 			goto out_errno;
 		}
 		nrs = 0;
 		for (i = 0; i < t->t_nsvc; i++) {
 			svc = &t->t_svc[i];
+			if (svc->svc_proto == IPPROTO_UDP &&
+			    svc->svc_ep.ep_port == htons(IKE_PORT))
+				sync_ike(svc, ike, &nike, ikers, &nikers, ike6,
+				    &nike6, ikers6, &nikers6);
 			if (svc->svc_ep.ep_addr.a_af == AF_INET6) {
 				sync6(svc, svcs6, &nsvc6, rss6, &nrs6, lips6,
 				    &nlip6);
@@ -571,7 +639,11 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	    "flush set netdev " NFT_TABLE " rip6\n"
 	    "flush set netdev " NFT_TABLE " lip6\n"
 	    "flush set netdev " NFT_TABLE " icmpsvc6\n"
-	    "flush set netdev " NFT_TABLE " icmprs6\n");
+	    "flush set netdev " NFT_TABLE " icmprs6\n"
+	    "flush set netdev " NFT_TABLE " ipsec4\n"
+	    "flush set netdev " NFT_TABLE " ipsecrs4\n"
+	    "flush set netdev " NFT_TABLE " ipsec6\n"
+	    "flush set netdev " NFT_TABLE " ipsecrs6\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
 	put_addrs(fp, "vip4", svcs, nsvc);
@@ -584,6 +656,10 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	put_elems6(fp, NULL, "lip6", lips6, nlip6);
 	put_raw6(fp, "icmpsvc6", svcs6, nsvc6);
 	put_raw6(fp, "icmprs6", rss6, nrs6);
+	put_lips(fp, "ipsec4", ike, nike);
+	put_lips(fp, "ipsecrs4", ikers, nikers);
+	put_elems6(fp, NULL, "ipsec6", ike6, nike6);
+	put_elems6(fp, NULL, "ipsecrs6", ikers6, nikers6);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;
@@ -600,6 +676,10 @@ out_free:
 	free(svcs6);
 	free(rss6);
 	free(lips6);
+	free(ike);
+	free(ikers);
+	free(ike6);
+	free(ikers6);
 	return r;
 }
 

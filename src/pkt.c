@@ -501,6 +501,24 @@ pkt_sctp_csum(struct pkt *p)
 	}
 }
 
+void
+pkt_rewrite_addr(struct pkt *p, bool dst, const union inaddr *a)
+{
+	uint8_t		*ip = p->p_l2 + p->p_l3off;
+	uint32_t	 old;
+
+	if (p->p_tuple.t_af == AF_INET) {
+		old = ld32(ip + (dst ? 16 : 12));
+		st32(ip + (dst ? 16 : 12), a->w[0]);
+		replace4_at(ip + 10, old, a->w[0]);
+	} else
+		memcpy(ip + (dst ? 24 : 8), a->b, 16);
+	if (dst)
+		p->p_tuple.t_dst = *a;
+	else
+		p->p_tuple.t_src = *a;
+}
+
 bool
 pkt_ttl_dec(struct pkt *p)
 {

@@ -125,6 +125,12 @@ void	 pkt_rewrite(struct pkt *p, bool dst, const union inaddr *addr,
  * by 16-bit words; workers call it for a partial one before forwarding.
  */
 void	 pkt_sctp_csum(struct pkt *p);
+/*
+ * Only the source (<dst> false) or destination address of the IP packet
+ * in <p>, with the IPv4 header checksum: for AH and ESP, which have no
+ * pseudo-header checksum and no ports (nat of IPsec, as IPVS does it).
+ */
+void	 pkt_rewrite_addr(struct pkt *p, bool dst, const union inaddr *a);
 /* Lower the IPv4 TTL or the IPv6 hop limit.  false: it was <= 1. */
 bool	 pkt_ttl_dec(struct pkt *p);
 /*

@@ -69,6 +69,8 @@ static const char *const drop_names[DROP__MAX] = {
 	[DROP_NO_HEADROOM]	= "no-headroom",
 	[DROP_GSO_BAD]		= "gso-bad",
 	[DROP_SIP_NO_CALLID]	= "sip-no-callid",
+	[DROP_IPSEC_NO_IKE]	= "ipsec-no-ike",
+	[DROP_IPSEC_FULLNAT]	= "ipsec-fullnat",
 };
 
 const char *

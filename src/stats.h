@@ -68,6 +68,9 @@ enum drop_reason {
 	DROP_SCTP_NOT_INIT,	/* SCTP without INIT and without a connection */
 	DROP_SIP_NO_CALLID,	/* datagram to a pe sip service without a
 				   usable Call-ID (IPVS drops it too) */
+	DROP_IPSEC_NO_IKE,	/* AH/ESP to a VIP with a udp:500 service but
+				   no IKE connection CIP:500 -> VIP:500 */
+	DROP_IPSEC_FULLNAT,	/* AH/ESP whose IKE connection is fullnat */
 	DROP__MAX
 };
 

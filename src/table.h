@@ -50,6 +50,7 @@ struct wstats;
 #define SVC_NETMASK4_DEFAULT	0xffffffffU	/* -M: one template per client */
 #define SVC_NETMASK6_DEFAULT	128
 #define RS_THRESH_MAX		65535	/* -x, -y */
+#define IKE_PORT		500	/* udp: AH/ESP follow its connections */
 
 /* Next hop packed in 64 bits so workers read it in one load. */
 #define NH_VALID	(1ULL << 63)

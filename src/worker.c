@@ -491,6 +491,87 @@ out_unlock:
 }
 
 /*
+ * AH and ESP (IPPROTO_AH, IPPROTO_ESP), as IPVS's ip_vs_proto_ah_esp.c:
+ * they carry no ports and belong to the client's IKE flow, the UDP
+ * connection CIP:500 -> VIP:500, so they go where it goes with its
+ * method, and count and refresh it.  A VIP with a udp service on port
+ * 500 owns them (nft.c); without that connection IPVS leaves them to the
+ * host, uvsd counts them (ipsec-no-ike).  A nat real server's AH/ESP
+ * comes back by the connection's reply tuple RIP:500 -> CIP:500.  dr,
+ * tun and nat (addresses only) as IPVS; fullnat, which IPVS does not
+ * have, would need the SPIs: ipsec-fullnat.  Returns DROP_PROTO for
+ * AH/ESP that is neither.
+ */
+static int
+worker_ipsec(struct worker *w, const struct table *t, struct pkt *p,
+    unsigned slot, uint32_t now, unsigned *ret_iface)
+{
+	struct conn_table	*ct = w->w_d->d_conns;
+	const struct tuple	*in;
+	struct tuple		 key;
+	struct conn		*c;
+	unsigned		 shard;
+	int			 dir, r;
+
+	memset(&key, 0, sizeof(key));
+	key.t_src = p->p_tuple.t_src;
+	key.t_dst = p->p_tuple.t_dst;
+	key.t_sport = key.t_dport = htons(IKE_PORT);
+	key.t_proto = IPPROTO_UDP;
+	key.t_af = p->p_tuple.t_af;
+	dir = table_lookup(t, IPPROTO_UDP, &key.t_dst, key.t_af,
+	    key.t_dport) != NULL ? CONN_IN : CONN_OUT;
+	shard = conn_shard(ct, &key, dir);
+	conn_lock(ct, shard);
+	if ((c = conn_find(ct, shard, &key, dir)) == NULL) {
+		r = dir == CONN_IN ? DROP_IPSEC_NO_IKE : DROP_PROTO;
+		goto out_unlock;
+	}
+	if (dir == CONN_OUT) {
+		/* Only nat's real servers reply through us. */
+		in = &c->c_tuple[CONN_IN];
+		if (c->c_method != XMIT_NAT)
+			r = DROP_PROTO;
+		else if ((r = pmtu_check_out(w, p, c, slot)) != DROP_NONE)
+			;
+		else if (!pkt_ttl_dec(p))
+			r = DROP_TTL;
+		else {
+			pkt_rewrite_addr(p, false, &in->t_dst);
+			memcpy(p->p_l2, c->c_cmac, 6);
+			memcpy(p->p_l2 + 6, w->w_d->d_ifs[c->c_ciface].if_mac,
+			    6);
+			*ret_iface = c->c_ciface;
+			conn_touch(ct, c, now);
+			count_out(w->w_stats, c, p->p_l3len);
+		}
+		goto out_unlock;
+	}
+	switch (c->c_method) {
+	case XMIT_DR:
+	case XMIT_TUN:
+		r = worker_xmit_in(w, p, c, ret_iface);
+		break;
+	case XMIT_NAT:
+		if ((r = pmtu_check(w, p, c)) != DROP_NONE)
+			break;
+		pkt_rewrite_addr(p, true, &c->c_tuple[CONN_OUT].t_src);
+		r = xmit_to_rs(w, p, c, ret_iface);
+		break;
+	default:
+		r = DROP_IPSEC_FULLNAT;
+		goto out_unlock;
+	}
+	if (r == DROP_NONE || r == XMIT_SENT) {
+		conn_touch(ct, c, now);
+		count_in(w->w_stats, c, p->p_l3len);
+	}
+out_unlock:
+	conn_unlock(ct, shard);
+	return r;
+}
+
+/*
  * An ICMP error about a connection, as IPVS's ip_vs_in_icmp() and
  * ip_vs_out_icmp(): about what the VIP sent (its quote reversed is a
  * client's tuple) it goes to the real server, about what a client sent
@@ -630,6 +711,9 @@ worker_frame(struct worker *w, const struct table *t, unsigned slot,
 		pkt_sctp_csum(&p);
 	if (r == DROP_PROTO && icmp_is(&p))
 		r = worker_icmp(w, &p, &egress);
+	else if (r == DROP_PROTO && (p.p_tuple.t_proto == IPPROTO_ESP ||
+	    p.p_tuple.t_proto == IPPROTO_AH))
+		r = worker_ipsec(w, t, &p, slot, now, &egress);
 	else if (r != DROP_NONE)
 		return r;
 	else if ((svc = table_lookup(t, p.p_tuple.t_proto, &p.p_tuple.t_dst,

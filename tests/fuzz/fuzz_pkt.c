@@ -9,7 +9,9 @@
  * its end.  Beyond "never crash", it checks that rewriting keeps valid
  * checksums valid and that parsed offsets stay inside the frame, for
  * IPv4 and IPv6 (extension headers included), and that an SCTP packet
- * leaves every rewrite with a right CRC32c, whatever it had.
+ * leaves every rewrite with a right CRC32c, whatever it had; AH and ESP
+ * (DROP_PROTO, addresses filled) keep a valid IPv4 header checksum
+ * through pkt_rewrite_addr().
  */
 #include "config.h"
 
@@ -66,6 +68,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = pkt_parse(&p, frame, len, vhp);
 	if (r < 0 || r >= DROP__MAX || r == DROP_IPV6)
 		__builtin_trap();
+	if (r == DROP_PROTO && (p.p_tuple.t_proto == IPPROTO_ESP ||
+	    p.p_tuple.t_proto == IPPROTO_AH)) {
+		/* As worker_ipsec() takes them: an address, nothing else. */
+		union inaddr	 a;
+		bool		 ok;
+
+		if (p.p_l3off + p.p_l3len > len ||
+		    p.p_l3off + (p.p_tuple.t_af == AF_INET ? 20u : 40u) > len)
+			__builtin_trap();
+		ok = p.p_tuple.t_af != AF_INET || pkt_ip4csum_ok(&p);
+		memset(&a, 0x5a, sizeof(a));
+		pkt_rewrite_addr(&p, flags & F_DST, &a);
+		if (ok && !(p.p_tuple.t_af != AF_INET || pkt_ip4csum_ok(&p)))
+			__builtin_trap();
+		goto out;
+	}
 	if (r != DROP_NONE)
 		goto out;
 	hlen = p.p_tuple.t_proto == IPPROTO_TCP ? 20 :

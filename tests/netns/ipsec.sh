@@ -1,0 +1,220 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# AH and ESP follow IKE, as IPVS's ip_vs_proto_ah_esp.c: they carry no
+# ports and go to the real server of the client's IKE connection (UDP
+# CIP:500 -> VIP:500), with its method.  This kernel has no IPsec
+# (CONFIG_INET_ESP unset), so the closest equivalent is used: the client
+# speaks "IKE" over UDP 500 (a datagram the real server answers with its
+# name), then sends raw ESP (protocol 50: SPI, sequence number, random
+# payload) and AH (51) packets from a raw socket; every real server
+# reads protocols 50 and 51 on raw sockets and logs what it gets.
+# dr, rr over three real servers, -p 300: all AH/ESP of the client
+# reaches the IKE real server, byte for byte, and no other; from an
+# address without an IKE connection it is dropped and counted
+# (ipsec-no-ike).  nat: ESP reaches the real server at its own address,
+# and its ESP reply reaches the client from the VIP.  The nftables sets
+# own protocols 50/51 to a VIP only while it has a udp service on 500.
+#
+#                 sw: br0 (10.0.1.0/24)                  br1 (10.0.2.0/24)
+#   c: c0 .2 .3 ---- br0 ---- d0 .1  d (uvsd)  d1 .1 ---- br1 ---- e0 .11 rs1
+#                    |                                    | ----- e0 .12 rs2
+#                    `---- r0 .254  rt  r1 .254 ----------' ----- e0 .13 rs3
+
+. "$(dirname "$0")/lib.sh"
+uvs_init ipsec 120 python3
+need_uvsd
+
+lab_up 3
+
+# A real server: "IKE" answers with its name (bound to the VIP for dr and
+# to its own address for nat); AH and ESP are logged as "proto src dst
+# payload-hex"; ESP with SPI eeeeeeee is sent back to its source.
+cat >"$TMPD/ipsec-rs.py" <<'PY'
+import select, socket, sys
+name, log = sys.argv[1], sys.argv[2]
+socks = []
+for a in sys.argv[3:]:
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    u.bind((a, 500))
+    socks.append(u)
+raw = {p: socket.socket(socket.AF_INET, socket.SOCK_RAW, p) for p in (50, 51)}
+f = open(log, "a", buffering=1)
+while True:
+    r, _, _ = select.select(socks + list(raw.values()), [], [])
+    for s in r:
+        d, peer = s.recvfrom(65535)
+        if s in socks:
+            s.sendto(name.encode(), peer)
+            continue
+        ihl = (d[0] & 15) * 4
+        pl = d[ihl:]
+        f.write("%d %s %s %s\n" % (d[9], peer[0],
+                socket.inet_ntoa(d[16:20]), pl.hex()))
+        if d[9] == 50 and pl[:4] == b"\xee\xee\xee\xee":
+            raw[50].sendto(pl, (peer[0], 0))
+PY
+# The client.  ike SRC VIP: the name that answered.  send SRC VIP PROTO
+# SPI N: N packets, their payloads' hex one per line.  echo SRC VIP: one
+# ESP with SPI eeeeeeee, then "ok" if the same comes back from VIP.
+cat >"$TMPD/ipsec-c.py" <<'PY'
+import os, socket, struct, sys
+cmd, src, vip = sys.argv[1:4]
+if cmd == "ike":
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 500))
+    s.settimeout(2)
+    s.sendto(b"ike-sa-init", (vip, 500))
+    try:
+        print(s.recv(100).decode())
+    except socket.timeout:
+        print("fail")
+elif cmd == "send":
+    proto, spi, n = int(sys.argv[4]), int(sys.argv[5], 16), int(sys.argv[6])
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, proto)
+    s.bind((src, 0))
+    for i in range(1, n + 1):
+        if proto == 50:
+            pl = struct.pack("!II", spi, i) + os.urandom(64)
+        else:
+            pl = struct.pack("!BBHII", 50, 4, 0, spi, i) + os.urandom(12)
+        s.sendto(pl, (vip, 0))
+        print(pl.hex())
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
+    s.bind((src, 0))
+    s.settimeout(2)
+    pl = b"\xee\xee\xee\xee" + struct.pack("!I", 1) + os.urandom(48)
+    s.sendto(pl, (vip, 0))
+    try:
+        while True:
+            d, peer = s.recvfrom(65535)
+            if d[(d[0] & 15) * 4:] == pl and peer[0] == vip:
+                print("ok")
+                break
+    except socket.timeout:
+        print("fail")
+PY
+for i in 1 2 3; do
+	bg_run "${NS_RS[$i]}" "$TMPD/ipsec-rs$i.out" python3 \
+	    "$TMPD/ipsec-rs.py" "rs$i" "$TMPD/ipsec-rs$i.log" "$VIP_DR" \
+	    "${RS_IP[$i]}"
+done
+for i in 1 2 3; do
+	wait_udp_bound "${NS_RS[$i]}" 500
+done
+ip -n "$NS_C" addr add 10.0.1.3/24 dev c0
+
+cl()
+{
+	timeout --foreground 20 ip netns exec "$NS_C" python3 \
+	    "$TMPD/ipsec-c.py" "$@"
+}
+# got I: the payloads rs I logged.
+got()
+{
+	awk '{ print $4 }' "$TMPD/ipsec-rs$1.log" 2>/dev/null
+}
+nlogged()
+{
+	cat "$TMPD"/ipsec-rs?.log 2>/dev/null | wc -l
+}
+ipsec_set()
+{
+	ip netns exec "$NS_D" nft list set netdev uvs "$1" 2>/dev/null
+}
+
+lb_start "$NS_D" d1 d0 d1
+adm -A -u "$VIP_DR:500" -s rr -p 300 || die "uvsadm -A failed"
+for i in 1 2 3; do
+	lb_server udp "$VIP_DR" 500 "${RS_IP[$i]}" dr 1
+done
+if ipsec_set ipsec4 | grep -q "$VIP_DR"; then
+	pass "nftables owns AH/ESP to $VIP_DR (udp:500 service)"
+else
+	fail "ipsec4 set: $(ipsec_set ipsec4 | tr -s ' \n' ' ')"
+fi
+
+# --- IKE first, then ESP and AH: all to the IKE real server
+x=$(cl ike "$C_IP" "$VIP_DR")
+case $x in
+rs[123]) pass "IKE from $C_IP:500 answered by $x" ;;
+*) die "IKE got no answer ($x)" ;;
+esac
+k=${x#rs}
+esp=$(cl send "$C_IP" "$VIP_DR" 50 1000 5)
+ah=$(cl send "$C_IP" "$VIP_DR" 51 2000 2)
+all_in()
+{
+	[ "$(got "$k" | wc -l)" -ge 7 ]
+}
+wait_until 50 0.1 all_in || fail "rs$k logged $(got "$k" | wc -l) of 7"
+if [ "$(printf '%s\n%s\n' "$esp" "$ah")" = "$(got "$k")" ]; then
+	pass "5 ESP and 2 AH reached rs$k intact, in order"
+else
+	fail "rs$k got: $(got "$k" | cut -c 1-24 | tr '\n' ' ')"
+fi
+if [ "$(nlogged)" -eq 7 ]; then
+	pass "no other real server got any"
+else
+	fail "$(nlogged) packets logged in all, want 7"
+fi
+if awk '{ print $1 }' "$TMPD/ipsec-rs$k.log" | sort | uniq -c |
+    tr -s ' \n' ' ' | grep -q '5 50 2 51'; then
+	pass "protocols 50 and 51 kept"
+else
+	fail "protocols: $(awk '{ print $1 }' "$TMPD/ipsec-rs$k.log" | tr '\n' ' ')"
+fi
+# Counted on the IKE connection's real server: IKE and the 7.
+in=$(adm -L -n --stats --exact | awk -v r="${RS_IP[$k]}:500" \
+    '$1 == "->" && $2 == r { print $4 }')
+if [ "$in" = 8 ]; then
+	pass "rs$k counts 8 packets in (IKE, 5 ESP, 2 AH)"
+else
+	fail "rs$k InPkts '$in', want 8"
+fi
+
+# --- no IKE from this address: dropped and counted
+d0=$(drop_count ipsec-no-ike)
+cl send 10.0.1.3 "$VIP_DR" 50 3000 3 >/dev/null
+counted()
+{
+	local d
+
+	d=$(drop_count ipsec-no-ike)
+	[ "$d" != missing ] && [ "$d" -ge $((${d0/missing/0} + 3)) ]
+}
+if wait_until 30 0.1 counted && [ "$(nlogged)" -eq 7 ]; then
+	pass "ESP without IKE: dropped, ipsec-no-ike $d0 -> $(drop_count ipsec-no-ike)"
+else
+	fail "ESP without IKE: ipsec-no-ike $d0 -> $(drop_count ipsec-no-ike), $(nlogged) logged"
+fi
+
+# --- nat: to the real server's own address, the reply from the VIP
+adm -A -u "$VIP_NAT:500" -s rr || die "uvsadm -A nat failed"
+lb_server udp "$VIP_NAT" 500 "${RS_IP[2]}" nat 1
+x=$(cl ike "$C_IP" "$VIP_NAT")
+[ "$x" = rs2 ] || fail "nat IKE answered by '$x', want rs2"
+n0=$(got 2 | wc -l)
+r=$(cl echo "$C_IP" "$VIP_NAT")
+if [ "$r" = ok ] && tail -n 1 "$TMPD/ipsec-rs2.log" |
+    grep -q "^50 $C_IP ${RS_IP[2]} eeeeeeee"; then
+	pass "nat: ESP to ${RS_IP[2]}, its reply from $VIP_NAT, intact"
+else
+	fail "nat: echo $r, rs2 last: $(tail -n 1 "$TMPD/ipsec-rs2.log" | cut -c 1-60) ($n0 before)"
+fi
+ipsec_set ipsecrs4 | grep -q "${RS_IP[2]}" ||
+    fail "ipsecrs4 lacks ${RS_IP[2]}"
+
+# --- no udp:500 service, no AH/ESP for uvsd
+adm -D -u "$VIP_DR:500" && adm -D -u "$VIP_NAT:500" ||
+    fail "uvsadm -D failed"
+if ipsec_set ipsec4 | grep -q "$VIP_DR"; then
+	fail "ipsec4 still holds $VIP_DR after -D"
+else
+	pass "without the udp:500 service nftables leaves AH/ESP alone"
+fi
+uvsd_alive || fail "uvsd died"
+lb_stop
+finish

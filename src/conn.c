@@ -406,17 +406,7 @@ struct conn *
 conn_find(struct conn_table *ct, unsigned shard, const struct tuple *t,
     int dir)
 {
-	struct conn_shard *sh = &ct->ct_shards[shard];
-	struct conn_link *l;
-	struct conn	*c;
-
-	l = sh->sh_buckets[dir][tuple_bucket(ct, sh, t)];
-	for (; l != NULL; l = l->cl_next) {
-		c = link_conn(l, dir);
-		if (memcmp(&c->c_tuple[dir], t, sizeof(*t)) == 0)
-			return c;
-	}
-	return NULL;
+	return conn_find_if(ct, shard, t, dir, NULL, NULL);
 }
 
 struct conn *
@@ -432,7 +422,7 @@ conn_find_if(struct conn_table *ct, unsigned shard, const struct tuple *t,
 	for (; l != NULL; l = l->cl_next) {
 		c = link_conn(l, dir);
 		if (memcmp(&c->c_tuple[dir], t, sizeof(*t)) == 0 &&
-		    match(c, arg))
+		    (match == NULL || match(c, arg)))
 			return c;
 	}
 	return NULL;

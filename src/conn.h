@@ -155,7 +155,8 @@ struct conn *conn_find(struct conn_table *ct, unsigned shard,
 	    const struct tuple *t, int dir);
 /*
  * With <shard> locked: the first connection whose <dir> tuple equals <t>
- * and for which <match>(c, <arg>) is true, or NULL.
+ * and for which <match>(c, <arg>) is true (any, when <match> is NULL),
+ * or NULL.
  */
 struct conn *conn_find_if(struct conn_table *ct, unsigned shard,
 	    const struct tuple *t, int dir,

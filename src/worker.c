@@ -316,6 +316,26 @@ conn_of_rs(const struct conn *c, const void *arg)
 }
 
 /*
+ * A client's packet once its connection <c> is found or made, under the
+ * shard's lock: TCP and SCTP state, expiry, transmission, counters.
+ */
+static int
+worker_in_conn(struct worker *w, struct pkt *p, struct conn *c,
+    uint32_t now, unsigned *ret_iface)
+{
+	int	 r;
+
+	if (c->c_state != CONN_STATE_UDP)
+		conn_set_state(c, conn_state_after(c, p,
+		    c->c_flags & CONN_F_OUTSEEN ? DIR_INPUT : DIR_INPUT_ONLY));
+	conn_touch(w->w_d->d_conns, c, now);
+	if ((r = worker_xmit_in(w, p, c, ret_iface)) == DROP_NONE ||
+	    r == XMIT_SENT)
+		count_in(w->w_stats, c, p->p_l3len);
+	return r;
+}
+
+/*
  * A datagram to a persistent udp service with pe sip.  As IPVS, whose
  * connections of such a service are hashed by their Call-ID, every
  * datagram goes where its call's template says, even when its client
@@ -360,10 +380,7 @@ worker_in_sip(struct worker *w, const struct svc *svc, struct pkt *p,
 		persist_unref(tpl);
 		goto out_unlock;
 	}
-	conn_touch(ct, c, now);
-	if ((r = worker_xmit_in(w, p, c, ret_iface)) == DROP_NONE ||
-	    r == XMIT_SENT)
-		count_in(w->w_stats, c, p->p_l3len);
+	r = worker_in_conn(w, p, c, now, ret_iface);
 out_unlock:
 	conn_unlock(ct, shard);
 	return r;
@@ -441,13 +458,7 @@ worker_in(struct worker *w, const struct svc *svc, struct pkt *p,
 		goto out_unlock;
 	}
 found:
-	if (c->c_state != CONN_STATE_UDP)
-		conn_set_state(c, conn_state_after(c, p,
-		    c->c_flags & CONN_F_OUTSEEN ? DIR_INPUT : DIR_INPUT_ONLY));
-	conn_touch(ct, c, now);
-	if ((r = worker_xmit_in(w, p, c, ret_iface)) == DROP_NONE ||
-	    r == XMIT_SENT)
-		count_in(w->w_stats, c, p->p_l3len);
+	r = worker_in_conn(w, p, c, now, ret_iface);
 out_unlock:
 	conn_unlock(ct, shard);
 	return r;
@@ -538,10 +549,7 @@ worker_ipsec(struct worker *w, const struct table *t, struct pkt *p,
 			r = DROP_TTL;
 		else {
 			pkt_rewrite_addr(p, false, &in->t_dst);
-			memcpy(p->p_l2, c->c_cmac, 6);
-			memcpy(p->p_l2 + 6, w->w_d->d_ifs[c->c_ciface].if_mac,
-			    6);
-			*ret_iface = c->c_ciface;
+			r = xmit_to_client(w, p, c, ret_iface);
 			conn_touch(ct, c, now);
 			count_out(w->w_stats, c, p->p_l3len);
 		}

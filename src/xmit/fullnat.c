@@ -358,7 +358,6 @@ fullnat_out(struct worker *w, struct pkt *p, const struct conn *cc,
 	/* The shard lock is held: the method keeps its PROXY state. */
 	struct conn	*c = (struct conn *)cc;
 	const struct tuple *in = &c->c_tuple[CONN_IN];
-	const struct iface *ifs = w->w_d->d_ifs;
 	uint8_t		*th = p->p_l2 + p->p_l4off;
 
 	if (!pkt_ttl_dec(p))
@@ -374,10 +373,7 @@ fullnat_out(struct worker *w, struct pkt *p, const struct conn *cc,
 	}
 	pkt_rewrite(p, false, &in->t_dst, in->t_dport);
 	pkt_rewrite(p, true, &in->t_src, in->t_sport);
-	memcpy(p->p_l2, c->c_cmac, 6);
-	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
-	*ret_iface = c->c_ciface;
-	return DROP_NONE;
+	return xmit_to_client(w, p, c, ret_iface);
 }
 
 /*
@@ -408,7 +404,6 @@ fullnat_icmp_out(struct worker *w, struct pkt *p, const struct icmp_err *ie,
     const struct conn *c, unsigned *ret_iface)
 {
 	const struct tuple *in = &c->c_tuple[CONN_IN];
-	const struct iface *ifs = w->w_d->d_ifs;
 	uint32_t	 seq;
 
 	if (!pkt_ttl_dec(p))
@@ -422,10 +417,7 @@ fullnat_icmp_out(struct worker *w, struct pkt *p, const struct icmp_err *ie,
 		    c->c_ppflags & CONN_PP_SENT));
 		icmp_quote_set32(p, ie, 4, seq);
 	}
-	memcpy(p->p_l2, c->c_cmac, 6);
-	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
-	*ret_iface = c->c_ciface;
-	return DROP_NONE;
+	return xmit_to_client(w, p, c, ret_iface);
 }
 
 const struct xmit_ops xmit_fullnat = {

@@ -38,15 +38,11 @@ nat_out(struct worker *w, struct pkt *p, const struct conn *c,
     unsigned *ret_iface)
 {
 	const struct tuple *in = &c->c_tuple[CONN_IN];
-	const struct iface *ifs = w->w_d->d_ifs;
 
 	if (!pkt_ttl_dec(p))
 		return DROP_TTL;
 	pkt_rewrite(p, false, &in->t_dst, in->t_dport);
-	memcpy(p->p_l2, c->c_cmac, 6);
-	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
-	*ret_iface = c->c_ciface;
-	return DROP_NONE;
+	return xmit_to_client(w, p, c, ret_iface);
 }
 
 /* ip_vs_nat_icmp(), inout 0: outer destination and quoted source to RIP. */
@@ -69,15 +65,11 @@ nat_icmp_out(struct worker *w, struct pkt *p, const struct icmp_err *ie,
     const struct conn *c, unsigned *ret_iface)
 {
 	const struct tuple *in = &c->c_tuple[CONN_IN];
-	const struct iface *ifs = w->w_d->d_ifs;
 
 	if (!pkt_ttl_dec(p))
 		return DROP_TTL;
 	icmp_rewrite(p, ie, false, &in->t_dst, in->t_dport);
-	memcpy(p->p_l2, c->c_cmac, 6);
-	memcpy(p->p_l2 + 6, ifs[c->c_ciface].if_mac, 6);
-	*ret_iface = c->c_ciface;
-	return DROP_NONE;
+	return xmit_to_client(w, p, c, ret_iface);
 }
 
 const struct xmit_ops xmit_nat = {

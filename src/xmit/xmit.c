@@ -59,3 +59,13 @@ xmit_to_rs(struct worker *w, struct pkt *p, const struct conn *c,
 	*ret_iface = NH_IFACE(nh);
 	return DROP_NONE;
 }
+
+int
+xmit_to_client(struct worker *w, struct pkt *p, const struct conn *c,
+    unsigned *ret_iface)
+{
+	memcpy(p->p_l2, c->c_cmac, 6);
+	memcpy(p->p_l2 + 6, w->w_d->d_ifs[c->c_ciface].if_mac, 6);
+	*ret_iface = c->c_ciface;
+	return DROP_NONE;
+}

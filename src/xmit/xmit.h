@@ -73,6 +73,12 @@ extern const struct xmit_ops xmit_tun;
  */
 int	 xmit_to_rs(struct worker *w, struct pkt *p, const struct conn *c,
 	    unsigned *ret_iface);
+/*
+ * Address <p> back to <c>'s client: the MAC its first packet came from,
+ * out of the interface it came in on.  Replies of nat and fullnat.
+ */
+int	 xmit_to_client(struct worker *w, struct pkt *p, const struct conn *c,
+	    unsigned *ret_iface);
 struct laddr;
 struct rs;
 struct svc;

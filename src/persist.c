@@ -177,7 +177,7 @@ persist_schedule_pe(struct conn_table *ct, const struct svc *svc,
 		}
 		if (pe != NULL && conn_set_pe(ct, shard, tpl, pe, pelen) != 0) {
 			conn_remove(ct, shard, tpl, NULL, NULL);
-			r = DROP_CONN_FULL;
+			r = DROP_SIP_CALLID_FULL;
 			goto out_unlock;
 		}
 		tpl->c_flags = CONN_F_TEMPLATE;

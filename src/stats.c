@@ -71,6 +71,7 @@ static const char *const drop_names[DROP__MAX] = {
 	[DROP_SIP_NO_CALLID]	= "sip-no-callid",
 	[DROP_IPSEC_NO_IKE]	= "ipsec-no-ike",
 	[DROP_IPSEC_FULLNAT]	= "ipsec-fullnat",
+	[DROP_SIP_CALLID_FULL]	= "sip-callid-full",
 };
 
 const char *

@@ -71,6 +71,8 @@ enum drop_reason {
 	DROP_IPSEC_NO_IKE,	/* AH/ESP to a VIP with a udp:500 service but
 				   no IKE connection CIP:500 -> VIP:500 */
 	DROP_IPSEC_FULLNAT,	/* AH/ESP whose IKE connection is fullnat */
+	DROP_SIP_CALLID_FULL,	/* a new call while every Call-ID slot of
+				   the template's shard is in use */
 	DROP__MAX
 };
 

@@ -551,7 +551,7 @@ test_persist_pe_apart_when_hash_collides(void **state)
 
 /*
  * The pe slots are a fixed share of the table: when they are used up a
- * new call is refused (conn-table-full), and expired templates give
+ * new call is refused (sip-callid-full), and expired templates give
  * theirs back.
  */
 static void
@@ -559,19 +559,29 @@ test_persist_pe_refused_when_slots_used(void **state)
 {
 	static const int32_t	 w[] = { 1 };
 	struct pfx		 f;
+	struct tuple		 t;
+	struct rs		*rs;
 	char			 id[32];
-	unsigned		 i, ok = 0;
+	unsigned		 i, ok = 0, full = 0;
+	int			 r;
 
 	(void)state;
 	pfx_setup(&f);
 	pfx_commit(&f, VIP4, 10, 0, w, 1);
+	t = flow(&f, "198.51.100.1:5060");
 	/* 1024 entries in 8 shards: 8 * (128 / 8 + 1) = 136 slots. */
 	for (i = 0; i < 400; i++) {
 		snprintf(id, sizeof(id), "call-%u", i);
-		if (pick_pe(&f, "198.51.100.1:5060", id, T0) == 0)
+		r = persist_schedule_pe(f.p_ct, f.p_svc, &t, id, strlen(id),
+		    T0, false, &rs, NULL);
+		if (r == DROP_NONE)
 			ok++;
+		else if (r == DROP_SIP_CALLID_FULL)
+			full++;
 	}
 	assert_true(ok > 0 && ok <= 136);
+	/* Refused by its own reason: the table itself has room. */
+	assert_int_equal(ok + full, 400);
 	assert_int_equal(templates(&f), ok);
 	assert_int_equal(conn_expire(f.p_ct, T0 + 11, 1000,
 	    worker_conn_release, NULL), ok);

@@ -85,6 +85,14 @@ int	 cfg_port(struct cfg_load *ld, const config_setting_t *s,
 void	 cfg_err_vs(struct cfg_load *ld, const config_setting_t *s, int r,
 	    const struct uvs_err *err);
 
+/* local_addresses = "A" or [ "A", ... ] into <ret>: 0 or -EINVAL. */
+int	 cfg_laddrs(struct cfg_load *ld, const config_setting_t *s,
+	    struct addr *ret, uint8_t *ret_n);
+
+/* config_svc.c: the services list, then its fullnat local addresses. */
+void	 cfg_services(struct cfg_load *ld, const config_setting_t *s);
+void	 cfg_fullnat_laddrs(struct cfg_load *ld, const config_setting_t *list);
+
 /* config_rs.c */
 int	 cfg_method_tun(struct cfg_load *ld, const config_setting_t *s,
 	    uint8_t *ret, struct rs_tun *tun);

@@ -580,13 +580,6 @@ out_unlock:
 }
 
 /*
- * An ICMP error about a connection, as IPVS's ip_vs_in_icmp() and
- * ip_vs_out_icmp(): about what the VIP sent (its quote reversed is a
- * client's tuple) it goes to the real server, about what a client sent
- * a nat real server (reversed, a reply tuple) to the client.  Errors
- * are counted as the connection's traffic but do not refresh it.
- */
-/*
  * An ICMP fragmentation needed about a packet we tunnelled (IPVS's
  * ip_vs_in_icmp() special case): the client's connection, found by the
  * packet the tunnel packet carried, learns it (xmit/tun.c).
@@ -615,6 +608,13 @@ worker_icmp_tun(struct worker *w, const struct pkt *p,
 	return r;
 }
 
+/*
+ * An ICMP error about a connection, as IPVS's ip_vs_in_icmp() and
+ * ip_vs_out_icmp(): about what the VIP sent (its quote reversed is a
+ * client's tuple) it goes to the real server, about what a client sent
+ * a nat real server (reversed, a reply tuple) to the client.  Errors
+ * are counted as the connection's traffic but do not refresh it.
+ */
 static int
 worker_icmp(struct worker *w, struct pkt *p, unsigned *ret_iface)
 {

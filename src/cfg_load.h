@@ -92,6 +92,8 @@ int	 cfg_laddrs(struct cfg_load *ld, const config_setting_t *s,
 /* config_svc.c: the services list, then its fullnat local addresses. */
 void	 cfg_services(struct cfg_load *ld, const config_setting_t *s);
 void	 cfg_fullnat_laddrs(struct cfg_load *ld, const config_setting_t *list);
+/* Every mh service's real servers fit its table. */
+void	 cfg_mh_fits(struct cfg_load *ld, const config_setting_t *list);
 
 /* config_rs.c */
 int	 cfg_method_tun(struct cfg_load *ld, const config_setting_t *s,

@@ -516,6 +516,7 @@ cfg_global(struct cfg_load *ld, const config_setting_t *root)
 		}
 	}
 	cfg_fullnat_laddrs(ld, seen[G_SERVICES]);
+	cfg_mh_fits(ld, seen[G_SERVICES]);
 }
 
 /* The shared part of both loads: <conf> is read (or not: <ok> false). */

@@ -454,3 +454,37 @@ cfg_fullnat_laddrs(struct cfg_load *ld, const config_setting_t *list)
 	}
 }
 
+
+/*
+ * An mh service has at most as many real servers as its table has
+ * entries (ip_vs_mh_reassign()'s -EINVAL).  The table size may come
+ * after the services in the file, so this runs after the walk, and it
+ * names the real_servers list of each service that does not fit.
+ */
+void
+cfg_mh_fits(struct cfg_load *ld, const config_setting_t *list)
+{
+	const config_setting_t	*s, *sched, *rs;
+	unsigned		 i, m, n;
+	const char		*v;
+
+	m = ld->ld_cfg->cf_mh_table_size != 0 ?
+	    ld->ld_cfg->cf_mh_table_size : SCHED_MH_SIZE_DEFAULT;
+	for (i = 0; list != NULL && config_setting_is_list(list) &&
+	    (s = config_setting_get_elem(list, i)) != NULL; i++) {
+		if (!config_setting_is_group(s))
+			continue;
+		if ((sched = config_setting_get_member(s, "scheduler")) ==
+		    NULL)
+			sched = config_setting_get_member(s, "lvs_sched");
+		if ((rs = config_setting_get_member(s, "real_servers")) == NULL)
+			rs = config_setting_get_member(s, "real_server");
+		if (sched == NULL || rs == NULL ||
+		    (v = config_setting_get_string(sched)) == NULL ||
+		    strcmp(v, "mh") != 0 || !config_setting_is_list(rs))
+			continue;
+		if ((n = (unsigned)config_setting_length(rs)) > m)
+			cfg_err(ld, rs, "%u real servers for mh, more than its "
+			    "table has entries (mh_table_size %u)", n, m);
+	}
+}

@@ -230,6 +230,14 @@ static const struct {
 	    "'mh_table_size': 4095 is not a prime from 7 to 65537" },
 	{ "mh table too big", "\nmh_table_size = 131071;\n", 2,
 	    "'mh_table_size': 131071 is not a prime from 7 to 65537" },
+	{ "mh more servers than entries", "mh_table_size = 7;\n" SVC1
+	    "scheduler = \"mh\";\nreal_servers = (\n"
+	    "{ address = \"10.0.0.1\"; }, { address = \"10.0.0.2\"; },\n"
+	    "{ address = \"10.0.0.3\"; }, { address = \"10.0.0.4\"; },\n"
+	    "{ address = \"10.0.0.5\"; }, { address = \"10.0.0.6\"; },\n"
+	    "{ address = \"10.0.0.7\"; }, { address = \"10.0.0.8\"; } );"
+	    " } );\n", 4, "8 real servers for mh, more than its table has "
+	    "entries (mh_table_size 7)" },
 	{ "unknown flag", SVC1 "flags = [\n\"sh-prot\" ]; } );\n", 3,
 	    "unknown scheduler flag 'sh-prot'" },
 	{ "unknown method", SVC1 "real_servers = ( { address = \"10.0.0.1\";\n"

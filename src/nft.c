@@ -61,6 +61,9 @@
  *			ip6 daddr @ipsec6 meta l4proto esp counter drop
  *			ip6 saddr @ipsecrs6 meta l4proto esp
  *			    fib daddr type != local counter drop
+ *			ip6 daddr @vip6 meta l4proto ah counter drop
+ *			ip6 saddr @rip6 meta l4proto ah
+ *			    fib daddr type != local counter drop
  *		}
  *	}
  *
@@ -90,9 +93,11 @@
  * uvsd's network namespace, so daemons in different namespaces never
  * clash.  AH and ESP (no ports) are uvsd's only to the VIPs of udp
  * services on port 500 (ipsec4: they follow IKE's connections, worker.c)
- * and from those services' nat real servers (ipsecrs4); IPv6 AH is an
- * extension header uvsd does not parse, so only ESP there.  Control
- * thread.
+ * and from those services' nat real servers (ipsecrs4).  IPv6 AH is an
+ * extension header that uvsd steps over as IPVS does (pkt.c), but
+ * nftables stops at it (meta l4proto ah, no ports): AH to any IPv6 VIP,
+ * or from a nat real server not for the host, is dropped by address, as
+ * later fragments are.  Control thread.
  */
 #include "config.h"
 
@@ -279,6 +284,9 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 		    "fib daddr type != local counter drop\n"
 		    "\t\tip6 daddr @ipsec6 meta l4proto esp counter drop\n"
 		    "\t\tip6 saddr @ipsecrs6 meta l4proto esp "
+		    "fib daddr type != local counter drop\n"
+		    "\t\tip6 daddr @vip6 meta l4proto ah counter drop\n"
+		    "\t\tip6 saddr @rip6 meta l4proto ah "
 		    "fib daddr type != local counter drop\n"
 		    "\t}\n", i, ifs[i].if_name, (unsigned)lport_lo,
 		    (unsigned)lport_hi, (unsigned)lport_lo, (unsigned)lport_hi);

@@ -37,6 +37,7 @@
 #define IP6_NH_ROUTING	43
 #define IP6_NH_FRAG	44
 #define IP6_NH_DSTOPTS	60
+#define IP6_NH_AUTH	51	/* AH: length in 4-byte units - 2 */
 #define IP6_EXT_MAX	8	/* extension headers walked before giving up */
 
 /* Fold to 16 bits with end-around carry, not complemented. */
@@ -262,7 +263,9 @@ parse_ip4(struct pkt *p, uint8_t *ip, uint32_t avail,
  * destination options and routing headers are skipped, a routing header
  * with segments left is not for us, and a fragment header is a counted
  * drop, since the fanout's DEFRAG reassembles IPv4 only (afpacket.md
- * §8.11).  Returns DROP_NONE with the upper protocol in <ret_nh> and its
+ * §8.11).  AH is skipped too, as IPVS's ipv6_find_hdr() skips it, so the
+ * protocol it protects (TCP, UDP, ESP, ...) decides; a nat rewrite
+ * breaks its integrity check, as with IPVS.  Returns DROP_NONE with the upper protocol in <ret_nh> and its
  * offset from <ip> in <ret_off>, or a DROP_* reason.
  */
 static int
@@ -278,6 +281,7 @@ skip_ext6(const uint8_t *ip, uint32_t plen, uint8_t *ret_nh,
 		case IP6_NH_HOPOPTS:
 		case IP6_NH_DSTOPTS:
 		case IP6_NH_ROUTING:
+		case IP6_NH_AUTH:
 			break;
 		case IP6_NH_FRAG:
 			return DROP_FRAG6;
@@ -291,7 +295,8 @@ skip_ext6(const uint8_t *ip, uint32_t plen, uint8_t *ret_nh,
 			return DROP_IP6_EXT;
 		if (end - off < 8)
 			return DROP_SHORT;
-		hlen = ((uint32_t)ip[off + 1] + 1) * 8;
+		hlen = nh == IP6_NH_AUTH ? ((uint32_t)ip[off + 1] + 2) * 4 :
+		    ((uint32_t)ip[off + 1] + 1) * 8;
 		if (hlen > end - off)
 			return DROP_SHORT;
 		/* Segments left: the packet is on its way elsewhere. */

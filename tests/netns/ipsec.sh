@@ -15,6 +15,11 @@
 # (ipsec-no-ike).  nat: ESP reaches the real server at its own address,
 # and its ESP reply reaches the client from the VIP.  The nftables sets
 # own protocols 50/51 to a VIP only while it has a udp service on 500.
+# IPv6, dr: AH is an extension header there, stepped over as IPVS does,
+# so AH-protected ESP follows IKE as plain ESP does; both reach the IKE
+# real server intact (read on raw sockets, which the kernel serves
+# before it looks for an AH handler it does not have).  AH-protected
+# UDP goes to its UDP service's real server, not to the IKE one.
 #
 #                 sw: br0 (10.0.1.0/24)                  br1 (10.0.2.0/24)
 #   c: c0 .2 .3 ---- br0 ---- d0 .1  d (uvsd)  d1 .1 ---- br1 ---- e0 .11 rs1
@@ -22,10 +27,10 @@
 #                    `---- r0 .254  rt  r1 .254 ----------' ----- e0 .13 rs3
 
 . "$(dirname "$0")/lib.sh"
-uvs_init ipsec 120 python3
+uvs_init ipsec 150 python3
 need_uvsd
 
-lab_up 3
+LAB_V6=1 lab_up 3
 
 # A real server: "IKE" answers with its name (bound to the VIP for dr and
 # to its own address for nat); AH and ESP are logged as "proto src dst
@@ -35,18 +40,25 @@ import select, socket, sys
 name, log = sys.argv[1], sys.argv[2]
 socks = []
 for a in sys.argv[3:]:
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET,
+                      socket.SOCK_DGRAM)
     u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     u.bind((a, 500))
     socks.append(u)
 raw = {p: socket.socket(socket.AF_INET, socket.SOCK_RAW, p) for p in (50, 51)}
+# IPv6 raw sockets read from the header after the fixed one: AH itself.
+raw6 = {socket.socket(socket.AF_INET6, socket.SOCK_RAW, p): p
+        for p in (50, 51)}
 f = open(log, "a", buffering=1)
 while True:
-    r, _, _ = select.select(socks + list(raw.values()), [], [])
+    r, _, _ = select.select(socks + list(raw.values()) + list(raw6), [], [])
     for s in r:
         d, peer = s.recvfrom(65535)
         if s in socks:
             s.sendto(name.encode(), peer)
+            continue
+        if s in raw6:
+            f.write("%d %s - %s\n" % (raw6[s], peer[0], d.hex()))
             continue
         ihl = (d[0] & 15) * 4
         pl = d[ihl:]
@@ -61,8 +73,9 @@ PY
 cat >"$TMPD/ipsec-c.py" <<'PY'
 import os, socket, struct, sys
 cmd, src, vip = sys.argv[1:4]
+fam = socket.AF_INET6 if ":" in vip else socket.AF_INET
 if cmd == "ike":
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(fam, socket.SOCK_DGRAM)
     s.bind((src, 500))
     s.settimeout(2)
     s.sendto(b"ike-sa-init", (vip, 500))
@@ -72,15 +85,37 @@ if cmd == "ike":
         print("fail")
 elif cmd == "send":
     proto, spi, n = int(sys.argv[4]), int(sys.argv[5], 16), int(sys.argv[6])
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, proto)
+    s = socket.socket(fam, socket.SOCK_RAW, proto)
     s.bind((src, 0))
     for i in range(1, n + 1):
         if proto == 50:
             pl = struct.pack("!II", spi, i) + os.urandom(64)
+        elif fam == socket.AF_INET6:
+            # AH (24 bytes: 96-bit ICV) protecting an ESP packet.
+            pl = (struct.pack("!BBHII", 50, 4, 0, spi, i) + os.urandom(12) +
+                  struct.pack("!II", spi + 1, i) + os.urandom(32))
         else:
             pl = struct.pack("!BBHII", 50, 4, 0, spi, i) + os.urandom(12)
         s.sendto(pl, (vip, 0))
         print(pl.hex())
+elif cmd == "ahudp":
+    # AH protecting a UDP datagram from port 4500 to PORT, checksummed.
+    port = int(sys.argv[4])
+    data = os.urandom(40)
+    ulen = 8 + len(data)
+    ph = (socket.inet_pton(fam, src) + socket.inet_pton(fam, vip) +
+          struct.pack("!IxxxB", ulen, 17) +
+          struct.pack("!HHHH", 4500, port, ulen, 0) + data)
+    c = sum(struct.unpack("!%dH" % (len(ph) // 2), ph))
+    while c > 0xffff:
+        c = (c & 0xffff) + (c >> 16)
+    udp = struct.pack("!HHHH", 4500, port, ulen, (~c & 0xffff) or 0xffff)
+    pl = (struct.pack("!BBHII", 17, 4, 0, 0x6000, 1) + os.urandom(12) +
+          udp + data)
+    s = socket.socket(fam, socket.SOCK_RAW, 51)
+    s.bind((src, 0))
+    s.sendto(pl, (vip, 0))
+    print(pl.hex())
 else:
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
     s.bind((src, 0))
@@ -99,7 +134,7 @@ PY
 for i in 1 2 3; do
 	bg_run "${NS_RS[$i]}" "$TMPD/ipsec-rs$i.out" python3 \
 	    "$TMPD/ipsec-rs.py" "rs$i" "$TMPD/ipsec-rs$i.log" "$VIP_DR" \
-	    "${RS_IP[$i]}"
+	    "${RS_IP[$i]}" "$VIP6_DR"
 done
 for i in 1 2 3; do
 	wait_udp_bound "${NS_RS[$i]}" 500
@@ -206,6 +241,73 @@ else
 fi
 ipsec_set ipsecrs4 | grep -q "${RS_IP[2]}" ||
     fail "ipsecrs4 lacks ${RS_IP[2]}"
+
+# --- IPv6, dr: ESP, and ESP behind AH, follow IKE
+adm -A -u "[$VIP6_DR]:500" -s rr -p 300 || die "uvsadm -A v6 failed"
+for i in 1 2 3; do
+	lb_server udp "$VIP6_DR" 500 "${RS6_IP[$i]}" dr 1
+done
+ipsec_set ipsec6 | grep -q "$VIP6_DR" || fail "ipsec6 lacks $VIP6_DR"
+x=$(cl ike "$C6_IP" "$VIP6_DR")
+case $x in
+rs[123]) pass "IPv6 IKE from [$C6_IP]:500 answered by $x" ;;
+*) die "IPv6 IKE got no answer ($x)" ;;
+esac
+k6=${x#rs}
+n6=$(nlogged)
+esp6=$(cl send "$C6_IP" "$VIP6_DR" 50 4000 2)
+ah6=$(cl send "$C6_IP" "$VIP6_DR" 51 5000 3)
+all6_in()
+{
+	[ "$(nlogged)" -ge $((n6 + 5)) ]
+}
+wait_until 50 0.1 all6_in || fail "$(($(nlogged) - n6)) of 5 IPv6 logged"
+if [ "$(printf '%s\n%s\n' "$esp6" "$ah6")" = \
+    "$(grep " $C6_IP - " "$TMPD/ipsec-rs$k6.log" | awk '{ print $4 }')" ] &&
+    [ "$(nlogged)" -eq $((n6 + 5)) ]; then
+	pass "IPv6: 2 ESP and 3 AH+ESP reached rs$k6 intact, no other server"
+else
+	fail "IPv6: rs$k6 got: $(grep -c " $C6_IP - " \
+	    "$TMPD/ipsec-rs$k6.log") ($(nlogged) logged, $n6 before)"
+fi
+in=$(adm -L -n --stats --exact | awk -v r="[${RS6_IP[$k6]}]:500" \
+    '$1 == "->" && $2 == r { print $4 }')
+if [ "$in" = 6 ]; then
+	pass "IPv6: rs$k6 counts 6 packets in (IKE, 2 ESP, 3 AH+ESP)"
+else
+	fail "IPv6: rs$k6 InPkts '$in', want 6"
+fi
+# AH over UDP to another service: its own real server, found as UDP.
+j=$((k6 % 3 + 1))
+adm -A -u "[$VIP6_DR]:9000" -s rr || die "uvsadm -A v6 9000 failed"
+lb_server udp "$VIP6_DR" 9000 "${RS6_IP[$j]}" dr 1
+n6=$(nlogged)
+au=$(cl ahudp "$C6_IP" "$VIP6_DR" 9000)
+one_in()
+{
+	[ "$(nlogged)" -gt "$n6" ]
+}
+wait_until 50 0.1 one_in
+if [ "$(tail -n 1 "$TMPD/ipsec-rs$j.log" | awk '{ print $1, $4 }')" = \
+    "51 $au" ] && [ "$(nlogged)" -eq $((n6 + 1)) ]; then
+	pass "IPv6: AH+UDP to port 9000 reached rs$j (its service), intact"
+else
+	fail "IPv6: AH+UDP: $(($(nlogged) - n6)) logged, rs$j last: $(tail -n 1 "$TMPD/ipsec-rs$j.log" | cut -c 1-40)"
+fi
+# nftables stops at AH (l4proto ah): the host's copy goes by address.
+ahdrops=$(ip netns exec "$NS_D" nft list table netdev uvs 2>/dev/null |
+    awk '/ip6 daddr @vip6 meta l4proto ah/ {
+	for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) }
+    END { print n + 0 }')
+if [ "$ahdrops" -ge 4 ]; then
+	pass "IPv6: nftables dropped the host's $ahdrops AH packets"
+else
+	fail "IPv6: nftables ah rule counted $ahdrops, want >= 4"
+fi
+adm -L -n -c | grep -q "^UDP .*\[$C6_IP\]:4500" ||
+    fail "IPv6: no UDP connection from [$C6_IP]:4500 in -L -n -c"
+adm -D -u "[$VIP6_DR]:500" && adm -D -u "[$VIP6_DR]:9000" ||
+    fail "uvsadm -D v6 failed"
 
 # --- no udp:500 service, no AH/ESP for uvsd
 adm -D -u "$VIP_DR:500" && adm -D -u "$VIP_NAT:500" ||

@@ -767,7 +767,8 @@ insert_ext6(uint8_t *f, uint32_t len, uint8_t type, uint8_t units, uint8_t b3)
 	memmove(f + L4V6 + hlen, f + L4V6, len - L4V6);
 	memset(f + L4V6, 0, hlen);
 	f[L4V6] = f[L3 + 6];
-	f[L4V6 + 1] = units;
+	/* AH counts 4-byte units, less two (RFC 4302). */
+	f[L4V6 + 1] = type == IPPROTO_AH ? (uint8_t)(hlen / 4 - 2) : units;
 	f[L4V6 + 3] = b3;
 	f[L3 + 6] = type;
 	put16(f + L3 + 4, (uint16_t)(get16(f + L3 + 4) + hlen));
@@ -793,6 +794,10 @@ static const struct ext_case {
 	{ "frag behind hbh",	B_UDP6, { { 44, 0, 0 }, { 0, 0, 0 } }, 2,
 	    DROP_FRAG6, 0 },
 	{ "icmp6 behind dst",	B_UDP6, { { 60, 0, 0 } }, 1, 0, 0 },
+	/* AH skipped as IPVS's ipv6_find_hdr() does: 24 bytes, SHA1-96. */
+	{ "ah",			B_TCP6, { { 51, 2, 0 } }, 1, 0, L4V6 + 24 },
+	{ "hbh ah dst",		B_UDP6, { { 60, 0, 0 }, { 51, 1, 0 },
+	    { 0, 0, 0 } }, 3, 0, L4V6 + 32 },
 };
 
 static void
@@ -835,6 +840,10 @@ test_pkt_parse_skips_ext6(void **state)
 	for (j = 0; j < 9; j++)
 		len = insert_ext6(f, len, 60, 0, 0);
 	assert_int_equal(pkt_parse(&p, f, len, NULL), DROP_IP6_EXT);
+	/* An AH whose length runs past the payload. */
+	len = insert_ext6(f, build_base(f, B_TCP6), IPPROTO_AH, 2, 0);
+	f[L4V6 + 1] = 200;
+	assert_int_equal(pkt_parse(&p, f, len, NULL), DROP_SHORT);
 	/* A header cut by the payload length. */
 	len = insert_ext6(f, build_base(f, B_TCP6), 60, 0, 0);
 	put16(f + L3 + 4, 4);

@@ -155,6 +155,12 @@ nlogged()
 {
 	cat "$TMPD"/ipsec-rs?.log 2>/dev/null | wc -l
 }
+# inpkts RIP:PORT: the real server's InPkts (-L -n --stats --exact).
+inpkts()
+{
+	adm -L -n --stats --exact |
+	    awk -v r="$1" '$1 == "->" && $2 == r { print $4 }'
+}
 ipsec_set()
 {
 	ip netns exec "$NS_D" nft list set netdev uvs "$1" 2>/dev/null
@@ -202,8 +208,7 @@ else
 	fail "protocols: $(awk '{ print $1 }' "$TMPD/ipsec-rs$k.log" | tr '\n' ' ')"
 fi
 # Counted on the IKE connection's real server: IKE and the 7.
-in=$(adm -L -n --stats --exact | awk -v r="${RS_IP[$k]}:500" \
-    '$1 == "->" && $2 == r { print $4 }')
+in=$(inpkts "${RS_IP[$k]}:500")
 if [ "$in" = 8 ]; then
 	pass "rs$k counts 8 packets in (IKE, 5 ESP, 2 AH)"
 else
@@ -270,8 +275,7 @@ else
 	fail "IPv6: rs$k6 got: $(grep -c " $C6_IP - " \
 	    "$TMPD/ipsec-rs$k6.log") ($(nlogged) logged, $n6 before)"
 fi
-in=$(adm -L -n --stats --exact | awk -v r="[${RS6_IP[$k6]}]:500" \
-    '$1 == "->" && $2 == r { print $4 }')
+in=$(inpkts "[${RS6_IP[$k6]}]:500")
 if [ "$in" = 6 ]; then
 	pass "IPv6: rs$k6 counts 6 packets in (IKE, 2 ESP, 3 AH+ESP)"
 else

@@ -76,7 +76,7 @@ ep_parse(const char *s, bool need_port, struct ep *ret)
 	if (addr_parse(buf, &ep.ep_addr) != 0)
 		return -EINVAL;
 	if (port != NULL) {
-		if (parse_uint(port, 1, 65535, &p) != 0)
+		if (parse_uint(port, 0, 65535, &p) != 0)
 			return -EINVAL;
 		ep.ep_port = htons((uint16_t)p);
 	} else if (need_port)

@@ -871,9 +871,8 @@ finish(struct parse *p)
 				return r;
 			ao->ao_flags |= f;
 		}
-	} else if (p->p_svc != NULL && ao->ao_svc.ep_port == 0)
-		/* IPVS would look for a port 0 service: persistent only. */
-		return fail(p, -EINVAL, "Service not defined (zero port)");
+	}
+	/* Elsewhere port 0 names a port-0 service, as IPVS looks it up. */
 	if (p->p_rs != NULL && ao->ao_rs.ep_port == 0)
 		ao->ao_rs.ep_port = ao->ao_svc.ep_port;
 	if (cmd == ADM_ADD_RS || cmd == ADM_EDIT_RS) {

@@ -248,6 +248,14 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 	if (check != NULL && (cfg_check(ld, check, &hr.hr_params) != 0 ||
 	    cfg_check_valid(ld, check, &hr.hr_params) != 0))
 		bad = true;
+	/* A port-0 service's real servers answer on every port. */
+	if (!bad && cs->cs_sc.sc_ep.ep_port == 0 &&
+	    hr.hr_params.hp_type != HC_NONE && hr.hr_params.hp_type != HC_EXEC &&
+	    hr.hr_params.hp_connect.ep_port == 0) {
+		cfg_err(ld, check != NULL ? check : s, "a check of a port-0 "
+		    "service needs connect_port");
+		bad = true;
+	}
 	/* As IPVS refuses it (ip_vs_add_dest(): -ERANGE). */
 	if (!bad && rc.rc_lthresh > rc.rc_uthresh) {
 		cfg_err(ld, seen[R_LTHRESH], "lthreshold %u above uthreshold "
@@ -269,8 +277,7 @@ cfg_real_server(struct cfg_load *ld, const config_setting_t *s,
 	hr.hr_proto = cs->cs_sc.sc_proto;
 	hr.hr_vip = cs->cs_sc.sc_ep;
 	hr.hr_rip = rc.rc_ep;
-	if (XMIT_SAME_PORT(rc.rc_method) || hr.hr_rip.ep_port == 0)
-		hr.hr_rip.ep_port = cs->cs_sc.sc_ep.ep_port;
+	hr.hr_rip.ep_port = vsconf_rs_port(&cs->cs_sc, &rc);
 	if (cfg_health_add(ld, NULL, &hr))
 		cs->cs_hs.hs_nrs++;
 }

@@ -19,6 +19,10 @@
  *		set vip6 { type ipv6_addr; }
  *		set rip6 { type ipv6_addr; }
  *		set lip6 { type ipv6_addr; }
+ *		set svcany4 { type ipv4_addr . inet_proto; }
+ *		set rsany4 { type ipv4_addr . inet_proto; }
+ *		set svcany6 { type ipv6_addr . inet_proto; }
+ *		set rsany6 { type ipv6_addr . inet_proto; }
  *		chain in0 {
  *			type filter hook ingress device "eth0" priority 0;
  *			ip daddr . meta l4proto . th dport @svc4 counter drop
@@ -61,6 +65,12 @@
  *			ip6 daddr @ipsec6 meta l4proto esp counter drop
  *			ip6 saddr @ipsecrs6 meta l4proto esp
  *			    fib daddr type != local counter drop
+ *			ip daddr . meta l4proto @svcany4 counter drop
+ *			ip saddr . meta l4proto @rsany4
+ *			    fib daddr type != local counter drop
+ *			ip6 daddr . meta l4proto @svcany6 counter drop
+ *			ip6 saddr . meta l4proto @rsany6
+ *			    fib daddr type != local counter drop
  *			ip6 daddr @vip6 meta l4proto ah counter drop
  *			ip6 saddr @rip6 meta l4proto ah
  *			    fib daddr type != local counter drop
@@ -97,7 +107,12 @@
  * extension header that uvsd steps over as IPVS does (pkt.c), but
  * nftables stops at it (meta l4proto ah, no ports): AH to any IPv6 VIP,
  * or from a nat real server not for the host, is dropped by address, as
- * later fragments are.  Control thread.
+ * later fragments are.  A port-0 service (persistent, every port of its
+ * VIP, as in IPVS) and its nat real servers, whose replies come from
+ * any port, are in svcany4/6 and rsany4/6 by address and protocol; their
+ * port-0 elements in svc4/rs4 match nothing real, and ICMP errors about
+ * their flows reach the host too (uvsd relays them, the host drops
+ * what it knows nothing of).  Control thread.
  */
 #include "config.h"
 
@@ -248,7 +263,11 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 	    "\tset ipsec4 { type ipv4_addr; }\n"
 	    "\tset ipsecrs4 { type ipv4_addr; }\n"
 	    "\tset ipsec6 { type ipv6_addr; }\n"
-	    "\tset ipsecrs6 { type ipv6_addr; }\n");
+	    "\tset ipsecrs6 { type ipv6_addr; }\n"
+	    "\tset svcany4 { type ipv4_addr . inet_proto; }\n"
+	    "\tset rsany4 { type ipv4_addr . inet_proto; }\n"
+	    "\tset svcany6 { type ipv6_addr . inet_proto; }\n"
+	    "\tset rsany6 { type ipv6_addr . inet_proto; }\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "\tchain in%u {\n"
 		    "\t\ttype filter hook ingress device \"%s\" priority 0;\n"
@@ -287,6 +306,12 @@ nft_open(const struct iface *ifs, unsigned n, uint16_t lport_lo,
 		    "fib daddr type != local counter drop\n"
 		    "\t\tip6 daddr @vip6 meta l4proto ah counter drop\n"
 		    "\t\tip6 saddr @rip6 meta l4proto ah "
+		    "fib daddr type != local counter drop\n"
+		    "\t\tip daddr . meta l4proto @svcany4 counter drop\n"
+		    "\t\tip saddr . meta l4proto @rsany4 "
+		    "fib daddr type != local counter drop\n"
+		    "\t\tip6 daddr . meta l4proto @svcany6 counter drop\n"
+		    "\t\tip6 saddr . meta l4proto @rsany6 "
 		    "fib daddr type != local counter drop\n"
 		    "\t}\n", i, ifs[i].if_name, (unsigned)lport_lo,
 		    (unsigned)lport_hi, (unsigned)lport_lo, (unsigned)lport_hi);
@@ -339,6 +364,31 @@ put_elems(FILE *fp, const char *set, uint64_t *elems, size_t n)
 		    (unsigned)(elems[i] & 0xffff));
 	}
 	fprintf(fp, " }\n");
+}
+
+/* "add element" for <set> (address . proto): the port-0 ones of <elems>. */
+static void
+put_any(FILE *fp, const char *set, const uint64_t *elems, size_t n)
+{
+	struct in_addr	 in;
+	char		 buf[INET_ADDRSTRLEN];
+	size_t		 i;
+	bool		 first = true;
+
+	for (i = 0; i < n; i++) {
+		if ((elems[i] & 0xffff) != 0 ||
+		    (i > 0 && elems[i] == elems[i - 1]))
+			continue;
+		if (first)
+			fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
+		in.s_addr = htonl((uint32_t)(elems[i] >> 24));
+		inet_ntop(AF_INET, &in, buf, sizeof(buf));
+		fprintf(fp, "%s %s . %u", first ? "" : ",", buf,
+		    (unsigned)(elems[i] >> 16 & 0xff));
+		first = false;
+	}
+	if (!first)
+		fprintf(fp, " }\n");
 }
 
 /* The same elements as raw integers, for icmpsvc4 and icmprs4. */
@@ -464,6 +514,30 @@ put_elems6(FILE *fp, const char *set, const char *aset, struct elem6 *elems,
 		first = false;
 	}
 	fprintf(fp, " }\n");
+}
+
+/* The same for IPv6: the port-0 ones of <elems>[<n>] (sorted). */
+static void
+put_any6(FILE *fp, const char *set, const struct elem6 *elems, size_t n)
+{
+	char		 buf[INET6_ADDRSTRLEN];
+	size_t		 i;
+	bool		 first = true;
+
+	for (i = 0; i < n; i++) {
+		if (elems[i].e_port != 0 ||
+		    (i > 0 && elem6_cmp(&elems[i], &elems[i - 1]) == 0))
+			continue;
+		if (first)
+			fprintf(fp, "add element netdev " NFT_TABLE " %s {",
+			    set);
+		inet_ntop(AF_INET6, &elems[i].e_addr, buf, sizeof(buf));
+		fprintf(fp, "%s %s . %u", first ? "" : ",", buf,
+		    (unsigned)elems[i].e_proto);
+		first = false;
+	}
+	if (!first)
+		fprintf(fp, " }\n");
 }
 
 /* <elems>[<n>] (sorted) as raw integers, for icmpsvc6 and icmprs6. */
@@ -651,7 +725,11 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	    "flush set netdev " NFT_TABLE " ipsec4\n"
 	    "flush set netdev " NFT_TABLE " ipsecrs4\n"
 	    "flush set netdev " NFT_TABLE " ipsec6\n"
-	    "flush set netdev " NFT_TABLE " ipsecrs6\n");
+	    "flush set netdev " NFT_TABLE " ipsecrs6\n"
+	    "flush set netdev " NFT_TABLE " svcany4\n"
+	    "flush set netdev " NFT_TABLE " rsany4\n"
+	    "flush set netdev " NFT_TABLE " svcany6\n"
+	    "flush set netdev " NFT_TABLE " rsany6\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
 	put_addrs(fp, "vip4", svcs, nsvc);
@@ -668,6 +746,11 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	put_lips(fp, "ipsecrs4", ikers, nikers);
 	put_elems6(fp, NULL, "ipsec6", ike6, nike6);
 	put_elems6(fp, NULL, "ipsecrs6", ikers6, nikers6);
+	/* After put_elems() and put_elems6() sorted them. */
+	put_any(fp, "svcany4", svcs, nsvc);
+	put_any(fp, "rsany4", rss, nrs);
+	put_any6(fp, "svcany6", svcs6, nsvc6);
+	put_any6(fp, "rsany6", rss6, nrs6);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;

@@ -2,7 +2,8 @@
 /*
  * Persistence templates (persist.h).  A template is a connection-table
  * entry flagged CONN_F_TEMPLATE whose inbound tuple is the client's
- * network (CIP & netmask), port 0, to VIP:vport, marked in t_pad so that
+ * network (CIP & netmask), port 0, to VIP:vport (vport 0 for a port-0
+ * service: all ports of a client share it), marked in t_pad so that
  * no frame finds it.  It holds the real server chosen for that network
  * and references on its states, and counts in rss_persist, not in the
  * active or inactive connections.
@@ -77,7 +78,11 @@ persist_key(const struct svc *svc, const struct tuple *t, struct tuple *ret)
 	} else
 		ret->t_src.w[0] = t->t_src.w[0] & svc->svc_netmask;
 	ret->t_dst = t->t_dst;
-	ret->t_dport = t->t_dport;
+	/*
+	 * The service's port: 0 for a port-0 service, so that one template
+	 * holds every port of the client, as IPVS's <caddr,0,vaddr,0>.
+	 */
+	ret->t_dport = svc->svc_ep.ep_port;
 	ret->t_proto = t->t_proto;
 	ret->t_af = t->t_af;
 	ret->t_pad[0] = CONN_TPL_MARK;

@@ -444,8 +444,8 @@ table_current(const struct table_ctl *tc)
 	return __atomic_load_n(&tc->tc_cur, __ATOMIC_ACQUIRE);
 }
 
-const struct svc *
-table_lookup(const struct table *t, int proto, const union inaddr *vip,
+static const struct svc *
+table_lookup1(const struct table *t, int proto, const union inaddr *vip,
     uint8_t af, uint16_t port)
 {
 	const struct svc *svc;
@@ -457,6 +457,22 @@ table_lookup(const struct table *t, int proto, const union inaddr *vip,
 		    memcmp(&svc->svc_ep.ep_addr.a, vip, sizeof(*vip)) == 0)
 			return svc;
 	return NULL;
+}
+
+/*
+ * As IPVS's ip_vs_service_find(): the service of the port, else the
+ * VIP's port-0 service (persistent, every port), if the table has any.
+ */
+const struct svc *
+table_lookup(const struct table *t, int proto, const union inaddr *vip,
+    uint8_t af, uint16_t port)
+{
+	const struct svc *svc;
+
+	svc = table_lookup1(t, proto, vip, af, port);
+	if (svc == NULL && t->t_nport0 != 0 && port != 0)
+		svc = table_lookup1(t, proto, vip, af, 0);
+	return svc;
 }
 
 /* Every field checked, duplicates refused, limits kept. */
@@ -700,6 +716,8 @@ commit_build(struct table_ctl *tc, struct commit *cm,
 		    svc->svc_ep.ep_addr.a_af, svc->svc_ep.ep_port) & t->t_hmask;
 		svc->svc_hnext = t->t_hash[h];
 		t->t_hash[h] = svc;
+		if (svc->svc_ep.ep_port == 0)
+			t->t_nport0++;
 	}
 	for (i = 0; i < t->t_nsvc; i++) {
 		svc = &t->t_svc[i];

@@ -165,6 +165,17 @@ struct rs {
 	uint32_t	 rs_lthresh;	/* as rc_lthresh */
 };
 
+/*
+ * The port a new flow to <dport> reaches <rs> on: its own, or for a
+ * port-0 service (vsconf_rs_port() made it 0) the client's destination
+ * port, as IPVS's ip_vs_sched_persist().  Network order.
+ */
+static inline uint16_t
+rs_port_of(const struct rs *rs, uint16_t dport)
+{
+	return rs->rs_ep.ep_port != 0 ? rs->rs_ep.ep_port : dport;
+}
+
 /* A virtual service as a snapshot holds it. Immutable once published. */
 struct svc {
 	struct svc	*svc_hnext;	/* lookup chain */
@@ -191,6 +202,7 @@ struct table {
 	struct svc	*t_svc;		/* [t_nsvc], configuration order */
 	unsigned	 t_hmask;
 	struct svc	**t_hash;	/* [t_hmask + 1] */
+	unsigned	 t_nport0;	/* port-0 (every port) services */
 };
 
 /* The configuration, as the control thread edits it. */
@@ -289,7 +301,10 @@ int	 table_commit(struct table_ctl *tc, struct vs_conf *vc,
 	    struct uvs_err *err);
 /* The snapshot workers read: acquire load.  Worker or control. */
 const struct table *table_current(const struct table_ctl *tc);
-/* The service for (<proto>, <vip> address, <port>) or NULL. Worker. */
+/*
+ * The service for (<proto>, <vip> address, <port>), else the VIP's
+ * port-0 service, or NULL.  Worker.
+ */
 const struct svc *table_lookup(const struct table *t, int proto,
 	    const union inaddr *vip, uint8_t af, uint16_t port);
 /* The states of the current snapshot and of draining real servers. */

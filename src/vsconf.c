@@ -32,12 +32,16 @@
 /*
  * A real server's port as it runs: DR cannot change the port, so it is
  * the service's (ipvsadm ignores the one given with -g); NAT without a
- * port keeps the service's.
+ * port keeps the service's.  A port-0 service's real servers are reached
+ * on the client's destination port, whatever port they were given, as
+ * IPVS's ip_vs_sched_persist() does: 0 here, the packet's in the data
+ * path (rs_port_of()).
  */
 uint16_t
 vsconf_rs_port(const struct svc_conf *sc, const struct rs_conf *rc)
 {
-	if (XMIT_SAME_PORT(rc->rc_method) || rc->rc_ep.ep_port == 0)
+	if (XMIT_SAME_PORT(rc->rc_method) || rc->rc_ep.ep_port == 0 ||
+	    sc->sc_ep.ep_port == 0)
 		return sc->sc_ep.ep_port;
 	return rc->rc_ep.ep_port;
 }
@@ -110,8 +114,10 @@ vsconf_svc_check(const struct svc_conf *sc, struct uvs_err *err)
 		uvs_err_set(err, "%s: no address", s);
 		return -EINVAL;
 	}
-	if (sc->sc_ep.ep_port == 0) {
-		uvs_err_set(err, "%s: a service needs a port", s);
+	/* Port 0 stands for every port, and only with -p (IPVS's rule). */
+	if (sc->sc_ep.ep_port == 0 && sc->sc_timeout == 0) {
+		uvs_err_set(err, "%s: port 0 (every port) is for persistent "
+		    "services only", s);
 		return -EINVAL;
 	}
 	if (memchr(sc->sc_sched, '\0', sizeof(sc->sc_sched)) == NULL ||

@@ -149,7 +149,7 @@ reply_tuple(const struct pkt *p, const struct rs *rs, struct tuple *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->t_src = rs->rs_ep.ep_addr.a;
-	ret->t_sport = rs->rs_ep.ep_port;
+	ret->t_sport = rs_port_of(rs, p->p_tuple.t_dport);
 	ret->t_dst = p->p_tuple.t_src;
 	ret->t_dport = p->p_tuple.t_sport;
 	ret->t_proto = p->p_tuple.t_proto;

@@ -83,7 +83,7 @@ fullnat_conn_tuple(const struct svc *svc, const struct rs *rs,
 			continue;
 		memset(ret, 0, sizeof(*ret));
 		ret->t_src = rs->rs_ep.ep_addr.a;
-		ret->t_sport = rs->rs_ep.ep_port;
+		ret->t_sport = rs_port_of(rs, in->t_dport);
 		ret->t_dst = laddr_addr(la)->a;
 		ret->t_dport = port;
 		ret->t_proto = in->t_proto;

@@ -88,7 +88,7 @@ static const struct {
 	{ "[2001:db8::1]",		false, 0, "[2001:db8::1]:0" },
 	{ "192.0.2.1",			true, -EINVAL, NULL },
 	{ "[2001:db8::1]",		true, -EINVAL, NULL },
-	{ "192.0.2.1:0",		false, -EINVAL, NULL },	/* port 0 */
+	{ "192.0.2.1:0",		false, 0, "192.0.2.1:0" }, /* every port */
 	{ "192.0.2.1:65536",		false, -EINVAL, NULL },
 	{ "192.0.2.1:99999999999999999999", false, -EINVAL, NULL },
 	{ "192.0.2.1:",			false, -EINVAL, NULL },

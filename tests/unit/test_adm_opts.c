@@ -94,6 +94,10 @@ static const struct {
 	{ "-L --nosort",	"list", ADM_FMT_NOSORT },
 	{ "-n",			"list", ADM_FMT_NUMERIC },
 	{ "-L -t 192.0.2.1:80",	"list tcp 192.0.2.1:80", 0 },
+	/* Port 0: the port-0 (every port) service. */
+	{ "-L -t 192.0.2.1",	"list tcp 192.0.2.1:0", 0 },
+	{ "-a -t 192.0.2.1:0 -r 10.0.0.1 -g",
+	    "add-server tcp 192.0.2.1:0 10.0.0.1:0 method dr weight 1", 0 },
 	{ "-Lnt 192.0.2.1:80",	"list tcp 192.0.2.1:80", ADM_FMT_NUMERIC },
 	{ "-L -u [2001:db8::1]:53 --stats", "list udp [2001:db8::1]:53",
 	    ADM_FMT_STATS },
@@ -326,7 +330,6 @@ static const struct {
 	{ "-L --socket=", "--socket: empty socket path" },
 	{ "-A -t 192.0.2.1", "Zero port specified for non-persistent service" },
 	{ "-E -t 192.0.2.1:0", "Zero port specified for non-persistent service" },
-	{ "-L -t 192.0.2.1", "Service not defined (zero port)" },
 	{ "-A -t 192.0.2.1:65536", "illegal virtual server address[:port] "
 			"specified" },
 	{ "-A -t 80",	"illegal virtual server address[:port] specified" },

@@ -210,7 +210,13 @@ static const struct {
 	    "{ address = \"10.0.0.x\"; } ); } );\n", 3,
 	    "bad address '10.0.0.x'" },
 	{ "port 0", "services = ( { protocol = \"tcp\";\naddress = "
-	    "\"192.0.2.10\";\nport = 0; } );\n", 3, "'port': 0 out of range" },
+	    "\"192.0.2.10\";\nport = 0; } );\n", 3, "'port': 0 (every port) "
+	    "is for persistent services only (persistence_timeout)" },
+	{ "port 0 check without connect_port", "services = ( {\n"
+	    "protocol = \"tcp\"; address = \"192.0.2.10\"; port = 0;\n"
+	    "persistence_timeout = 300;\ncheck = { type = \"tcp\"; };\n"
+	    "real_servers = ( { address = \"10.0.0.1\"; } ); } );\n", 5,
+	    "a check of a port-0 service needs connect_port" },
 	{ "port too big", SVC1 "real_servers = ( { address = \"10.0.0.1\";\n"
 	    "port = 65536; } ); } );\n", 3, "65536 out of range 1..65535" },
 	{ "unknown protocol", "services = ( { protocol = \"icmp\"; "

@@ -101,7 +101,10 @@ static const struct {
 	{ "add-service tcp 192.0.2.10",
 	    "ERR EINVAL bad address '192.0.2.10'\n" },
 	{ "add-service tcp 192.0.2.10:0",
-	    "ERR EINVAL bad address '192.0.2.10:0'\n" },
+	    "ERR EINVAL tcp 192.0.2.10:0: port 0 (every port) is for "
+	    "persistent services only\n" },
+	{ "add-service tcp 192.0.2.10:99999",
+	    "ERR EINVAL bad address '192.0.2.10:99999'\n" },
 	{ "add-service tcp 192.0.2.11:80 scheduler wrrr",
 	    "ERR EINVAL tcp 192.0.2.11:80: unknown scheduler 'wrrr'\n" },
 	{ "add-service tcp 192.0.2.11:80 scheduler a/b",

@@ -247,6 +247,44 @@ test_persist_key_cases(void **state)
 	}
 }
 
+/*
+ * A port-0 service: one template per client for every port, as IPVS's
+ * <caddr,0,vaddr,0>, so all of a client's ports reach one server.
+ */
+static void
+test_persist_port0_when_every_port(void **state)
+{
+	static const int32_t	 w[] = { 1, 1, 1 };
+	static const uint16_t	 ports[] = { 80, 443, 8080, 21, 65535 };
+	struct pfx		 f;
+	struct tuple		 t, key;
+	struct rs		*rs;
+	size_t			 i;
+	int			 first = -1, other;
+
+	pfx_setup(&f);
+	pfx_commit(&f, "192.0.2.10:0", 300, 0, w, 3);
+	for (i = 0; i < nitems(ports); i++) {
+		t = flow(&f, "198.51.100.1:4000");
+		t.t_dport = htons(ports[i]);
+		persist_key(f.p_svc, &t, &key);
+		assert_int_equal(key.t_dport, 0);
+		assert_int_equal(persist_schedule(f.p_ct, f.p_svc, &t, T0,
+		    false, &rs, NULL), DROP_NONE);
+		if (first < 0)
+			first = (int)(rs - f.p_svc->svc_rs);
+		assert_int_equal(rs - f.p_svc->svc_rs, first);
+		/* It answers on the port the client asked for. */
+		assert_int_equal(rs_port_of(rs, t.t_dport), t.t_dport);
+	}
+	assert_int_equal(templates(&f), 1);
+	other = pick(&f, "198.51.100.2:4000", T0);
+	assert_true(other >= 0);
+	assert_int_not_equal(other, first);
+	assert_int_equal(templates(&f), 2);
+	pfx_teardown(&f);
+}
+
 /* -M 255.255.255.0: a /24 sticks to one server, others are scheduled. */
 static void
 test_persist_same_server_when_same_network(void **state)
@@ -596,6 +634,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_persist_key_cases),
+		cmocka_unit_test(test_persist_port0_when_every_port),
 		cmocka_unit_test(test_persist_same_server_when_same_network),
 		cmocka_unit_test(test_persist_per_client_when_default_mask),
 		cmocka_unit_test(test_persist_ipv6_when_prefix),

@@ -136,7 +136,8 @@ static const struct {
 	{ ADD_SVC, "tcp", "[2001:db8::10]:80", "", 0, 0, 0, NULL },
 	{ ADD_SVC, "tcp", "192.0.2.11:80", "wrrr", 0, 0, -EINVAL,
 	    "tcp 192.0.2.11:80: unknown scheduler 'wrrr'" },
-	{ ADD_SVC, "tcp", "192.0.2.11", "rr", 0, 0, -EINVAL, "needs a port" },
+	{ ADD_SVC, "tcp", "192.0.2.11", "rr", 0, 0, -EINVAL,
+	    "port 0 (every port) is for persistent services only" },
 	{ ADD_SVC, "icmp", "192.0.2.11:80", "rr", 0, 0, -EINVAL,
 	    "tcp, udp or sctp" },
 	{ EDIT_SVC, "tcp", "192.0.2.11:80", "rr", 0, 0, -ESRCH,
@@ -406,6 +407,77 @@ test_table_lookup_cases(void **state)
 	assert_int_equal(table_current(tc)->t_gen, 2);
 	assert_int_equal(table_current(tc)->t_nsvc, 0);
 	assert_int_equal(epoch_reclaim(e), 0);
+	table_ctl_free(tc);
+	epoch_free(e);
+}
+
+/*
+ * A port-0 service takes every port of its VIP and protocol that no
+ * service of its own port takes (IPVS's ip_vs_service_find()), only when
+ * persistent, and its real servers run on the client's port.
+ */
+static void
+test_table_lookup_port0(void **state)
+{
+	static const struct {
+		const char	*proto, *vip;
+		int		 want;	/* index in t_svc, -1: none */
+	} cases[] = {
+		{ "tcp", "192.0.2.10:80",	1 },	/* its own port wins */
+		{ "tcp", "192.0.2.10:8080",	0 },
+		{ "tcp", "192.0.2.10:1",	0 },
+		{ "udp", "192.0.2.10:8080",	-1 },
+		{ "tcp", "192.0.2.11:8080",	-1 },
+		{ "tcp", "[2001:db8::10]:443",	2 },
+		{ "tcp", "[2001:db8::11]:443",	-1 },
+	};
+	struct epoch	*e = epoch_new(0);
+	struct published pub = { 0 };
+	struct table_ctl *tc = table_ctl_new(e, on_publish, &pub);
+	struct vs_conf	*vc = vsconf_dup(NULL);
+	struct svc_conf	 sc = svc_of("tcp", "192.0.2.10:0", "rr");
+	const struct table *t;
+	const struct svc *svc;
+	struct uvs_err	 err;
+	struct ep	 vip;
+	size_t		 i;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vsconf_add_svc(vc, &sc, &err), -EINVAL);
+	assert_non_null(strstr(err.e_text, "192.0.2.10:0: port 0 (every "
+	    "port) is for persistent services only"));
+	sc.sc_timeout = 300;
+	assert_int_equal(vsconf_add_svc(vc, &sc, NULL), 0);
+	add_svc(vc, "tcp", "192.0.2.10:80", "rr");
+	sc = svc_of("tcp", "[2001:db8::10]:0", "rr");
+	sc.sc_timeout = 300;
+	assert_int_equal(vsconf_add_svc(vc, &sc, NULL), 0);
+	/* Whatever port a nat server is given, it runs on the client's. */
+	add_rs(vc, "tcp", "192.0.2.10:0", "10.0.0.1:9999", XMIT_NAT, 1);
+	add_rs(vc, "tcp", "192.0.2.10:0", "10.0.0.2", XMIT_DR, 1);
+	add_rs(vc, "tcp", "192.0.2.10:80", "10.0.0.3", XMIT_NAT, 1);
+	assert_int_equal(vc->vc_svc[0].sc_rs[0].rc_ep.ep_port, 0);
+	assert_int_equal(vc->vc_svc[0].sc_rs[1].rc_ep.ep_port, 0);
+	/* Without persistence no more. */
+	sc = svc_of("tcp", "192.0.2.10:0", "rr");
+	assert_int_equal(vsconf_edit_svc(vc, &sc, NULL), -EINVAL);
+	assert_int_equal(table_commit(tc, vc, NULL), 0);
+	t = table_current(tc);
+	assert_int_equal(t->t_nport0, 2);
+	for (i = 0; i < nitems(cases); i++) {
+		vip = ep_of(cases[i].vip);
+		svc = table_lookup(t, proto_parse(cases[i].proto),
+		    &vip.ep_addr.a, vip.ep_addr.a_af, vip.ep_port);
+		if (cases[i].want < 0 ? svc != NULL :
+		    svc != &t->t_svc[cases[i].want])
+			fail_msg("%s %s: got service %d, want %d",
+			    cases[i].proto, cases[i].vip, svc == NULL ? -1 :
+			    (int)(svc - t->t_svc), cases[i].want);
+	}
+	assert_int_equal(rs_port_of(&t->t_svc[0].svc_rs[0], htons(8080)),
+	    htons(8080));
+	assert_int_equal(rs_port_of(&t->t_svc[1].svc_rs[0], htons(8080)),
+	    htons(80));
 	table_ctl_free(tc);
 	epoch_free(e);
 }
@@ -1022,6 +1094,7 @@ main(void)
 		cmocka_unit_test(test_vsconf_limits_when_full),
 		cmocka_unit_test(test_svc_fmt_cases),
 		cmocka_unit_test(test_table_lookup_cases),
+		cmocka_unit_test(test_table_lookup_port0),
 		cmocka_unit_test(test_table_states_when_recommitted),
 		cmocka_unit_test(test_table_svc_state_when_service_deleted),
 		cmocka_unit_test(test_table_commit_ipv6_by_method),

@@ -366,31 +366,6 @@ put_elems(FILE *fp, const char *set, uint64_t *elems, size_t n)
 	fprintf(fp, " }\n");
 }
 
-/* "add element" for <set> (address . proto): the port-0 ones of <elems>. */
-static void
-put_any(FILE *fp, const char *set, const uint64_t *elems, size_t n)
-{
-	struct in_addr	 in;
-	char		 buf[INET_ADDRSTRLEN];
-	size_t		 i;
-	bool		 first = true;
-
-	for (i = 0; i < n; i++) {
-		if ((elems[i] & 0xffff) != 0 ||
-		    (i > 0 && elems[i] == elems[i - 1]))
-			continue;
-		if (first)
-			fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
-		in.s_addr = htonl((uint32_t)(elems[i] >> 24));
-		inet_ntop(AF_INET, &in, buf, sizeof(buf));
-		fprintf(fp, "%s %s . %u", first ? "" : ",", buf,
-		    (unsigned)(elems[i] >> 16 & 0xff));
-		first = false;
-	}
-	if (!first)
-		fprintf(fp, " }\n");
-}
-
 /* The same elements as raw integers, for icmpsvc4 and icmprs4. */
 static void
 put_raw(FILE *fp, const char *set, const uint64_t *elems, size_t n)
@@ -410,24 +385,34 @@ put_raw(FILE *fp, const char *set, const uint64_t *elems, size_t n)
 	fprintf(fp, " }\n");
 }
 
-/* "add element" for address set <set>: the addresses of <elems>[<n>]. */
+/*
+ * "add element" for address set <set>: the addresses of <elems>[<n>]
+ * (sorted by put_elems()); with <port0>, "address . proto" of the port-0
+ * elements only, for svcany4 and rsany4.
+ */
 static void
-put_addrs(FILE *fp, const char *set, const uint64_t *elems, size_t n)
+put_addrs(FILE *fp, const char *set, const uint64_t *elems, size_t n,
+    bool port0)
 {
 	struct in_addr	 in;
 	char		 buf[INET_ADDRSTRLEN];
+	unsigned	 shift = port0 ? 16 : 24;
 	size_t		 i;
 	bool		 first = true;
+	uint64_t	 last = 0;
 
-	/* Sorted by put_elems(): equal addresses are neighbours. */
 	for (i = 0; i < n; i++) {
-		if (i > 0 && elems[i] >> 24 == elems[i - 1] >> 24)
+		if ((port0 && (elems[i] & 0xffff) != 0) ||
+		    (!first && elems[i] >> shift == last))
 			continue;
 		if (first)
 			fprintf(fp, "add element netdev " NFT_TABLE " %s {", set);
 		in.s_addr = htonl((uint32_t)(elems[i] >> 24));
 		inet_ntop(AF_INET, &in, buf, sizeof(buf));
 		fprintf(fp, "%s %s", first ? "" : ",", buf);
+		if (port0)
+			fprintf(fp, " . %u", (unsigned)(elems[i] >> 16 & 0xff));
+		last = elems[i] >> shift;
 		first = false;
 	}
 	if (!first)
@@ -732,8 +717,8 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	    "flush set netdev " NFT_TABLE " rsany6\n");
 	put_elems(fp, "svc4", svcs, nsvc);
 	put_elems(fp, "rs4", rss, nrs);
-	put_addrs(fp, "vip4", svcs, nsvc);
-	put_addrs(fp, "rip4", rss, nrs);
+	put_addrs(fp, "vip4", svcs, nsvc, false);
+	put_addrs(fp, "rip4", rss, nrs, false);
 	put_lips(fp, "lip4", lips, nlip);
 	put_raw(fp, "icmpsvc4", svcs, nsvc);
 	put_raw(fp, "icmprs4", rss, nrs);
@@ -747,8 +732,8 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	put_elems6(fp, NULL, "ipsec6", ike6, nike6);
 	put_elems6(fp, NULL, "ipsecrs6", ikers6, nikers6);
 	/* After put_elems() and put_elems6() sorted them. */
-	put_any(fp, "svcany4", svcs, nsvc);
-	put_any(fp, "rsany4", rss, nrs);
+	put_addrs(fp, "svcany4", svcs, nsvc, true);
+	put_addrs(fp, "rsany4", rss, nrs, true);
 	put_any6(fp, "svcany6", svcs6, nsvc6);
 	put_any6(fp, "rsany6", rss6, nrs6);
 	if (fclose(fp) == EOF) {

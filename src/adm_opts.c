@@ -872,7 +872,6 @@ finish(struct parse *p)
 			ao->ao_flags |= f;
 		}
 	}
-	/* Elsewhere port 0 names a port-0 service, as IPVS looks it up. */
 	if (p->p_rs != NULL && ao->ao_rs.ep_port == 0)
 		ao->ao_rs.ep_port = ao->ao_svc.ep_port;
 	if (cmd == ADM_ADD_RS || cmd == ADM_EDIT_RS) {

@@ -70,30 +70,22 @@ cfg_group_addr1(struct cfg_load *ld, const config_setting_t *e,
 }
 
 /*
- * One port entry: an integer or "lo-hi".  0, every port, only for a
- * persistent service, as IPVS has it.
+ * One port entry: an integer or "lo-hi".  0 is a port-0 service (every
+ * port), which vsconf_add_svc() allows only with persistence.
  */
 static int
 cfg_group_port1(struct cfg_load *ld, const config_setting_t *e,
-    const struct cfg_svc *cs, struct cfg_group *g)
+    struct cfg_group *g)
 {
 	unsigned long	 lo, hi;
 	const char	*v;
 	char		*end;
-	uint16_t	 port;
+	long long	 port;
 
-	if (config_setting_type(e) == CONFIG_TYPE_INT &&
-	    config_setting_get_int(e) == 0) {
-		if (!(cs->cs_sc.sc_flags & SVC_F_PERSISTENT)) {
-			cfg_err(ld, e, "'port': 0 (every port) is for "
-			    "persistent services only (persistence_timeout)");
+	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+		if (cfg_int(ld, e, 0, 65535, &port) != 0)
 			return -EINVAL;
-		}
-		lo = hi = 0;
-	} else if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-		if (cfg_port(ld, e, &port) != 0)
-			return -EINVAL;
-		lo = hi = ntohs(port);
+		lo = hi = (unsigned long)port;
 	} else {
 		if (cfg_str(ld, e, &v) != 0)
 			return -EINVAL;
@@ -150,10 +142,10 @@ cfg_service_group(struct cfg_load *ld, const struct cfg_svc *cs,
 		}
 		for (i = 0; i < n; i++) {
 			e = config_setting_get_elem(cs->cs_port, i);
-			if (cfg_group_port1(ld, e, cs, g) != 0)
+			if (cfg_group_port1(ld, e, g) != 0)
 				r = -EINVAL;
 		}
-	} else if (cfg_group_port1(ld, cs->cs_port, cs, g) != 0)
+	} else if (cfg_group_port1(ld, cs->cs_port, g) != 0)
 		r = -EINVAL;
 	if (r != 0)
 		return r;

@@ -455,6 +455,23 @@ cfg_fullnat_laddrs(struct cfg_load *ld, const config_setting_t *list)
 }
 
 
+/* The member of service <s> that is key <id> under any of its names. */
+static const config_setting_t *
+svc_member(const config_setting_t *s, unsigned id)
+{
+	const config_setting_t	*m;
+	unsigned		 i;
+	size_t			 k;
+
+	for (i = 0; (m = config_setting_get_elem(s, i)) != NULL; i++)
+		for (k = 0; k < nitems(svc_keys); k++)
+			if (svc_keys[k].k_id == id &&
+			    strcmp(svc_keys[k].k_name,
+			    config_setting_name(m)) == 0)
+				return m;
+	return NULL;
+}
+
 /*
  * An mh service has at most as many real servers as its table has
  * entries (ip_vs_mh_reassign()'s -EINVAL).  The table size may come
@@ -474,11 +491,8 @@ cfg_mh_fits(struct cfg_load *ld, const config_setting_t *list)
 	    (s = config_setting_get_elem(list, i)) != NULL; i++) {
 		if (!config_setting_is_group(s))
 			continue;
-		if ((sched = config_setting_get_member(s, "scheduler")) ==
-		    NULL)
-			sched = config_setting_get_member(s, "lvs_sched");
-		if ((rs = config_setting_get_member(s, "real_servers")) == NULL)
-			rs = config_setting_get_member(s, "real_server");
+		sched = svc_member(s, S_SCHED);
+		rs = svc_member(s, S_RS);
 		if (sched == NULL || rs == NULL ||
 		    (v = config_setting_get_string(sched)) == NULL ||
 		    strcmp(v, "mh") != 0 || !config_setting_is_list(rs))

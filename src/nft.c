@@ -462,6 +462,37 @@ elem6_cmp(const void *a, const void *b)
 }
 
 /*
+ * put_addrs() for IPv6: the addresses of <elems>[<n>] (sorted), or with
+ * <port0> "address . proto" of the port-0 ones, for svcany6 and rsany6.
+ */
+static void
+put_addrs6(FILE *fp, const char *set, const struct elem6 *elems, size_t n,
+    bool port0)
+{
+	char		 buf[INET6_ADDRSTRLEN];
+	const struct elem6 *last = NULL;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if ((port0 && elems[i].e_port != 0) || (last != NULL &&
+		    memcmp(&elems[i].e_addr, &last->e_addr,
+		    sizeof(last->e_addr)) == 0 &&
+		    (!port0 || elems[i].e_proto == last->e_proto)))
+			continue;
+		if (last == NULL)
+			fprintf(fp, "add element netdev " NFT_TABLE " %s {",
+			    set);
+		inet_ntop(AF_INET6, &elems[i].e_addr, buf, sizeof(buf));
+		fprintf(fp, "%s %s", last == NULL ? "" : ",", buf);
+		if (port0)
+			fprintf(fp, " . %u", (unsigned)elems[i].e_proto);
+		last = &elems[i];
+	}
+	if (last != NULL)
+		fprintf(fp, " }\n");
+}
+
+/*
  * "add element" for <set> (address . proto . port; NULL: none) and for
  * the address set <aset>: <elems>[<n>], sorted and deduplicated here.
  */
@@ -489,40 +520,7 @@ put_elems6(FILE *fp, const char *set, const char *aset, struct elem6 *elems,
 		}
 		fprintf(fp, " }\n");
 	}
-	fprintf(fp, "add element netdev " NFT_TABLE " %s {", aset);
-	for (i = 0, first = true; i < n; i++) {
-		if (i > 0 && memcmp(&elems[i].e_addr, &elems[i - 1].e_addr,
-		    sizeof(elems[i].e_addr)) == 0)
-			continue;
-		inet_ntop(AF_INET6, &elems[i].e_addr, buf, sizeof(buf));
-		fprintf(fp, "%s %s", first ? "" : ",", buf);
-		first = false;
-	}
-	fprintf(fp, " }\n");
-}
-
-/* The same for IPv6: the port-0 ones of <elems>[<n>] (sorted). */
-static void
-put_any6(FILE *fp, const char *set, const struct elem6 *elems, size_t n)
-{
-	char		 buf[INET6_ADDRSTRLEN];
-	size_t		 i;
-	bool		 first = true;
-
-	for (i = 0; i < n; i++) {
-		if (elems[i].e_port != 0 ||
-		    (i > 0 && elem6_cmp(&elems[i], &elems[i - 1]) == 0))
-			continue;
-		if (first)
-			fprintf(fp, "add element netdev " NFT_TABLE " %s {",
-			    set);
-		inet_ntop(AF_INET6, &elems[i].e_addr, buf, sizeof(buf));
-		fprintf(fp, "%s %s . %u", first ? "" : ",", buf,
-		    (unsigned)elems[i].e_proto);
-		first = false;
-	}
-	if (!first)
-		fprintf(fp, " }\n");
+	put_addrs6(fp, aset, elems, n, false);
 }
 
 /* <elems>[<n>] (sorted) as raw integers, for icmpsvc6 and icmprs6. */
@@ -734,8 +732,8 @@ nft_sync(struct nft *nf, const struct table *t, struct uvs_err *err)
 	/* After put_elems() and put_elems6() sorted them. */
 	put_addrs(fp, "svcany4", svcs, nsvc, true);
 	put_addrs(fp, "rsany4", rss, nrs, true);
-	put_any6(fp, "svcany6", svcs6, nsvc6);
-	put_any6(fp, "rsany6", rss6, nrs6);
+	put_addrs6(fp, "svcany6", svcs6, nsvc6, true);
+	put_addrs6(fp, "rsany6", rss6, nrs6, true);
 	if (fclose(fp) == EOF) {
 		r = -errno;
 		goto out_errno;

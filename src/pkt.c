@@ -265,8 +265,9 @@ parse_ip4(struct pkt *p, uint8_t *ip, uint32_t avail,
  * drop, since the fanout's DEFRAG reassembles IPv4 only (afpacket.md
  * §8.11).  AH is skipped too, as IPVS's ipv6_find_hdr() skips it, so the
  * protocol it protects (TCP, UDP, ESP, ...) decides; a nat rewrite
- * breaks its integrity check, as with IPVS.  Returns DROP_NONE with the upper protocol in <ret_nh> and its
- * offset from <ip> in <ret_off>, or a DROP_* reason.
+ * breaks its integrity check, as with IPVS.  Returns DROP_NONE with the
+ * upper protocol in <ret_nh> and its offset from <ip> in <ret_off>, or a
+ * DROP_* reason.
  */
 static int
 skip_ext6(const uint8_t *ip, uint32_t plen, uint8_t *ret_nh,

@@ -273,10 +273,8 @@ EOC
 	done
 	# The host stack never saw the replies to the LIPs: nft dropped them
 	# at d1's ingress after uvsd's rings had them.
-	n=$(ip netns exec "$NS_D" nft list table netdev uvs |
-	    awk '/daddr @lip[46] meta l4proto/ {
-		for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) }
-	    END { print s + 0 }')
+	n=$(($(nft_count "daddr @lip4 meta l4proto") +
+	    $(nft_count "daddr @lip6 meta l4proto")))
 	if [ "$n" -gt 100 ]; then
 		pass "nft kept $n LIP replies from the host stack"
 	else

@@ -44,14 +44,6 @@ X_IP=10.0.1.3
 VIP_FN=203.0.113.30
 LIP=10.0.3.1
 
-# nft_count PATTERN: packets counted by the rules matching, all chains.
-nft_count()
-{
-	ip netns exec "$NS_D" nft list table netdev uvs |
-	    awk -v p="$1" 'index($0, p) { for (i = 1; i < NF; i++)
-	    if ($i == "packets") n += $(i + 1) } END { print n + 0 }'
-}
-
 # refused NS VIP: a datagram to VIP:9100 must end in "connection refused".
 refused()
 {

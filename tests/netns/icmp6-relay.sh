@@ -27,13 +27,6 @@ uvs_init icmp6-relay 90 nginx cmp ss
 C2_IP6=2001:db8:9::2
 X_IP6=2001:db8:1::3
 
-nft_count()
-{
-	ip netns exec "$NS_D" nft list table netdev uvs |
-	    awk -v p="$1" 'index($0, p) { for (i = 1; i < NF; i++)
-	    if ($i == "packets") n += $(i + 1) } END { print n + 0 }'
-}
-
 refused()
 {
 	local err=$TMPD/refused.err

@@ -315,10 +315,7 @@ else
 	fail "IPv6: AH+UDP: $(($(nlogged) - n6)) logged, rs$j last: $(tail -n 1 "$TMPD/ipsec-rs$j.log" | cut -c 1-40)"
 fi
 # nftables stops at AH (l4proto ah): the host's copy goes by address.
-ahdrops=$(ip netns exec "$NS_D" nft list table netdev uvs 2>/dev/null |
-    awk '/ip6 daddr @vip6 meta l4proto ah/ {
-	for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) }
-    END { print n + 0 }')
+ahdrops=$(nft_count "ip6 daddr @vip6 meta l4proto ah")
 if [ "$ahdrops" -ge 4 ]; then
 	pass "IPv6: nftables dropped the host's $ahdrops AH packets"
 else

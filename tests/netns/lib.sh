@@ -740,6 +740,15 @@ lab_up()
 	[ "$LAB_V6" = 1 ] && lab_v6 "$nrs"
 }
 
+# nft_count PATTERN: packets counted by the rules matching, all chains
+# of the director's table.
+nft_count()
+{
+	ip netns exec "$NS_D" nft list table netdev uvs |
+	    awk -v p="$1" 'index($0, p) { for (i = 1; i < NF; i++)
+	    if ($i == "packets") n += $(i + 1) } END { print n + 0 }'
+}
+
 # v6_on NS: IPv6 on in NS (ns_new turns it off), without DAD delays or
 # router advertisements.
 v6_on()

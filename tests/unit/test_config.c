@@ -210,8 +210,8 @@ static const struct {
 	    "{ address = \"10.0.0.x\"; } ); } );\n", 3,
 	    "bad address '10.0.0.x'" },
 	{ "port 0", "services = ( { protocol = \"tcp\";\naddress = "
-	    "\"192.0.2.10\";\nport = 0; } );\n", 3, "'port': 0 (every port) "
-	    "is for persistent services only (persistence_timeout)" },
+	    "\"192.0.2.10\";\nport = 0; } );\n", 1, "tcp 192.0.2.10:0: port 0 "
+	    "(every port) is for persistent services only" },
 	{ "port 0 check without connect_port", "services = ( {\n"
 	    "protocol = \"tcp\"; address = \"192.0.2.10\"; port = 0;\n"
 	    "persistence_timeout = 300;\ncheck = { type = \"tcp\"; };\n"
